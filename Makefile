@@ -1,0 +1,154 @@
+# libaae build. `make help` lists the targets.
+#
+# Variables:
+#   BLAS=openblas|reference  BLAS to build against (default openblas; found
+#                            with pkg-config: openblas / blas-netlib)
+#   SANITIZE=1               ASan+UBSan build of the tests (SANITIZE=thread: TSan)
+#   WERROR=1                 warnings are errors (on by default when CI=true)
+#   PREFIX, LIBDIR, DESTDIR  install locations
+
+PREFIX   ?= /usr/local
+LIBDIR   ?= $(PREFIX)/lib
+INCDIR   ?= $(PREFIX)/include
+PCDIR    ?= $(LIBDIR)/pkgconfig
+BLAS     ?= openblas
+SANITIZE ?=
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+WERROR ?= 0
+
+MAJOR := $(shell sed -n 's/^\#define AAE_VERSION_MAJOR \([0-9]*\)/\1/p' include/aae/version.h)
+MINOR := $(shell sed -n 's/^\#define AAE_VERSION_MINOR \([0-9]*\)/\1/p' include/aae/version.h)
+PATCH := $(shell sed -n 's/^\#define AAE_VERSION_PATCH \([0-9]*\)/\1/p' include/aae/version.h)
+VERSION := $(MAJOR).$(MINOR).$(PATCH)
+SONAME  := libaae.so.$(MAJOR)
+
+# --- BLAS -------------------------------------------------------------
+ifeq ($(BLAS),openblas)
+BLAS_PC     := openblas
+BLAS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags openblas 2>/dev/null) -DAAE_BLAS_OPENBLAS
+BLAS_LIBS    = $(shell $(PKG_CONFIG) --libs openblas 2>/dev/null)
+else ifeq ($(BLAS),reference)
+# Debian's blas-netlib.pc points at the alternatives link (which may be
+# OpenBLAS); link the reference library's own directory explicitly.
+BLAS_PC     := blas-netlib
+BLAS_REFDIR  = $(shell $(PKG_CONFIG) --variable=libdir blas-netlib 2>/dev/null)/blas
+BLAS_CFLAGS  = $(shell $(PKG_CONFIG) --cflags blas-netlib 2>/dev/null) -DAAE_BLAS_REFERENCE
+BLAS_LIBS    = -L$(BLAS_REFDIR) -Wl,-rpath,$(BLAS_REFDIR) -lblas
+else
+$(error BLAS must be openblas or reference, not '$(BLAS)')
+endif
+
+# --- flags ------------------------------------------------------------
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+OPT      ?= -O2 -g
+BASE_CFLAGS := -std=c11 $(OPT) $(WARN) -fPIC -fvisibility=hidden -D_POSIX_C_SOURCE=200809L \
+               -Iinclude -Isrc -DAAE_BUILDING
+
+ifeq ($(SANITIZE),1)
+VARIANT  := asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),thread)
+VARIANT  := tsan
+SAN_FLAGS := -fsanitize=thread
+else
+VARIANT  := plain
+SAN_FLAGS :=
+endif
+
+OBJDIR   := lib/obj/$(BLAS)-$(VARIANT)
+ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(BLAS_CFLAGS) $(CFLAGS)
+LIBS_PRIV  = $(BLAS_LIBS) -lm
+
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/nn/*.c src/api/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(OBJDIR)/src/%.o,$(LIB_SRCS))
+
+TEST_SRCS := $(sort $(wildcard test/*.c))
+TEST_OBJS := $(patsubst test/%.c,$(OBJDIR)/test/%.o,$(TEST_SRCS))
+TEST_BIN  := $(OBJDIR)/check_aae
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+SHLIB := lib/libaae.so.$(VERSION)
+
+.PHONY: all help deps check test-build valgrind install uninstall clean abi-symbols
+
+all: $(SHLIB) lib/libaae.a lib/aae.pc
+
+help:
+	@echo "make             build lib/libaae.so.$(VERSION) and lib/libaae.a"
+	@echo "make deps        install missing Debian packages (or print the apt-get line)"
+	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan)"
+	@echo "make valgrind    the suite under valgrind with leak checking"
+	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
+
+deps:
+	@BLAS=$(BLAS) sh scripts/deps.sh
+
+$(OBJDIR)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJDIR)/test/%.o: test/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+
+# The shared library is always the plain variant; tests link the objects.
+$(SHLIB): $(LIB_OBJS) src/libaae.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libaae.map \
+	    -Wl,--no-undefined $(SAN_FLAGS) -o $@ $(LIB_OBJS) $(LIBS_PRIV)
+	ln -sf libaae.so.$(VERSION) lib/$(SONAME)
+	ln -sf $(SONAME) lib/libaae.so
+
+lib/libaae.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+lib/aae.pc: aae.pc.in include/aae/version.h Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@BLAS_PC@|$(BLAS_PC)|g' $< > $@
+
+$(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
+	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV) -lpthread
+
+test-build: $(TEST_BIN) $(SHLIB)
+
+# Each test runs in its own forked process (Check's default), so a crash is
+# a failure, not an abort of the run.
+check: deps
+	@$(MAKE) --no-print-directory test-build
+	@sh scripts/check-exports.sh lib/libaae.so.$(VERSION)
+	cd test && ../$(TEST_BIN)
+
+valgrind: deps
+	@$(MAKE) --no-print-directory test-build OPT="-O1 -g"
+	cd test && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
+
+install: all
+	install -d $(DESTDIR)$(INCDIR)/aae $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR)
+	install -m 644 include/aae/aae.h include/aae/version.h $(DESTDIR)$(INCDIR)/aae/
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libaae.so
+	install -m 644 lib/libaae.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 lib/aae.pc $(DESTDIR)$(PCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCDIR)/aae/aae.h $(DESTDIR)$(INCDIR)/aae/version.h
+	-rmdir $(DESTDIR)$(INCDIR)/aae 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc
+
+clean:
+	rm -rf lib/obj lib/libaae.* lib/aae.pc

@@ -1,0 +1,55 @@
+#include "core/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static _Thread_local char last_error[512];
+
+aae_status aaei_fail(aae_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+AAE_API const char *aae_last_error(void) { return last_error; }
+
+AAE_API void aae_clear_error(void) { last_error[0] = '\0'; }
+
+AAE_API const char *aae_status_string(aae_status status)
+{
+    switch (status) {
+    case AAE_OK: return "success";
+    case AAE_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case AAE_ERR_NOMEM: return "out of memory";
+    case AAE_ERR_IO: return "input/output error";
+    case AAE_ERR_FORMAT: return "malformed data";
+    case AAE_ERR_VERSION: return "unsupported format version";
+    case AAE_ERR_STATE: return "call not valid in this state";
+    case AAE_ERR_DIVERGED: return "training diverged (NaN or Inf)";
+    case AAE_ERR_UNSUPPORTED: return "not supported by this build";
+    case AAE_ERR_BUSY: return "handle in use by another thread";
+    case AAE_ERR_CANCELLED: return "cancelled by a callback";
+    }
+    return "unknown status";
+}
+
+AAE_API const char *aae_status_name(aae_status status)
+{
+    switch (status) {
+    case AAE_OK: return "AAE_OK";
+    case AAE_ERR_INVALID_ARGUMENT: return "AAE_ERR_INVALID_ARGUMENT";
+    case AAE_ERR_NOMEM: return "AAE_ERR_NOMEM";
+    case AAE_ERR_IO: return "AAE_ERR_IO";
+    case AAE_ERR_FORMAT: return "AAE_ERR_FORMAT";
+    case AAE_ERR_VERSION: return "AAE_ERR_VERSION";
+    case AAE_ERR_STATE: return "AAE_ERR_STATE";
+    case AAE_ERR_DIVERGED: return "AAE_ERR_DIVERGED";
+    case AAE_ERR_UNSUPPORTED: return "AAE_ERR_UNSUPPORTED";
+    case AAE_ERR_BUSY: return "AAE_ERR_BUSY";
+    case AAE_ERR_CANCELLED: return "AAE_ERR_CANCELLED";
+    }
+    return "AAE_ERR_UNKNOWN";
+}

@@ -1,0 +1,29 @@
+/* Internal error reporting: set the thread-local message and return a status. */
+#ifndef AAEI_ERROR_H
+#define AAEI_ERROR_H
+
+#include "aae/aae.h"
+
+#if defined(__GNUC__)
+#define AAEI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define AAEI_PRINTF(f, a)
+#endif
+
+/* Records a formatted message for aae_last_error() and returns `status`. */
+aae_status aaei_fail(aae_status status, const char *fmt, ...) AAEI_PRINTF(2, 3);
+
+/* Returns AAE_ERR_INVALID_ARGUMENT with a message unless `cond` holds. */
+#define AAEI_REQUIRE(cond, ...)                                          \
+    do {                                                                 \
+        if (!(cond)) return aaei_fail(AAE_ERR_INVALID_ARGUMENT, __VA_ARGS__); \
+    } while (0)
+
+/* Propagates a non-OK status. */
+#define AAEI_TRY(expr)                     \
+    do {                                   \
+        aae_status aaei_st_ = (expr);      \
+        if (aaei_st_ != AAE_OK) return aaei_st_; \
+    } while (0)
+
+#endif

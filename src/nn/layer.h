@@ -1,0 +1,88 @@
+/* Layers: one place per op for forward and backward (dense.c, activation.c,
+ * batchnorm.c, dropout.c); layer.c dispatches on the kind. A layer owns no
+ * memory: its parameters, gradients and running state live in the network's
+ * flat arrays at the layer's offsets, its outputs and caches in a workspace. */
+#ifndef AAEI_LAYER_H
+#define AAEI_LAYER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum aaei_layer_kind {
+    AAEI_DENSE = 1,
+    AAEI_RELU,
+    AAEI_LEAKY_RELU,
+    AAEI_SIGMOID,
+    AAEI_TANH,
+    AAEI_SOFTMAX,
+    AAEI_BATCHNORM,
+    AAEI_DROPOUT
+} aaei_layer_kind;
+
+typedef struct aaei_layer {
+    aaei_layer_kind kind;
+    size_t in, out;        /* widths; equal except for dense */
+    float a;               /* leaky slope, dropout p or BN momentum */
+    float eps;             /* BN eps */
+    size_t param_off, nparam; /* into the network's params and grads */
+    size_t state_off, nstate; /* into its running state (BN mean, var) */
+} aaei_layer;
+
+/* What a forward pass needs besides the layer's own data. */
+typedef struct aaei_pass {
+    size_t rows;
+    int training;      /* batch statistics, dropout, caches for backward */
+    uint64_t seed;     /* dropout masks are keyed by (seed, step, row0+row) */
+    uint64_t step;
+    uint64_t row0;
+    uint64_t layer_index;
+} aaei_pass;
+
+/* Floats of per-layer cache a training forward keeps for backward. */
+size_t aaei_layer_aux_floats(const aaei_layer *L, size_t rows);
+
+/* Fills freshly added parameters and state (PyTorch's defaults). */
+void aaei_layer_init(const aaei_layer *L, float *params, float *state,
+                     uint64_t seed, uint64_t layer_index);
+
+/* y (rows x out) from x (rows x in). In training mode writes aux and updates
+ * state (BN running statistics); in inference mode reads state only. */
+void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
+                        const float *x, float *y, float *aux,
+                        const aaei_pass *pass);
+
+/* Adds parameter gradients into grads and, unless dx is NULL, writes dx
+ * (rows x in). x, y and aux are those of the training forward. */
+void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
+                         const float *x, const float *y, const float *aux,
+                         const float *dy, float *dx, size_t rows);
+
+/* The ops, one file each. */
+void aaei_dense_init(const aaei_layer *L, float *params, uint64_t seed,
+                     uint64_t layer_index);
+void aaei_dense_forward(const aaei_layer *L, const float *params,
+                        const float *x, float *y, size_t rows);
+void aaei_dense_backward(const aaei_layer *L, const float *params,
+                         float *grads, const float *x, const float *dy,
+                         float *dx, size_t rows);
+
+void aaei_activation_forward(const aaei_layer *L, const float *x, float *y,
+                             size_t rows);
+void aaei_activation_backward(const aaei_layer *L, const float *x,
+                              const float *y, const float *dy, float *dx,
+                              size_t rows);
+
+void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state);
+void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
+                            float *state, const float *x, float *y, float *aux,
+                            size_t rows, int training);
+void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
+                             float *grads, const float *aux, const float *dy,
+                             float *dx, size_t rows);
+
+void aaei_dropout_forward(const aaei_layer *L, const float *x, float *y,
+                          float *aux, const aaei_pass *pass);
+void aaei_dropout_backward(const aaei_layer *L, const float *aux,
+                           const float *dy, float *dx, size_t rows);
+
+#endif

@@ -1,0 +1,35 @@
+/* SGD and Adam over flat parameter/gradient arrays, exactly as PyTorch 1.13's
+ * single-tensor implementations (so one optimizer step is one loop). */
+#ifndef AAEI_OPTIM_H
+#define AAEI_OPTIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aae/aae.h"
+
+typedef struct aaei_optim_config {
+    aae_optimizer_kind kind;
+    double lr, momentum, dampening, weight_decay, beta1, beta2, eps;
+    int nesterov;
+} aaei_optim_config;
+
+typedef struct aaei_optim {
+    aaei_optim_config cfg;
+    size_t n;
+    float *m;      /* SGD momentum buffer or Adam first moment */
+    float *v;      /* Adam second moment */
+    uint64_t steps;
+} aaei_optim;
+
+/* PyTorch's defaults for the kind. */
+aaei_optim_config aaei_optim_defaults(aae_optimizer_kind kind);
+/* Checks a config (nesterov needs momentum and no dampening, ...). */
+aae_status aaei_optim_validate(const aaei_optim_config *cfg);
+
+aae_status aaei_optim_init(aaei_optim *o, const aaei_optim_config *cfg, size_t n);
+void aaei_optim_release(aaei_optim *o);
+/* One update of params from grads (both n floats). */
+void aaei_optim_step(aaei_optim *o, float *params, const float *grads);
+
+#endif
