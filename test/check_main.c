@@ -1,0 +1,20 @@
+/* Runs every Check suite; exits non-zero if any test fails. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "test_util.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite_core());
+    srunner_add_suite(sr, suite_api());
+    srunner_add_suite(sr, suite_gradcheck());
+    srunner_add_suite(sr, suite_optim());
+    srunner_add_suite(sr, suite_golden());
+    srunner_add_suite(sr, suite_determinism());
+    printf("libaae %s, BLAS: %s\n", aae_version_string(), aae_blas_info());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

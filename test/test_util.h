@@ -1,0 +1,45 @@
+/* Shared helpers for the Check suites. */
+#ifndef AAE_TEST_UTIL_H
+#define AAE_TEST_UTIL_H
+
+#include <check.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aae/aae.h"
+
+/* Each suite file defines one of these; check_main.c runs them all. */
+Suite *suite_core(void);
+Suite *suite_api(void);
+Suite *suite_gradcheck(void);
+Suite *suite_optim(void);
+Suite *suite_golden(void);
+Suite *suite_determinism(void);
+
+/* Deterministic test data: uniform in [lo, hi) from a small LCG keyed by seed. */
+static inline void tu_fill(float *x, size_t n, uint64_t seed, float lo, float hi)
+{
+    uint64_t s = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        x[i] = lo + (hi - lo) * (float)((s >> 40) * (1.0 / 16777216.0));
+    }
+}
+
+/* Asserts |a - b| <= atol + rtol * |b|, naming the index on failure. */
+#define TU_ASSERT_CLOSE(a, b, atol, rtol, idx)                                        \
+    do {                                                                              \
+        double tu_a_ = (a), tu_b_ = (b);                                              \
+        ck_assert_msg(fabs(tu_a_ - tu_b_) <= (atol) + (rtol) * fabs(tu_b_),           \
+                      "index %zu: got %.9g, want %.9g", (size_t)(idx), tu_a_, tu_b_); \
+    } while (0)
+
+#define TU_ASSERT_OK(expr)                                                  \
+    do {                                                                    \
+        aae_status tu_st_ = (expr);                                         \
+        ck_assert_msg(tu_st_ == AAE_OK, "%s -> %s: %s", #expr,              \
+                      aae_status_name(tu_st_), aae_last_error());           \
+    } while (0)
+
+#endif
