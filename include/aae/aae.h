@@ -113,6 +113,7 @@ typedef struct aae_net aae_net;
 
 /* Element-wise activations (softmax is row-wise). */
 typedef enum aae_activation {
+    AAE_ACT_NONE = 0,       /* identity: only meaningful in builder layers */
     AAE_ACT_RELU = 1,
     AAE_ACT_LEAKY_RELU = 2, /* slope 0.01 unless aae_net_add_leaky_relu */
     AAE_ACT_SIGMOID = 3,
@@ -290,6 +291,337 @@ AAE_API aae_status aae_optimizer_step(aae_optimizer *opt);
 /* Number of steps taken so far. */
 AAE_API aae_status aae_optimizer_steps(const aae_optimizer *opt,
                                        uint64_t *steps);
+
+/* ------------------------------------------------------------------ */
+/* Model builder                                                       */
+/* ------------------------------------------------------------------ */
+
+/* One builder makes every model kind: a preset only fills option defaults,
+ * and the options combined select the graph (see docs/models.md).
+ * Thread safety: a builder is used from one thread at a time. */
+typedef struct aae_builder aae_builder;
+
+/* A built model: encoder (with optional Gaussian and categorical heads),
+ * optional separate classifier, decoder, and up to two discriminators.
+ * Thread safety: the inference functions (encode, decode, reconstruct,
+ * generate, classify, evaluate) only read the model and may run on many
+ * threads at once; training, loading parameters and freeing need exclusive
+ * use. A second concurrent training call fails with AAE_ERR_BUSY. */
+typedef struct aae_model aae_model;
+
+typedef enum aae_preset {
+    AAE_PRESET_AE = 1,                  /* 784-1000-1000-2 ReLU, sigmoid, MSE */
+    AAE_PRESET_VAE = 2,                 /* Gaussian z, BCE + KL */
+    AAE_PRESET_AAE = 3,                 /* PyTorch-GAN recipe, Gaussian prior */
+    AAE_PRESET_SUPERVISED_AAE = 4,      /* decoder sees [z, one-hot label] */
+    AAE_PRESET_VAE_CLASSIFIER = 5,      /* VAE + classifier whose y joins z */
+    AAE_PRESET_CLUSTERING_AAE = 6,      /* softmax y over K=16 + style z */
+    AAE_PRESET_SEMI_SUPERVISED_AAE = 7  /* clustering AAE, K = 10, + CE phase */
+} aae_preset;
+
+/* Values of the enumerated options below. */
+typedef enum aae_output_kind {
+    AAE_OUTPUT_LINEAR = 0, AAE_OUTPUT_SIGMOID = 1, AAE_OUTPUT_TANH = 2
+} aae_output_kind;
+typedef enum aae_rec_loss_kind {
+    AAE_REC_MSE = 0, AAE_REC_L1 = 1, AAE_REC_BCE = 2
+} aae_rec_loss_kind;
+typedef enum aae_posterior_kind {
+    AAE_POSTERIOR_DETERMINISTIC = 0, AAE_POSTERIOR_GAUSSIAN = 1
+} aae_posterior_kind;
+typedef enum aae_y_head_kind {
+    AAE_Y_NONE = 0,     /* no categorical head */
+    AAE_Y_SHARED = 1,   /* softmax head on the encoder trunk */
+    AAE_Y_SEPARATE = 2  /* separate classifier network reading x */
+} aae_y_head_kind;
+typedef enum aae_decoder_input_kind {
+    AAE_DECODE_Z = 0,       /* z alone */
+    AAE_DECODE_Z_LABEL = 1, /* [z, one-hot data label] */
+    AAE_DECODE_Z_Y = 2      /* [z, y] with y the head's softmax */
+} aae_decoder_input_kind;
+typedef enum aae_z_regularizer_kind {
+    AAE_ZREG_NONE = 0, AAE_ZREG_KL = 1, AAE_ZREG_ADVERSARIAL = 2
+} aae_z_regularizer_kind;
+typedef enum aae_prior_kind {
+    AAE_PRIOR_GAUSSIAN = 0,   /* N(0, sigma^2 I) */
+    AAE_PRIOR_UNIFORM = 1,    /* U(-sigma, sigma) per dimension */
+    AAE_PRIOR_MIXTURE = 2,    /* K 2-D Gaussians on a circle */
+    AAE_PRIOR_SWISS_ROLL = 3  /* 2-D swiss roll */
+} aae_prior_kind;
+typedef enum aae_supervision_kind {
+    AAE_SUPERVISE_NONE = 0,
+    AAE_SUPERVISE_JOINT = 1, /* CE on labelled rows joins the reconstruction */
+    AAE_SUPERVISE_PHASE = 2  /* CE in its own phase on a labelled batch */
+} aae_supervision_kind;
+
+/* Numbered options (zstd-style: a new option is a new value, never a struct
+ * change). All take a double; enumerated ones take the enum's value, flags
+ * 0 or 1. aae_option_bounds gives each range. */
+typedef enum aae_option {
+    AAE_OPTION_INPUT_WIDTH = 1,     /* features per row */
+    AAE_OPTION_OUTPUT = 2,          /* aae_output_kind */
+    AAE_OPTION_REC_LOSS = 3,        /* aae_rec_loss_kind */
+    AAE_OPTION_REC_SUM = 4,         /* 1: sum over features, mean over rows
+                                       (VAE nats); 0: mean over all (PyTorch) */
+    AAE_OPTION_Z_WIDTH = 5,
+    AAE_OPTION_POSTERIOR = 6,       /* aae_posterior_kind */
+    AAE_OPTION_Y_HEAD = 7,          /* aae_y_head_kind */
+    AAE_OPTION_CLASSES = 8,         /* K of the y head / label one-hot */
+    AAE_OPTION_DECODER_INPUT = 9,   /* aae_decoder_input_kind */
+    AAE_OPTION_Z_REGULARIZER = 10,  /* aae_z_regularizer_kind */
+    AAE_OPTION_Z_PRIOR = 11,        /* aae_prior_kind */
+    AAE_OPTION_PRIOR_SIGMA = 12,    /* Gaussian std / uniform half-width */
+    AAE_OPTION_PRIOR_COMPONENTS = 13, /* mixture components */
+    AAE_OPTION_PRIOR_RADIUS = 14,   /* mixture circle radius / roll scale */
+    AAE_OPTION_PRIOR_SPREAD = 15,   /* mixture component std */
+    AAE_OPTION_PRIOR_LABEL_GUIDED = 16, /* component chosen by the label */
+    AAE_OPTION_Y_ADVERSARIAL = 17,  /* categorical prior on y: 0/1 */
+    AAE_OPTION_Y_SUPERVISED = 18,   /* aae_supervision_kind */
+    AAE_OPTION_DETACH_Y = 19,       /* 1: decoder's gradient stops at y */
+    AAE_OPTION_W_REC = 20,          /* weight of the reconstruction loss */
+    AAE_OPTION_W_KL = 21,           /* beta */
+    AAE_OPTION_W_ADV = 22,          /* generator (adversarial) weight, z and y */
+    AAE_OPTION_W_CE = 23,           /* cross-entropy weight */
+    AAE_OPTION_W_DISC = 24,         /* discriminator loss scale (1: sum of the
+                                       real and fake BCE means; 0.5: average) */
+    AAE_OPTION_JOINT_GENERATOR = 25,/* 1: generator term joins reconstruction
+                                       (PyTorch-GAN); 0: own phase (paper) */
+    AAE_OPTION_DISC_NOISE = 26,     /* std of Gaussian noise on D's inputs */
+    AAE_OPTION_BN_MOMENTUM = 27,
+    AAE_OPTION_BN_EPS = 28,
+    AAE_OPTION_SEED = 29            /* keys init, noise, priors, dropout */
+} aae_option;
+
+/* The networks of a model, for hidden layers and optimizers. */
+typedef enum aae_part {
+    AAE_PART_ENCODER = 0,
+    AAE_PART_DECODER = 1,
+    AAE_PART_Z_DISCRIMINATOR = 2,
+    AAE_PART_Y_DISCRIMINATOR = 3,
+    AAE_PART_CLASSIFIER = 4
+} aae_part;
+
+/* Creates a builder holding `preset`'s defaults. */
+AAE_API aae_status aae_builder_create(aae_builder **builder, aae_preset preset);
+
+/* Frees the builder. NULL is a no-op. Models it built are independent. */
+AAE_API void aae_builder_free(aae_builder *builder);
+
+/* Sets one option after checking it against aae_option_bounds (and, for
+ * integers and enums, that it is whole). Combinations are checked by
+ * aae_builder_build. */
+AAE_API aae_status aae_builder_set(aae_builder *builder, aae_option option,
+                                   double value);
+
+/* Reads one option. */
+AAE_API aae_status aae_builder_get(const aae_builder *builder,
+                                   aae_option option, double *value);
+
+/* The inclusive range of `option`. */
+AAE_API aae_status aae_option_bounds(aae_option option, double *lo,
+                                     double *hi);
+
+/* Removes all hidden layers of `part`. */
+AAE_API aae_status aae_builder_clear_layers(aae_builder *builder,
+                                            aae_part part);
+
+/* Appends a hidden layer to `part`: dense(width), then batch norm if
+ * batchnorm != 0, then the activation (slope is LeakyReLU's), then dropout
+ * if dropout > 0. The part's output layer is added by the builder. */
+AAE_API aae_status aae_builder_add_layer(aae_builder *builder, aae_part part,
+                                         size_t width, aae_activation act,
+                                         float slope, int batchnorm,
+                                         float dropout);
+
+/* Number of hidden layers of `part`. */
+AAE_API aae_status aae_builder_layer_count(const aae_builder *builder,
+                                           aae_part part, size_t *count);
+
+/* Optimizer of `part` (the encoder's also serves the generator and
+ * semi-supervised phases, with its own state for each). Defaults: the
+ * preset's. */
+AAE_API aae_status aae_builder_set_optimizer(aae_builder *builder,
+                                             aae_part part,
+                                             aae_optimizer_kind kind);
+AAE_API aae_status aae_builder_set_optimizer_param(aae_builder *builder,
+                                                   aae_part part,
+                                                   aae_optimizer_param param,
+                                                   double value);
+
+/* Builds a model from the options. Conflicting options are refused with
+ * AAE_ERR_INVALID_ARGUMENT and a message naming both, e.g. a KL regularizer
+ * with a deterministic posterior. The builder is unchanged. */
+AAE_API aae_status aae_builder_build(const aae_builder *builder,
+                                     aae_model **model);
+
+/* Frees the model. NULL is a no-op. */
+AAE_API void aae_model_free(aae_model *model);
+
+/* Reads an option the model was built with. */
+AAE_API aae_status aae_model_get(const aae_model *model, aae_option option,
+                                 double *value);
+
+/* Per-phase losses reported by a training step (unused ones are 0). */
+typedef enum aae_loss_slot {
+    AAE_SLOT_REC = 0,    /* reconstruction (unweighted, as configured) */
+    AAE_SLOT_KL = 1,     /* KL nats per row */
+    AAE_SLOT_CE = 2,     /* cross-entropy on labelled rows */
+    AAE_SLOT_DISC_Z = 3, /* z discriminator loss */
+    AAE_SLOT_GEN_Z = 4,  /* encoder's adversarial loss on z */
+    AAE_SLOT_DISC_Y = 5,
+    AAE_SLOT_GEN_Y = 6,
+    AAE_SLOT_COUNT = 7
+} aae_loss_slot;
+
+/* One training step on a minibatch, in the paper's phase order:
+ * reconstruction, regularization (each discriminator, then the generator),
+ * semi-supervised. x is rows x input width; labels (rows, -1 = unlabelled)
+ * are needed by label-reading options and may be NULL otherwise; xl/yl
+ * (rows_l rows, NULL/0 when absent) is the labelled batch of the
+ * AAE_SUPERVISE_PHASE phase. `step` keys this step's random draws. losses
+ * (AAE_SLOT_COUNT floats) may be NULL. AAE_ERR_DIVERGED if a loss is not
+ * finite: the parameters are then those before this step. */
+AAE_API aae_status aae_model_train_step(aae_model *model, const float *x,
+                                        const int32_t *labels, size_t rows,
+                                        const float *xl, const int32_t *yl,
+                                        size_t rows_l, uint64_t step,
+                                        float *losses);
+
+/* Floats of scratch the inference functions need for `rows` rows; pass
+ * at least this many, or NULL scratch to let the call allocate its own. */
+AAE_API size_t aae_model_scratch(const aae_model *model, size_t rows);
+
+/* Encodes x (rows x input width) into z (rows x z width; the mean for a
+ * Gaussian posterior) and, unless y is NULL, the class probabilities
+ * (rows x classes; needs a y head). */
+AAE_API aae_status aae_model_encode(const aae_model *model, const float *x,
+                                    size_t rows, float *z, float *y,
+                                    float *scratch, size_t scratch_count);
+
+/* Decodes z (rows x z width) with c (rows x classes: one-hot label or y;
+ * required exactly when the decoder reads one) into x (rows x input width). */
+AAE_API aae_status aae_model_decode(const aae_model *model, const float *z,
+                                    const float *c, size_t rows, float *x,
+                                    float *scratch, size_t scratch_count);
+
+/* decode(encode(x)); for AAE_DECODE_Z_LABEL the labels are required. */
+AAE_API aae_status aae_model_reconstruct(const aae_model *model,
+                                         const float *x, const int32_t *labels,
+                                         size_t rows, float *out,
+                                         float *scratch, size_t scratch_count);
+
+/* Draws n samples: z from the prior (keyed by seed), c from labels (one-hot;
+ * NULL: uniform classes) when the decoder reads one, then decodes into x. */
+AAE_API aae_status aae_model_generate(const aae_model *model, size_t n,
+                                      uint64_t seed, const int32_t *labels,
+                                      float *x, float *scratch,
+                                      size_t scratch_count);
+
+/* Most probable class of each row (needs a y head); probs may be NULL. */
+AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
+                                      size_t rows, int32_t *classes,
+                                      float *probs, float *scratch,
+                                      size_t scratch_count);
+
+/* ------------------------------------------------------------------ */
+/* Datasets                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Rows of `width` features with optional int32 labels (-1 = unlabelled).
+ * Data loaded from IDX files stays as bytes and is converted to float per
+ * batch (a quarter of the memory of float rows).
+ *
+ * Thread safety: a dataset is immutable after creation; any number of
+ * threads may read it at once. */
+typedef struct aae_dataset aae_dataset;
+
+/* Whether a dataset copies caller memory or borrows it. */
+typedef enum aae_ownership {
+    AAE_COPY = 0,  /* the dataset keeps its own copy */
+    AAE_BORROW = 1 /* caller memory is used in place and must stay valid and
+                      unchanged until the dataset (and every dataset made
+                      from it) is freed */
+} aae_ownership;
+
+/* How IDX bytes become floats. */
+typedef enum aae_scale {
+    AAE_SCALE_UNIT = 0,      /* byte / 255: [0, 1] */
+    AAE_SCALE_SYMMETRIC = 1  /* byte / 127.5 - 1: [-1, 1] */
+} aae_scale;
+
+/* A dataset over caller rows x (rows x width floats) and optional labels
+ * (rows int32, each -1 or >= 0; NULL = unlabelled). Non-finite values in x
+ * are refused with the row index. */
+AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
+                                           const int32_t *labels, size_t rows,
+                                           size_t width, aae_ownership own);
+
+/* Loads an IDX images file (unsigned byte, 2 or more dimensions: rows x
+ * features) and optionally a matching IDX labels file (NULL to skip).
+ * Every header field and size is validated against the file's real size
+ * before anything is allocated: AAE_ERR_IO if a file cannot be read,
+ * AAE_ERR_FORMAT if it is malformed or the two files disagree. */
+AAE_API aae_status aae_dataset_load_idx(aae_dataset **ds,
+                                        const char *images_path,
+                                        const char *labels_path,
+                                        aae_scale scale);
+
+/* Frees the dataset. NULL is a no-op. */
+AAE_API void aae_dataset_free(aae_dataset *ds);
+
+/* Shape: number of rows, features per row, and whether labels exist. */
+AAE_API aae_status aae_dataset_shape(const aae_dataset *ds, size_t *rows,
+                                     size_t *width, int *has_labels);
+
+/* Gathers rows indices[0..n) as floats into x (n x width) and, unless
+ * labels is NULL, their labels (-1 for an unlabelled dataset). */
+AAE_API aae_status aae_dataset_get_rows(const aae_dataset *ds,
+                                        const size_t *indices, size_t n,
+                                        float *x, int32_t *labels);
+
+/* A new dataset holding copies of rows indices[0..n) (bytes stay bytes). */
+AAE_API aae_status aae_dataset_subset(const aae_dataset *ds,
+                                      const size_t *indices, size_t n,
+                                      aae_dataset **out);
+
+/* A deterministic permutation of the row indices for (seed, epoch): the
+ * same arguments give the same order on every platform. perm holds rows. */
+AAE_API aae_status aae_dataset_shuffle(const aae_dataset *ds, uint64_t seed,
+                                       uint64_t epoch, size_t *perm,
+                                       size_t rows);
+
+/* Splits off `valid_rows` randomly chosen rows (by seed) as a validation
+ * set; the rest, in their original order, become *train. */
+AAE_API aae_status aae_dataset_split(const aae_dataset *ds, size_t valid_rows,
+                                     uint64_t seed, aae_dataset **train,
+                                     aae_dataset **valid);
+
+/* A copy of a labelled dataset in which only `per_class` randomly chosen
+ * rows of each class (by seed) keep their label; the others get -1. For
+ * semi-supervised runs. AAE_ERR_INVALID_ARGUMENT if a class has fewer rows. */
+AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds,
+                                           size_t per_class, uint64_t seed,
+                                           aae_dataset **out);
+
+/* ------------------------------------------------------------------ */
+/* Metrics                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Fraction of rows whose predicted class differs from the label; rows with
+ * label < 0 are skipped (error 0 if none are left). */
+AAE_API aae_status aae_metric_classification_error(const int32_t *predicted,
+                                                   const int32_t *labels,
+                                                   size_t rows, double *error);
+
+/* Clustering accuracy as in the AAE paper: each of the k clusters takes the
+ * majority label of its rows; accuracy = fraction of rows whose cluster's
+ * label equals their own. clusters[i] in [0, k); labels[i] in [0, classes)
+ * (rows with negative labels are skipped). */
+AAE_API aae_status aae_metric_clustering_accuracy(const int32_t *clusters,
+                                                  const int32_t *labels,
+                                                  size_t rows, size_t k,
+                                                  size_t classes,
+                                                  double *accuracy);
 
 #ifdef __cplusplus
 }
