@@ -67,7 +67,7 @@ OBJDIR   := lib/obj/$(BLAS)-$(VARIANT)
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(BLAS_CFLAGS) $(CFLAGS)
 LIBS_PRIV  = $(BLAS_LIBS) -lm
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/nn/*.c src/api/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/nn/*.c src/io/*.c src/model/*.c src/train/*.c src/api/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OBJDIR)/src/%.o,$(LIB_SRCS))
 
 TEST_SRCS := $(sort $(wildcard test/*.c))

@@ -45,6 +45,7 @@ AAE_API aae_status aae_net_add_activation(aae_net *net, aae_activation act)
     case AAE_ACT_SIGMOID: return aaei_net_add(net, AAEI_SIGMOID, 0, 0.0f, 0.0f);
     case AAE_ACT_TANH: return aaei_net_add(net, AAEI_TANH, 0, 0.0f, 0.0f);
     case AAE_ACT_SOFTMAX: return aaei_net_add(net, AAEI_SOFTMAX, 0, 0.0f, 0.0f);
+    case AAE_ACT_NONE: break;
     }
     return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "aae_net_add_activation: unknown activation %d",
                      (int)act);

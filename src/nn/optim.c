@@ -100,3 +100,70 @@ void aaei_optim_step(aaei_optim *o, float *params, const float *grads)
         sgd_step(o, params, grads);
     o->steps++;
 }
+
+/* Where a setting lives in the config, and whether the kind has it. */
+static double *field(aaei_optim_config *c, aae_optimizer_param param, int *has)
+{
+    int sgd = c->kind == AAE_OPTIMIZER_SGD;
+    *has = 1;
+    switch (param) {
+    case AAE_OPT_LR: return &c->lr;
+    case AAE_OPT_WEIGHT_DECAY: return &c->weight_decay;
+    case AAE_OPT_MOMENTUM: *has = sgd; return &c->momentum;
+    case AAE_OPT_DAMPENING: *has = sgd; return &c->dampening;
+    case AAE_OPT_BETA1: *has = !sgd; return &c->beta1;
+    case AAE_OPT_BETA2: *has = !sgd; return &c->beta2;
+    case AAE_OPT_EPS: *has = !sgd; return &c->eps;
+    case AAE_OPT_NESTEROV: *has = sgd; return NULL;
+    }
+    *has = 0;
+    return NULL;
+}
+
+aae_status aaei_optim_bounds(aae_optimizer_param param, double *lo, double *hi)
+{
+    switch (param) {
+    case AAE_OPT_LR: *lo = 0.0; *hi = 1e6; return AAE_OK;
+    case AAE_OPT_MOMENTUM: *lo = 0.0; *hi = 1.0; return AAE_OK;
+    case AAE_OPT_DAMPENING: *lo = 0.0; *hi = 1.0; return AAE_OK;
+    case AAE_OPT_NESTEROV: *lo = 0.0; *hi = 1.0; return AAE_OK;
+    case AAE_OPT_WEIGHT_DECAY: *lo = 0.0; *hi = 1e6; return AAE_OK;
+    case AAE_OPT_BETA1: *lo = 0.0; *hi = 0.999999; return AAE_OK;
+    case AAE_OPT_BETA2: *lo = 0.0; *hi = 0.999999; return AAE_OK;
+    case AAE_OPT_EPS: *lo = 1e-30; *hi = 1.0; return AAE_OK;
+    }
+    return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown optimizer setting %d", (int)param);
+}
+
+aae_status aaei_optim_config_set(aaei_optim_config *cfg, aae_optimizer_param param,
+                                 double value)
+{
+    double lo = 0.0, hi = 0.0;
+    int has;
+    AAEI_TRY(aaei_optim_bounds(param, &lo, &hi));
+    AAEI_REQUIRE(value >= lo && value <= hi,
+                 "optimizer setting %d = %g is outside [%g, %g]", (int)param, value, lo, hi);
+    aaei_optim_config c = *cfg;
+    double *f = field(&c, param, &has);
+    AAEI_REQUIRE(has, "optimizer setting %d does not apply to this optimizer kind", (int)param);
+    if (param == AAE_OPT_NESTEROV) {
+        AAEI_REQUIRE(value == 0.0 || value == 1.0, "optimizer setting nesterov must be 0 or 1");
+        c.nesterov = value != 0.0;
+    } else {
+        *f = value;
+    }
+    AAEI_TRY(aaei_optim_validate(&c));
+    *cfg = c;
+    return AAE_OK;
+}
+
+aae_status aaei_optim_config_get(const aaei_optim_config *cfg, aae_optimizer_param param,
+                                 double *value)
+{
+    int has;
+    aaei_optim_config c = *cfg;
+    double *f = field(&c, param, &has);
+    AAEI_REQUIRE(has, "optimizer setting %d does not apply to this optimizer kind", (int)param);
+    *value = param == AAE_OPT_NESTEROV ? (double)c.nesterov : *f;
+    return AAE_OK;
+}

@@ -27,6 +27,13 @@ aaei_optim_config aaei_optim_defaults(aae_optimizer_kind kind);
 /* Checks a config (nesterov needs momentum and no dampening, ...). */
 aae_status aaei_optim_validate(const aaei_optim_config *cfg);
 
+/* Bounds, setter and getter of one numbered setting (validated). */
+aae_status aaei_optim_bounds(aae_optimizer_param param, double *lo, double *hi);
+aae_status aaei_optim_config_set(aaei_optim_config *cfg, aae_optimizer_param param,
+                                 double value);
+aae_status aaei_optim_config_get(const aaei_optim_config *cfg, aae_optimizer_param param,
+                                 double *value);
+
 aae_status aaei_optim_init(aaei_optim *o, const aaei_optim_config *cfg, size_t n);
 void aaei_optim_release(aaei_optim *o);
 /* One update of params from grads (both n floats). */

@@ -1,0 +1,217 @@
+/* Public model functions: argument checks, scratch handling, the busy flag. */
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/model.h"
+
+AAE_API void aae_model_free(aae_model *model) { aaei_model_destroy(model); }
+
+AAE_API aae_status aae_model_get(const aae_model *model, aae_option option, double *value)
+{
+    double lo, hi;
+    int integer;
+    AAEI_REQUIRE(model != NULL && value != NULL, "aae_model_get: model or value is NULL");
+    if (!aaei_option_range(option, &lo, &hi, &integer))
+        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "aae_model_get: unknown option %d",
+                         (int)option);
+    *value = model->opt.v[option];
+    return AAE_OK;
+}
+
+static aae_status check_rows(size_t rows, size_t width, const char *fn)
+{
+    size_t n;
+    AAEI_REQUIRE(rows >= 1 && rows <= (size_t)INT32_MAX / 2, "%s: rows %zu must be in [1, %d]",
+                 fn, rows, INT32_MAX / 2);
+    AAEI_REQUIRE(aaei_mul_size(rows, width, &n), "%s: %zu rows x %zu overflow", fn, rows, width);
+    return AAE_OK;
+}
+
+static aae_status check_finite(const float *x, size_t rows, size_t width, const char *fn)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < width; j++)
+            if (!isfinite(x[r * width + j]))
+                return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: row %zu column %zu is %g", fn,
+                                 r, j, (double)x[r * width + j]);
+    return AAE_OK;
+}
+
+static aae_status check_labels(const aae_model *m, const int32_t *labels, size_t rows,
+                               int allow_unlabelled, const char *fn)
+{
+    for (size_t r = 0; r < rows; r++) {
+        int32_t l = labels[r];
+        if (l >= 0 && (size_t)l < m->k) continue;
+        if (l == -1 && allow_unlabelled) continue;
+        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be in [%s, %zu)",
+                         fn, r, (int)l, allow_unlabelled ? "-1" : "0", m->k);
+    }
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const int32_t *labels,
+                                        size_t rows, const float *xl, const int32_t *yl,
+                                        size_t rows_l, uint64_t step, float *losses)
+{
+    static const char fn[] = "aae_model_train_step";
+    AAEI_REQUIRE(model != NULL && x != NULL, "%s: model or x is NULL", fn);
+    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(check_finite(x, rows, model->in, fn));
+    int needs_labels = model->dec_input == AAE_DECODE_Z_LABEL || model->zprior.label_guided;
+    AAEI_REQUIRE(labels != NULL || !needs_labels,
+                 "%s: this model reads labels (decoder input or label-guided prior); labels is NULL", fn);
+    if (labels) AAEI_TRY(check_labels(model, labels, rows, model->dec_input != AAE_DECODE_Z_LABEL, fn));
+    if (model->supervised == AAE_SUPERVISE_PHASE && rows_l > 0) {
+        AAEI_REQUIRE(xl != NULL && yl != NULL, "%s: xl or yl is NULL with rows_l = %zu", fn, rows_l);
+        AAEI_TRY(check_rows(rows_l, model->in, fn));
+        AAEI_TRY(check_finite(xl, rows_l, model->in, fn));
+        AAEI_TRY(check_labels(model, yl, rows_l, 1, fn));
+    }
+    if (atomic_flag_test_and_set(&model->busy))
+        return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained by another thread", fn);
+    aae_status st = aaei_model_train_step(model, x, labels, rows, xl, yl,
+                                          model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0,
+                                          step, losses);
+    atomic_flag_clear(&model->busy);
+    return st;
+}
+
+AAE_API size_t aae_model_scratch(const aae_model *model, size_t rows)
+{
+    return model && rows ? aaei_model_scratch(model, rows) : 0;
+}
+
+/* Uses the caller's scratch or allocates one for this call. */
+static aae_status get_scratch(const aae_model *m, size_t rows, float *scratch, size_t count,
+                              float **out, const char *fn)
+{
+    size_t need = aaei_model_scratch(m, rows);
+    AAEI_REQUIRE(need != 0, "%s: scratch for %zu rows overflows", fn, rows);
+    if (scratch) {
+        AAEI_REQUIRE(count >= need, "%s: scratch holds %zu floats, %zu needed", fn, count, need);
+        *out = scratch;
+        return AAE_OK;
+    }
+    *out = aaei_malloc(need, sizeof **out, "inference scratch");
+    return *out ? AAE_OK : AAE_ERR_NOMEM;
+}
+
+static void put_scratch(float *mine, float *callers)
+{
+    if (mine != callers) aaei_free(mine);
+}
+
+AAE_API aae_status aae_model_encode(const aae_model *model, const float *x, size_t rows,
+                                    float *z, float *y, float *scratch, size_t scratch_count)
+{
+    static const char fn[] = "aae_model_encode";
+    float *s;
+    AAEI_REQUIRE(model && x && z, "%s: model, x or z is NULL", fn);
+    AAEI_REQUIRE(!y || model->yhead != AAE_Y_NONE, "%s: y requested but the model has no y head", fn);
+    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
+    aaei_model_encode(model, x, rows, z, y, s);
+    put_scratch(s, scratch);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_decode(const aae_model *model, const float *z, const float *c,
+                                    size_t rows, float *x, float *scratch, size_t scratch_count)
+{
+    static const char fn[] = "aae_model_decode";
+    float *s;
+    AAEI_REQUIRE(model && z && x, "%s: model, z or x is NULL", fn);
+    AAEI_REQUIRE((c != NULL) == (model->cw != 0),
+                 model->cw ? "%s: the decoder reads [z, c]; c is NULL"
+                           : "%s: the decoder reads z only; c must be NULL",
+                 fn);
+    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
+    aaei_model_decode(model, z, c, rows, x, s);
+    put_scratch(s, scratch);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
+                                         const int32_t *labels, size_t rows, float *out,
+                                         float *scratch, size_t scratch_count)
+{
+    static const char fn[] = "aae_model_reconstruct";
+    float *s;
+    AAEI_REQUIRE(model && x && out, "%s: model, x or out is NULL", fn);
+    AAEI_TRY(check_rows(rows, model->in, fn));
+    int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
+    AAEI_REQUIRE(!by_label || labels, "%s: the decoder reads labels; labels is NULL", fn);
+    if (by_label) AAEI_TRY(check_labels(model, labels, rows, 0, fn));
+    /* z and c live in a block beside the model scratch. */
+    size_t extra = rows * (model->zw + model->k), need = aaei_model_scratch(model, rows);
+    AAEI_REQUIRE(need != 0, "%s: scratch for %zu rows overflows", fn, rows);
+    float *mine = aaei_malloc(extra + (scratch ? 0 : need), sizeof *mine, "reconstruct buffers");
+    if (!mine) return AAE_ERR_NOMEM;
+    if (scratch && scratch_count < need) {
+        aaei_free(mine);
+        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: scratch holds %zu floats, %zu needed",
+                         fn, scratch_count, need);
+    }
+    s = scratch ? scratch : mine + extra;
+    float *z = mine, *c = mine + rows * model->zw;
+    aaei_model_encode(model, x, rows, z, model->dec_input == AAE_DECODE_Z_Y ? c : NULL, s);
+    if (by_label) {
+        memset(c, 0, rows * model->k * sizeof *c);
+        for (size_t r = 0; r < rows; r++) c[r * model->k + (size_t)labels[r]] = 1.0f;
+    }
+    aaei_model_decode(model, z, model->cw ? c : NULL, rows, out, s);
+    aaei_free(mine);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t seed,
+                                      const int32_t *labels, float *x, float *scratch,
+                                      size_t scratch_count)
+{
+    static const char fn[] = "aae_model_generate";
+    float *s;
+    AAEI_REQUIRE(model && x, "%s: model or x is NULL", fn);
+    AAEI_TRY(check_rows(n, model->in, fn));
+    if (labels) AAEI_TRY(check_labels(model, labels, n, 0, fn));
+    AAEI_TRY(get_scratch(model, n, scratch, scratch_count, &s, fn));
+    aaei_model_generate(model, n, seed, labels, x, s);
+    put_scratch(s, scratch);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, size_t rows,
+                                      int32_t *classes, float *probs, float *scratch,
+                                      size_t scratch_count)
+{
+    static const char fn[] = "aae_model_classify";
+    float *s;
+    AAEI_REQUIRE(model && x && classes, "%s: model, x or classes is NULL", fn);
+    AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
+    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
+    /* Probabilities go to the caller's buffer or to the scratch's tail. */
+    float *p = probs;
+    float *tmp = NULL;
+    if (!p) {
+        tmp = aaei_malloc(rows * model->k, sizeof *tmp, "class probabilities");
+        if (!tmp) {
+            put_scratch(s, scratch);
+            return AAE_ERR_NOMEM;
+        }
+        p = tmp;
+    }
+    aaei_model_class_probs(model, x, rows, p, s);
+    for (size_t r = 0; r < rows; r++) {
+        size_t best = 0;
+        for (size_t j = 1; j < model->k; j++)
+            if (p[r * model->k + j] > p[r * model->k + best]) best = j;
+        classes[r] = (int32_t)best;
+    }
+    aaei_free(tmp);
+    put_scratch(s, scratch);
+    return AAE_OK;
+}

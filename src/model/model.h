@@ -1,0 +1,85 @@
+/* The model graph: every kind is this one struct with some parts unused.
+ *
+ *   x -> encoder -> [mu | logvar? | y logits?]      (one output dense)
+ *   x -> classifier -> y logits                      (AAE_Y_SEPARATE)
+ *   z = mu (+ exp(logvar/2) * eps),  y = softmax(logits)
+ *   [z | c] -> decoder -> x_hat,   c = one-hot label or y (or nothing)
+ *   z -> z discriminator -> logit,  y -> y discriminator -> logit
+ */
+#ifndef AAEI_MODEL_H
+#define AAEI_MODEL_H
+
+#include <stdatomic.h>
+
+#include "model/options.h"
+#include "model/prior.h"
+#include "nn/net.h"
+#include "nn/optim.h"
+
+/* Optimizer groups: each owns the state of the networks it steps. */
+enum {
+    AAEI_OPT_ENC,      /* encoder, reconstruction phase */
+    AAEI_OPT_DEC,
+    AAEI_OPT_CLS,      /* classifier, reconstruction phase */
+    AAEI_OPT_ZDISC,
+    AAEI_OPT_YDISC,
+    AAEI_OPT_GEN_ENC,  /* encoder, generator phase (own state, as the paper) */
+    AAEI_OPT_GEN_CLS,  /* classifier, generator phase */
+    AAEI_OPT_SEMI,     /* y head's network, semi-supervised phase */
+    AAEI_OPT_COUNT
+};
+
+struct aae_model {
+    aaei_options opt;
+    aae_net enc, dec, cls, zdisc, ydisc;
+    int has_cls, has_zdisc, has_ydisc;
+    aaei_optim optims[AAEI_OPT_COUNT];
+
+    /* Widths derived from the options. */
+    size_t in, zw, k;        /* input, z, classes */
+    size_t enc_out;          /* zw (mu) + zw (logvar, Gaussian) + k (shared y) */
+    size_t off_logvar, off_y;/* column offsets in the encoder output */
+    size_t cw;               /* width of c at the decoder: k or 0 */
+    int gaussian, yhead, dec_input, zadv, yadv, supervised, joint_gen, detach_y;
+    aaei_prior zprior, yprior;
+
+    /* Training scratch, grown to the largest batch; one block. */
+    float *tbuf;
+    size_t trows;
+    float *eps, *z, *y, *ylog_sep, *dec_in, *d_enc, *d_cls, *dz, *dy, *dxhat,
+        *disc_in, *disc_d, *disc_t;
+    int32_t *ibuf;           /* labels scratch */
+
+    uint64_t steps;
+    atomic_flag busy;
+};
+
+/* Builds the networks and optimizers from validated options. */
+aae_status aaei_model_create(const aaei_options *o, aae_model **out);
+void aaei_model_destroy(aae_model *m);
+
+/* Training scratch for `rows` rows (grows only). */
+aae_status aaei_model_reserve(aae_model *m, size_t rows);
+
+/* One training step (see aae_model_train_step); arguments validated. */
+aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
+                                 size_t rows, const float *xl, const int32_t *yl,
+                                 size_t rows_l, uint64_t step, float *losses);
+
+/* Inference helpers (read-only, caller scratch of aaei_model_scratch). */
+size_t aaei_model_scratch(const aae_model *m, size_t rows);
+void aaei_model_encode(const aae_model *m, const float *x, size_t rows, float *z,
+                       float *y, float *scratch);
+void aaei_model_decode(const aae_model *m, const float *z, const float *c,
+                       size_t rows, float *x, float *scratch);
+/* Class logits' softmax (rows x k) of x; needs a y head. */
+void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows,
+                            float *probs, float *scratch);
+/* n samples: z from the prior, c one-hot of labels (NULL: uniform). */
+void aaei_model_generate(const aae_model *m, size_t n, uint64_t seed,
+                         const int32_t *labels, float *x, float *scratch);
+
+/* Row-wise softmax of n columns read with stride `ld`, written densely. */
+void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out);
+
+#endif

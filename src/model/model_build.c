@@ -1,0 +1,197 @@
+/* From options to networks and optimizer groups. */
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/model.h"
+
+/* Each network's initialization is keyed by (seed, part). */
+static uint64_t part_seed(const aaei_options *o, aae_part part)
+{
+    aaei_rng r = aaei_rng_keyed((uint64_t)o->v[AAE_OPTION_SEED], AAEI_STREAM_INIT,
+                                1000 + (uint64_t)part, 0);
+    return aaei_rng_u64(&r);
+}
+
+static aae_status add_activation(aae_net *net, aae_activation act, float slope)
+{
+    switch (act) {
+    case AAE_ACT_NONE: return AAE_OK;
+    case AAE_ACT_RELU: return aaei_net_add(net, AAEI_RELU, 0, 0.0f, 0.0f);
+    case AAE_ACT_LEAKY_RELU: return aaei_net_add(net, AAEI_LEAKY_RELU, 0, slope, 0.0f);
+    case AAE_ACT_SIGMOID: return aaei_net_add(net, AAEI_SIGMOID, 0, 0.0f, 0.0f);
+    case AAE_ACT_TANH: return aaei_net_add(net, AAEI_TANH, 0, 0.0f, 0.0f);
+    case AAE_ACT_SOFTMAX: return aaei_net_add(net, AAEI_SOFTMAX, 0, 0.0f, 0.0f);
+    }
+    return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown activation %d", (int)act);
+}
+
+/* in -> hidden layers of `part` -> dense(out) [-> output activation]. */
+static aae_status build_net(aae_net *net, const aaei_options *o, aae_part part, size_t in,
+                            size_t out, int output)
+{
+    const aaei_part_spec *p = &o->parts[part];
+    AAEI_TRY(aaei_net_init(net, in, part_seed(o, part)));
+    for (size_t i = 0; i < p->nlayers; i++) {
+        const aaei_layer_spec *l = &p->layers[i];
+        AAEI_TRY(aaei_net_add(net, AAEI_DENSE, l->width, 0.0f, 0.0f));
+        if (l->batchnorm)
+            AAEI_TRY(aaei_net_add(net, AAEI_BATCHNORM, 0, (float)o->v[AAE_OPTION_BN_MOMENTUM],
+                                  (float)o->v[AAE_OPTION_BN_EPS]));
+        AAEI_TRY(add_activation(net, l->act, l->slope));
+        if (l->dropout > 0.0f) AAEI_TRY(aaei_net_add(net, AAEI_DROPOUT, 0, l->dropout, 0.0f));
+    }
+    AAEI_TRY(aaei_net_add(net, AAEI_DENSE, out, 0.0f, 0.0f));
+    if (output == AAE_OUTPUT_SIGMOID) AAEI_TRY(aaei_net_add(net, AAEI_SIGMOID, 0, 0.0f, 0.0f));
+    if (output == AAE_OUTPUT_TANH) AAEI_TRY(aaei_net_add(net, AAEI_TANH, 0, 0.0f, 0.0f));
+    return AAE_OK;
+}
+
+static aae_status init_optim(aae_model *m, int slot, aae_part part, const aae_net *net)
+{
+    return aaei_optim_init(&m->optims[slot], &m->opt.parts[part].optim, net->nparams);
+}
+
+static void derive_widths(aae_model *m)
+{
+    const aaei_options *o = &m->opt;
+    m->in = aaei_opt_size(o, AAE_OPTION_INPUT_WIDTH);
+    m->zw = aaei_opt_size(o, AAE_OPTION_Z_WIDTH);
+    m->k = aaei_opt_size(o, AAE_OPTION_CLASSES);
+    m->gaussian = aaei_opt_int(o, AAE_OPTION_POSTERIOR) == AAE_POSTERIOR_GAUSSIAN;
+    m->yhead = aaei_opt_int(o, AAE_OPTION_Y_HEAD);
+    m->dec_input = aaei_opt_int(o, AAE_OPTION_DECODER_INPUT);
+    m->zadv = aaei_opt_int(o, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_ADVERSARIAL;
+    m->yadv = aaei_opt_int(o, AAE_OPTION_Y_ADVERSARIAL);
+    m->supervised = aaei_opt_int(o, AAE_OPTION_Y_SUPERVISED);
+    m->joint_gen = aaei_opt_int(o, AAE_OPTION_JOINT_GENERATOR);
+    m->detach_y = aaei_opt_int(o, AAE_OPTION_DETACH_Y);
+    m->off_logvar = m->zw;
+    m->off_y = m->zw * (m->gaussian ? 2 : 1);
+    m->enc_out = m->off_y + (m->yhead == AAE_Y_SHARED ? m->k : 0);
+    m->cw = m->dec_input == AAE_DECODE_Z ? 0 : m->k;
+    m->has_cls = m->yhead == AAE_Y_SEPARATE;
+
+    aaei_prior *zp = &m->zprior;
+    zp->kind = (aae_prior_kind)aaei_opt_int(o, AAE_OPTION_Z_PRIOR);
+    zp->dim = m->zw;
+    zp->sigma = (float)o->v[AAE_OPTION_PRIOR_SIGMA];
+    zp->radius = (float)o->v[AAE_OPTION_PRIOR_RADIUS];
+    zp->spread = (float)o->v[AAE_OPTION_PRIOR_SPREAD];
+    zp->components = aaei_opt_size(o, AAE_OPTION_PRIOR_COMPONENTS);
+    zp->label_guided = aaei_opt_int(o, AAE_OPTION_PRIOR_LABEL_GUIDED);
+    m->yprior.categorical = 1;
+    m->yprior.dim = m->k;
+}
+
+static aae_status build_all(aae_model *m)
+{
+    const aaei_options *o = &m->opt;
+    int out = aaei_opt_int(o, AAE_OPTION_OUTPUT);
+    AAEI_TRY(build_net(&m->enc, o, AAE_PART_ENCODER, m->in, m->enc_out, AAE_OUTPUT_LINEAR));
+    AAEI_TRY(build_net(&m->dec, o, AAE_PART_DECODER, m->zw + m->cw, m->in, out));
+    AAEI_TRY(init_optim(m, AAEI_OPT_ENC, AAE_PART_ENCODER, &m->enc));
+    AAEI_TRY(init_optim(m, AAEI_OPT_DEC, AAE_PART_DECODER, &m->dec));
+    if (m->has_cls) {
+        AAEI_TRY(build_net(&m->cls, o, AAE_PART_CLASSIFIER, m->in, m->k, AAE_OUTPUT_LINEAR));
+        AAEI_TRY(init_optim(m, AAEI_OPT_CLS, AAE_PART_CLASSIFIER, &m->cls));
+    }
+    /* The y head's own network: the encoder trunk or the classifier. */
+    const aae_net *ynet = m->has_cls ? &m->cls : &m->enc;
+    aae_part ypart = m->has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER;
+    if (m->zadv) {
+        m->has_zdisc = 1;
+        AAEI_TRY(build_net(&m->zdisc, o, AAE_PART_Z_DISCRIMINATOR, m->zw, 1, AAE_OUTPUT_LINEAR));
+        AAEI_TRY(init_optim(m, AAEI_OPT_ZDISC, AAE_PART_Z_DISCRIMINATOR, &m->zdisc));
+    }
+    if (m->yadv) {
+        m->has_ydisc = 1;
+        AAEI_TRY(build_net(&m->ydisc, o, AAE_PART_Y_DISCRIMINATOR, m->k, 1, AAE_OUTPUT_LINEAR));
+        AAEI_TRY(init_optim(m, AAEI_OPT_YDISC, AAE_PART_Y_DISCRIMINATOR, &m->ydisc));
+    }
+    if (!m->joint_gen && (m->zadv || (m->yadv && !m->has_cls)))
+        AAEI_TRY(init_optim(m, AAEI_OPT_GEN_ENC, AAE_PART_ENCODER, &m->enc));
+    if (!m->joint_gen && m->yadv && m->has_cls)
+        AAEI_TRY(init_optim(m, AAEI_OPT_GEN_CLS, AAE_PART_CLASSIFIER, &m->cls));
+    if (m->supervised == AAE_SUPERVISE_PHASE)
+        AAEI_TRY(init_optim(m, AAEI_OPT_SEMI, ypart, ynet));
+    return AAE_OK;
+}
+
+aae_status aaei_model_create(const aaei_options *o, aae_model **out)
+{
+    AAEI_TRY(aaei_options_validate(o));
+    aae_model *m = aaei_calloc(1, sizeof *m, "model");
+    if (!m) return AAE_ERR_NOMEM;
+    m->opt = *o;
+    atomic_flag_clear(&m->busy);
+    derive_widths(m);
+    aae_status st = build_all(m);
+    if (st != AAE_OK) {
+        aaei_model_destroy(m);
+        return st;
+    }
+    *out = m;
+    return AAE_OK;
+}
+
+void aaei_model_destroy(aae_model *m)
+{
+    if (!m) return;
+    aaei_net_release(&m->enc);
+    aaei_net_release(&m->dec);
+    aaei_net_release(&m->cls);
+    aaei_net_release(&m->zdisc);
+    aaei_net_release(&m->ydisc);
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) aaei_optim_release(&m->optims[i]);
+    aaei_free(m->tbuf);
+    aaei_free(m->ibuf);
+    aaei_free(m);
+}
+
+aae_status aaei_model_reserve(aae_model *m, size_t rows)
+{
+    if (rows <= m->trows) return AAE_OK;
+    size_t wmax = m->zw > m->k ? m->zw : m->k;
+    /* Widths of each buffer per row, in the order they are carved. */
+    const size_t widths[] = {m->zw, m->zw, m->k, m->k, m->zw + m->cw, m->enc_out,
+                             m->k, m->zw, m->k, m->in, 2 * wmax, 2, 2};
+    float **slots[] = {&m->eps, &m->z, &m->y, &m->ylog_sep, &m->dec_in, &m->d_enc,
+                       &m->d_cls, &m->dz, &m->dy, &m->dxhat, &m->disc_in, &m->disc_d,
+                       &m->disc_t};
+    size_t n = sizeof widths / sizeof widths[0], per_row = 0, total;
+    for (size_t i = 0; i < n; i++) per_row += widths[i];
+    if (!aaei_mul_size(per_row, rows, &total))
+        return aaei_fail(AAE_ERR_NOMEM, "training buffers for %zu rows overflow", rows);
+    float *buf = aaei_malloc(total, sizeof *buf, "training buffers");
+    if (!buf) return AAE_ERR_NOMEM;
+    int32_t *ib = aaei_malloc(rows, sizeof *ib, "training label buffer");
+    if (!ib) {
+        aaei_free(buf);
+        return AAE_ERR_NOMEM;
+    }
+    aaei_free(m->tbuf);
+    aaei_free(m->ibuf);
+    m->tbuf = buf;
+    m->ibuf = ib;
+    for (size_t i = 0; i < n; i++) {
+        *slots[i] = buf;
+        buf += widths[i] * rows;
+    }
+    m->trows = rows;
+    return AAE_OK;
+}
+
+void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out)
+{
+    for (size_t r = 0; r < rows; r++) {
+        const float *x = in + r * ld;
+        float *y = out + r * n;
+        float mx = x[0], s = 0.0f;
+        for (size_t i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+        for (size_t i = 0; i < n; i++) s += y[i] = expf(x[i] - mx);
+        for (size_t i = 0; i < n; i++) y[i] /= s;
+    }
+}

@@ -1,0 +1,243 @@
+#include "model/options.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static const struct {
+    const char *name;
+    double lo, hi;
+    int integer;
+} table[AAEI_OPTION_LAST + 1] = {
+    [AAE_OPTION_INPUT_WIDTH] = {"AAE_OPTION_INPUT_WIDTH", 1, 1 << 24, 1},
+    [AAE_OPTION_OUTPUT] = {"AAE_OPTION_OUTPUT", 0, 2, 1},
+    [AAE_OPTION_REC_LOSS] = {"AAE_OPTION_REC_LOSS", 0, 2, 1},
+    [AAE_OPTION_REC_SUM] = {"AAE_OPTION_REC_SUM", 0, 1, 1},
+    [AAE_OPTION_Z_WIDTH] = {"AAE_OPTION_Z_WIDTH", 1, 1 << 16, 1},
+    [AAE_OPTION_POSTERIOR] = {"AAE_OPTION_POSTERIOR", 0, 1, 1},
+    [AAE_OPTION_Y_HEAD] = {"AAE_OPTION_Y_HEAD", 0, 2, 1},
+    [AAE_OPTION_CLASSES] = {"AAE_OPTION_CLASSES", 2, 1 << 16, 1},
+    [AAE_OPTION_DECODER_INPUT] = {"AAE_OPTION_DECODER_INPUT", 0, 2, 1},
+    [AAE_OPTION_Z_REGULARIZER] = {"AAE_OPTION_Z_REGULARIZER", 0, 2, 1},
+    [AAE_OPTION_Z_PRIOR] = {"AAE_OPTION_Z_PRIOR", 0, 3, 1},
+    [AAE_OPTION_PRIOR_SIGMA] = {"AAE_OPTION_PRIOR_SIGMA", 1e-6, 1e6, 0},
+    [AAE_OPTION_PRIOR_COMPONENTS] = {"AAE_OPTION_PRIOR_COMPONENTS", 1, 1 << 16, 1},
+    [AAE_OPTION_PRIOR_RADIUS] = {"AAE_OPTION_PRIOR_RADIUS", 0, 1e6, 0},
+    [AAE_OPTION_PRIOR_SPREAD] = {"AAE_OPTION_PRIOR_SPREAD", 1e-6, 1e6, 0},
+    [AAE_OPTION_PRIOR_LABEL_GUIDED] = {"AAE_OPTION_PRIOR_LABEL_GUIDED", 0, 1, 1},
+    [AAE_OPTION_Y_ADVERSARIAL] = {"AAE_OPTION_Y_ADVERSARIAL", 0, 1, 1},
+    [AAE_OPTION_Y_SUPERVISED] = {"AAE_OPTION_Y_SUPERVISED", 0, 2, 1},
+    [AAE_OPTION_DETACH_Y] = {"AAE_OPTION_DETACH_Y", 0, 1, 1},
+    [AAE_OPTION_W_REC] = {"AAE_OPTION_W_REC", 0, 1e6, 0},
+    [AAE_OPTION_W_KL] = {"AAE_OPTION_W_KL", 0, 1e6, 0},
+    [AAE_OPTION_W_ADV] = {"AAE_OPTION_W_ADV", 0, 1e6, 0},
+    [AAE_OPTION_W_CE] = {"AAE_OPTION_W_CE", 0, 1e6, 0},
+    [AAE_OPTION_W_DISC] = {"AAE_OPTION_W_DISC", 0, 1e6, 0},
+    [AAE_OPTION_JOINT_GENERATOR] = {"AAE_OPTION_JOINT_GENERATOR", 0, 1, 1},
+    [AAE_OPTION_DISC_NOISE] = {"AAE_OPTION_DISC_NOISE", 0, 1e3, 0},
+    [AAE_OPTION_BN_MOMENTUM] = {"AAE_OPTION_BN_MOMENTUM", 1e-6, 1, 0},
+    [AAE_OPTION_BN_EPS] = {"AAE_OPTION_BN_EPS", 1e-12, 1, 0},
+    [AAE_OPTION_SEED] = {"AAE_OPTION_SEED", 0, 9007199254740992.0, 1},
+};
+
+int aaei_option_range(aae_option option, double *lo, double *hi, int *integer)
+{
+    if ((int)option < 1 || (int)option > AAEI_OPTION_LAST || !table[option].name) return 0;
+    *lo = table[option].lo;
+    *hi = table[option].hi;
+    *integer = table[option].integer;
+    return 1;
+}
+
+const char *aaei_option_name(aae_option option)
+{
+    if ((int)option < 1 || (int)option > AAEI_OPTION_LAST || !table[option].name)
+        return "unknown option";
+    return table[option].name;
+}
+
+aae_status aaei_option_check(aae_option option, double value)
+{
+    double lo, hi;
+    int integer;
+    if (!aaei_option_range(option, &lo, &hi, &integer))
+        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown option %d", (int)option);
+    AAEI_REQUIRE(value >= lo && value <= hi, "%s = %g is outside [%g, %g]",
+                 table[option].name, value, lo, hi);
+    AAEI_REQUIRE(!integer || value == floor(value), "%s = %g must be a whole number",
+                 table[option].name, value);
+    return AAE_OK;
+}
+
+static void add_layer(aaei_part_spec *p, size_t width, aae_activation act, float slope,
+                      int bn)
+{
+    aaei_layer_spec *l = &p->layers[p->nlayers++];
+    l->width = width;
+    l->act = act;
+    l->slope = slope;
+    l->batchnorm = bn;
+    l->dropout = 0.0f;
+}
+
+static void set_adam(aaei_options *o, aae_part part, double lr, double beta1)
+{
+    o->parts[part].optim = aaei_optim_defaults(AAE_OPTIMIZER_ADAM);
+    o->parts[part].optim.lr = lr;
+    o->parts[part].optim.beta1 = beta1;
+}
+
+/* Two equal hidden layers in every part that the preset uses. */
+static void mlp_parts(aaei_options *o, size_t width, aae_activation act, float slope)
+{
+    for (int p = 0; p < AAEI_PARTS; p++) {
+        add_layer(&o->parts[p], width, act, slope, 0);
+        add_layer(&o->parts[p], width, act, slope, 0);
+    }
+}
+
+aae_status aaei_options_preset(aaei_options *o, aae_preset preset)
+{
+    memset(o, 0, sizeof *o);
+    o->preset = preset;
+    double *v = o->v;
+    /* Shared defaults: MNIST-sized input, deterministic z, no heads. */
+    v[AAE_OPTION_INPUT_WIDTH] = 784;
+    v[AAE_OPTION_OUTPUT] = AAE_OUTPUT_SIGMOID;
+    v[AAE_OPTION_REC_LOSS] = AAE_REC_MSE;
+    v[AAE_OPTION_Z_WIDTH] = 10;
+    v[AAE_OPTION_CLASSES] = 10;
+    v[AAE_OPTION_PRIOR_SIGMA] = 1.0;
+    v[AAE_OPTION_PRIOR_COMPONENTS] = 10;
+    v[AAE_OPTION_PRIOR_RADIUS] = 4.0;
+    v[AAE_OPTION_PRIOR_SPREAD] = 0.5;
+    v[AAE_OPTION_W_REC] = 1.0;
+    v[AAE_OPTION_W_KL] = 1.0;
+    v[AAE_OPTION_W_ADV] = 1.0;
+    v[AAE_OPTION_W_CE] = 1.0;
+    v[AAE_OPTION_W_DISC] = 1.0;
+    v[AAE_OPTION_BN_MOMENTUM] = 0.1;
+    v[AAE_OPTION_BN_EPS] = 1e-5;
+    for (int p = 0; p < AAEI_PARTS; p++) set_adam(o, (aae_part)p, 1e-3, 0.9);
+
+    switch (preset) {
+    case AAE_PRESET_AE:
+        v[AAE_OPTION_Z_WIDTH] = 2;
+        mlp_parts(o, 1000, AAE_ACT_RELU, 0.0f);
+        break;
+    case AAE_PRESET_VAE:
+    case AAE_PRESET_VAE_CLASSIFIER:
+        /* 784-512-256 -> z 20, decoder mirror; BCE summed per row (nats). */
+        v[AAE_OPTION_Z_WIDTH] = 20;
+        v[AAE_OPTION_POSTERIOR] = AAE_POSTERIOR_GAUSSIAN;
+        v[AAE_OPTION_Z_REGULARIZER] = AAE_ZREG_KL;
+        v[AAE_OPTION_REC_LOSS] = AAE_REC_BCE;
+        v[AAE_OPTION_REC_SUM] = 1;
+        add_layer(&o->parts[AAE_PART_ENCODER], 512, AAE_ACT_RELU, 0.0f, 0);
+        add_layer(&o->parts[AAE_PART_ENCODER], 256, AAE_ACT_RELU, 0.0f, 0);
+        add_layer(&o->parts[AAE_PART_DECODER], 256, AAE_ACT_RELU, 0.0f, 0);
+        add_layer(&o->parts[AAE_PART_DECODER], 512, AAE_ACT_RELU, 0.0f, 0);
+        if (preset == AAE_PRESET_VAE_CLASSIFIER) {
+            v[AAE_OPTION_Y_HEAD] = AAE_Y_SEPARATE;
+            v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_Y;
+            v[AAE_OPTION_Y_SUPERVISED] = AAE_SUPERVISE_JOINT;
+            add_layer(&o->parts[AAE_PART_CLASSIFIER], 512, AAE_ACT_RELU, 0.0f, 0);
+        }
+        break;
+    case AAE_PRESET_AAE:
+    case AAE_PRESET_SUPERVISED_AAE: {
+        /* PyTorch-GAN's aae.py: LeakyReLU 0.2, BN on the second hidden layer,
+         * tanh output, 0.001 adversarial + 0.999 L1 in one generator loss,
+         * D loss the average of real and fake, Adam 2e-4 (0.5, 0.999). */
+        aae_activation lr = AAE_ACT_LEAKY_RELU;
+        v[AAE_OPTION_OUTPUT] = AAE_OUTPUT_TANH;
+        v[AAE_OPTION_REC_LOSS] = AAE_REC_L1;
+        v[AAE_OPTION_Z_REGULARIZER] = AAE_ZREG_ADVERSARIAL;
+        v[AAE_OPTION_W_REC] = 0.999;
+        v[AAE_OPTION_W_ADV] = 0.001;
+        v[AAE_OPTION_W_DISC] = 0.5;
+        v[AAE_OPTION_JOINT_GENERATOR] = 1;
+        if (preset == AAE_PRESET_AAE) {
+            v[AAE_OPTION_POSTERIOR] = AAE_POSTERIOR_GAUSSIAN;
+        } else {
+            v[AAE_OPTION_Z_WIDTH] = 2;
+            v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_LABEL;
+        }
+        add_layer(&o->parts[AAE_PART_ENCODER], 512, lr, 0.2f, 0);
+        add_layer(&o->parts[AAE_PART_ENCODER], 512, lr, 0.2f, 1);
+        add_layer(&o->parts[AAE_PART_DECODER], 512, lr, 0.2f, 0);
+        add_layer(&o->parts[AAE_PART_DECODER], 512, lr, 0.2f, 1);
+        add_layer(&o->parts[AAE_PART_Z_DISCRIMINATOR], 512, lr, 0.2f, 0);
+        add_layer(&o->parts[AAE_PART_Z_DISCRIMINATOR], 256, lr, 0.2f, 0);
+        for (int p = 0; p < AAEI_PARTS; p++) set_adam(o, (aae_part)p, 2e-4, 0.5);
+        break;
+    }
+    case AAE_PRESET_CLUSTERING_AAE:
+    case AAE_PRESET_SEMI_SUPERVISED_AAE:
+        /* The paper: 1000-1000 ReLU nets, softmax y plus style z, adversarial
+         * priors on both, each in its own phase; D learning rate lowered. */
+        v[AAE_OPTION_CLASSES] = preset == AAE_PRESET_CLUSTERING_AAE ? 16 : 10;
+        v[AAE_OPTION_Y_HEAD] = AAE_Y_SHARED;
+        v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_Y;
+        v[AAE_OPTION_Z_REGULARIZER] = AAE_ZREG_ADVERSARIAL;
+        v[AAE_OPTION_Y_ADVERSARIAL] = 1;
+        v[AAE_OPTION_DISC_NOISE] = 0.3;
+        if (preset == AAE_PRESET_SEMI_SUPERVISED_AAE)
+            v[AAE_OPTION_Y_SUPERVISED] = AAE_SUPERVISE_PHASE;
+        mlp_parts(o, 1000, AAE_ACT_RELU, 0.0f);
+        o->parts[AAE_PART_CLASSIFIER].nlayers = 0;
+        set_adam(o, AAE_PART_Z_DISCRIMINATOR, 2e-4, 0.5);
+        set_adam(o, AAE_PART_Y_DISCRIMINATOR, 2e-4, 0.5);
+        break;
+    default:
+        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown preset %d", (int)preset);
+    }
+    /* Parts the preset does not use keep no layers, so "equal to the same
+     * model built option by option" holds without hidden leftovers. */
+    if (v[AAE_OPTION_Y_HEAD] != AAE_Y_SEPARATE) o->parts[AAE_PART_CLASSIFIER].nlayers = 0;
+    if (v[AAE_OPTION_Z_REGULARIZER] != AAE_ZREG_ADVERSARIAL)
+        o->parts[AAE_PART_Z_DISCRIMINATOR].nlayers = 0;
+    if (!v[AAE_OPTION_Y_ADVERSARIAL]) o->parts[AAE_PART_Y_DISCRIMINATOR].nlayers = 0;
+    return AAE_OK;
+}
+
+#define CONFLICT(cond, ...) \
+    do {                    \
+        if (cond) return aaei_fail(AAE_ERR_INVALID_ARGUMENT, __VA_ARGS__); \
+    } while (0)
+
+aae_status aaei_options_validate(const aaei_options *o)
+{
+    const double *v = o->v;
+    for (int k = 1; k <= AAEI_OPTION_LAST; k++) AAEI_TRY(aaei_option_check((aae_option)k, v[k]));
+    int yhead = aaei_opt_int(o, AAE_OPTION_Y_HEAD);
+    int zreg = aaei_opt_int(o, AAE_OPTION_Z_REGULARIZER);
+    int prior = aaei_opt_int(o, AAE_OPTION_Z_PRIOR);
+    CONFLICT(zreg == AAE_ZREG_KL && v[AAE_OPTION_POSTERIOR] != AAE_POSTERIOR_GAUSSIAN,
+             "AAE_OPTION_Z_REGULARIZER = KL needs AAE_OPTION_POSTERIOR = GAUSSIAN");
+    CONFLICT(v[AAE_OPTION_DECODER_INPUT] == AAE_DECODE_Z_Y && yhead == AAE_Y_NONE,
+             "AAE_OPTION_DECODER_INPUT = Z_Y needs a y head (AAE_OPTION_Y_HEAD)");
+    CONFLICT(v[AAE_OPTION_Y_ADVERSARIAL] != 0 && yhead == AAE_Y_NONE,
+             "AAE_OPTION_Y_ADVERSARIAL needs a y head (AAE_OPTION_Y_HEAD)");
+    CONFLICT(v[AAE_OPTION_Y_SUPERVISED] != AAE_SUPERVISE_NONE && yhead == AAE_Y_NONE,
+             "AAE_OPTION_Y_SUPERVISED needs a y head (AAE_OPTION_Y_HEAD)");
+    CONFLICT(v[AAE_OPTION_DETACH_Y] != 0 && v[AAE_OPTION_DECODER_INPUT] != AAE_DECODE_Z_Y,
+             "AAE_OPTION_DETACH_Y needs AAE_OPTION_DECODER_INPUT = Z_Y");
+    CONFLICT((prior == AAE_PRIOR_MIXTURE || prior == AAE_PRIOR_SWISS_ROLL) &&
+                 v[AAE_OPTION_Z_WIDTH] != 2 && zreg == AAE_ZREG_ADVERSARIAL,
+             "AAE_OPTION_Z_PRIOR mixture/swiss roll is 2-D: AAE_OPTION_Z_WIDTH must be 2, not %g",
+             v[AAE_OPTION_Z_WIDTH]);
+    CONFLICT(v[AAE_OPTION_PRIOR_LABEL_GUIDED] != 0 && prior != AAE_PRIOR_MIXTURE &&
+                 prior != AAE_PRIOR_SWISS_ROLL,
+             "AAE_OPTION_PRIOR_LABEL_GUIDED needs AAE_OPTION_Z_PRIOR = MIXTURE or SWISS_ROLL");
+    CONFLICT(v[AAE_OPTION_PRIOR_LABEL_GUIDED] != 0 && zreg != AAE_ZREG_ADVERSARIAL,
+             "AAE_OPTION_PRIOR_LABEL_GUIDED needs AAE_OPTION_Z_REGULARIZER = ADVERSARIAL");
+    CONFLICT(v[AAE_OPTION_REC_LOSS] == AAE_REC_BCE && v[AAE_OPTION_OUTPUT] != AAE_OUTPUT_SIGMOID,
+             "AAE_OPTION_REC_LOSS = BCE needs AAE_OPTION_OUTPUT = SIGMOID");
+    CONFLICT(v[AAE_OPTION_JOINT_GENERATOR] != 0 && zreg != AAE_ZREG_ADVERSARIAL &&
+                 v[AAE_OPTION_Y_ADVERSARIAL] == 0,
+             "AAE_OPTION_JOINT_GENERATOR needs an adversarial regularizer on z or y");
+    for (int p = 0; p < AAEI_PARTS; p++) AAEI_TRY(aaei_optim_validate(&o->parts[p].optim));
+    return AAE_OK;
+}

@@ -1,0 +1,379 @@
+/* One training step: reconstruction, regularization (discriminators, then
+ * generator), semi-supervised, in the paper's order. Each phase checks its
+ * loss before it steps, so a non-finite loss leaves that phase unapplied. */
+#include <math.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/model.h"
+#include "nn/loss.h"
+
+/* Salts that keep the draws of different phases in one step independent. */
+enum { SALT_REC = 0, SALT_REG = 1, SALT_ZPRIOR = 2, SALT_YPRIOR = 3, SALT_ZNOISE = 4,
+       SALT_YNOISE = 5 };
+
+typedef struct step_ctx {
+    aae_model *m;
+    const float *x;
+    const int32_t *labels;
+    size_t rows;
+    uint64_t step, seed;
+    float *losses;
+} step_ctx;
+
+static int finite(float v) { return isfinite(v); }
+
+static aae_status diverged(const char *phase, float loss)
+{
+    return aaei_fail(AAE_ERR_DIVERGED, "%s loss is %g: training diverged; this phase was not applied",
+                     phase, (double)loss);
+}
+
+static void step_net(aae_model *m, int slot, aae_net *net)
+{
+    aaei_optim_step(&m->optims[slot], net->params, net->grads);
+    aaei_net_zero_grad(net);
+}
+
+/* z from the encoder output E: mu, or mu + exp(logvar / 2) * eps. */
+static void sample_z(const step_ctx *c, const float *E, uint64_t salt)
+{
+    aae_model *m = c->m;
+    for (size_t r = 0; r < c->rows; r++) {
+        const float *e = E + r * m->enc_out;
+        float *z = m->z + r * m->zw, *eps = m->eps + r * m->zw;
+        if (!m->gaussian) {
+            memcpy(z, e, m->zw * sizeof *z);
+            continue;
+        }
+        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, r);
+        for (size_t j = 0; j < m->zw; j++) {
+            eps[j] = aaei_rng_normal(&g);
+            z[j] = e[j] + expf(0.5f * e[m->off_logvar + j]) * eps[j];
+        }
+    }
+}
+
+/* Adds dz (rows x zw) into the mu (and logvar) columns of d_enc. */
+static void z_grad_to_enc(const step_ctx *c, const float *E, const float *dz)
+{
+    aae_model *m = c->m;
+    for (size_t r = 0; r < c->rows; r++) {
+        const float *e = E + r * m->enc_out, *g = dz + r * m->zw, *eps = m->eps + r * m->zw;
+        float *d = m->d_enc + r * m->enc_out;
+        for (size_t j = 0; j < m->zw; j++) {
+            d[j] += g[j];
+            if (m->gaussian)
+                d[m->off_logvar + j] += g[j] * eps[j] * 0.5f * expf(0.5f * e[m->off_logvar + j]);
+        }
+    }
+}
+
+/* Where the y logits' gradient goes: encoder columns or classifier output. */
+static float *ylog_grad(const step_ctx *c, size_t *ld)
+{
+    aae_model *m = c->m;
+    *ld = m->has_cls ? m->k : m->enc_out;
+    return m->has_cls ? m->d_cls : m->d_enc + m->off_y;
+}
+
+/* Adds the softmax backward of dy (through y = softmax(logits)). */
+static void y_grad_to_logits(const step_ctx *c, const float *dy)
+{
+    aae_model *m = c->m;
+    size_t ld;
+    float *dl = ylog_grad(c, &ld);
+    for (size_t r = 0; r < c->rows; r++) {
+        const float *y = m->y + r * m->k, *g = dy + r * m->k;
+        float dot = 0.0f;
+        for (size_t j = 0; j < m->k; j++) dot += g[j] * y[j];
+        for (size_t j = 0; j < m->k; j++) dl[r * ld + j] += y[j] * (g[j] - dot);
+    }
+}
+
+/* Encoder (and classifier) forward in training mode; y = softmax(logits).
+ * Returns the encoder output. */
+static aae_status forward_encoders(const step_ctx *c, const float *x, size_t rows,
+                                   const float **E, const float **ylog, size_t *ld)
+{
+    aae_model *m = c->m;
+    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, 0, E));
+    *ylog = NULL;
+    *ld = 0;
+    if (m->has_cls) {
+        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, 0, ylog));
+        *ld = m->k;
+    } else if (m->yhead == AAE_Y_SHARED) {
+        *ylog = *E + m->off_y;
+        *ld = m->enc_out;
+    }
+    if (*ylog) aaei_softmax_rows(*ylog, *ld, rows, m->k, m->y);
+    return AAE_OK;
+}
+
+static void zero_enc_grads(const step_ctx *c, size_t rows)
+{
+    aae_model *m = c->m;
+    memset(m->d_enc, 0, rows * m->enc_out * sizeof *m->d_enc);
+    if (m->has_cls) memset(m->d_cls, 0, rows * m->k * sizeof *m->d_cls);
+}
+
+static aae_status backward_encoders(const step_ctx *c)
+{
+    aae_model *m = c->m;
+    AAEI_TRY(aaei_net_backward(&m->enc, m->d_enc, NULL));
+    if (m->has_cls) AAEI_TRY(aaei_net_backward(&m->cls, m->d_cls, NULL));
+    return AAE_OK;
+}
+
+/* The generator's adversarial loss w_adv * BCE(D(fake), 1): writes
+ * d loss / d fake (rows x dim) and leaves D's gradients zeroed. */
+static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fake, size_t dim,
+                                 uint64_t salt, float *dfake, float *loss)
+{
+    aae_model *m = c->m;
+    size_t rows = c->rows, n = rows * dim;
+    float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
+    memcpy(m->disc_in, fake, n * sizeof *fake);
+    for (size_t r = 0; noise > 0.0f && r < rows; r++) {
+        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, rows + r);
+        for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
+    }
+    const float *logit, *dx;
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, 0, &logit));
+    for (size_t r = 0; r < rows; r++) m->disc_t[r] = 1.0f;
+    *loss = aaei_loss_bce_logits(logit, m->disc_t, rows, m->disc_d);
+    float w = (float)m->opt.v[AAE_OPTION_W_ADV];
+    for (size_t r = 0; r < rows; r++) m->disc_d[r] *= w;
+    AAEI_TRY(aaei_net_backward(D, m->disc_d, &dx));
+    memcpy(dfake, dx, n * sizeof *dfake);
+    aaei_net_zero_grad(D);
+    return AAE_OK;
+}
+
+/* One discriminator update: prior samples labelled 1, fakes labelled 0, in
+ * one batch of 2 x rows; loss = w_disc * (BCE_real + BCE_fake). */
+static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_prior *p,
+                            const float *fake, uint64_t prior_salt, uint64_t noise_salt,
+                            float *loss)
+{
+    aae_model *m = c->m;
+    size_t rows = c->rows, dim = p->dim, n = rows * dim;
+    const int32_t *guide = p->label_guided ? c->labels : NULL;
+    aaei_prior_sample(p, c->seed, c->step, prior_salt, 0, guide, rows, m->disc_in);
+    memcpy(m->disc_in + n, fake, n * sizeof *fake);
+    float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
+    for (size_t r = 0; noise > 0.0f && r < 2 * rows; r++) {
+        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (noise_salt << 8), c->step, r);
+        for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
+    }
+    for (size_t r = 0; r < 2 * rows; r++) m->disc_t[r] = r < rows ? 1.0f : 0.0f;
+    const float *logit;
+    aaei_net_zero_grad(D);
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, 0, &logit));
+    /* mean over 2B rows = (real mean + fake mean) / 2 */
+    float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
+    *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
+    if (!finite(*loss)) return diverged("discriminator", *loss);
+    for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
+    AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
+    step_net(m, slot, D);
+    return AAE_OK;
+}
+
+static float reconstruction_loss(const step_ctx *c, const float *xhat)
+{
+    aae_model *m = c->m;
+    size_t n = c->rows * m->in;
+    float l;
+    switch (aaei_opt_int(&m->opt, AAE_OPTION_REC_LOSS)) {
+    case AAE_REC_L1: l = aaei_loss_l1(xhat, c->x, n, m->dxhat); break;
+    case AAE_REC_BCE: l = aaei_loss_bce(xhat, c->x, n, m->dxhat); break;
+    default: l = aaei_loss_mse(xhat, c->x, n, m->dxhat); break;
+    }
+    /* REC_SUM: sum over features, mean over rows = mean * width. */
+    float scale = m->opt.v[AAE_OPTION_REC_SUM] != 0 ? (float)m->in : 1.0f;
+    float w = (float)m->opt.v[AAE_OPTION_W_REC] * scale;
+    for (size_t i = 0; i < n; i++) m->dxhat[i] *= w;
+    return l * scale;
+}
+
+static aae_status phase_reconstruction(const step_ctx *c)
+{
+    aae_model *m = c->m;
+    size_t rows = c->rows, ld;
+    const float *E, *ylog, *xhat, *ddec;
+    AAEI_TRY(forward_encoders(c, c->x, rows, &E, &ylog, &ld));
+    sample_z(c, E, SALT_REC);
+    size_t dw = m->zw + m->cw;
+    for (size_t r = 0; r < rows; r++) {
+        float *d = m->dec_in + r * dw;
+        memcpy(d, m->z + r * m->zw, m->zw * sizeof *d);
+        if (m->dec_input == AAE_DECODE_Z_LABEL) {
+            memset(d + m->zw, 0, m->k * sizeof *d);
+            d[m->zw + (size_t)c->labels[r]] = 1.0f;
+        } else if (m->dec_input == AAE_DECODE_Z_Y) {
+            memcpy(d + m->zw, m->y + r * m->k, m->k * sizeof *d);
+        }
+    }
+    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, 0, &xhat));
+    float rec = reconstruction_loss(c, xhat), total = rec;
+    c->losses[AAE_SLOT_REC] = rec;
+
+    zero_enc_grads(c, rows);
+    memset(m->dz, 0, rows * m->zw * sizeof *m->dz);
+    if (m->yhead) memset(m->dy, 0, rows * m->k * sizeof *m->dy);
+
+    if (aaei_opt_int(&m->opt, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL) {
+        /* KL(N(mu, exp(lv)) || N(0, I)), summed over z, mean over rows. */
+        float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta / (float)rows;
+        double kl = 0.0;
+        for (size_t r = 0; r < rows; r++) {
+            const float *e = E + r * m->enc_out;
+            float *d = m->d_enc + r * m->enc_out;
+            for (size_t j = 0; j < m->zw; j++) {
+                float mu = e[j], lv = e[m->off_logvar + j], ev = expf(lv);
+                kl += -0.5 * (double)(1.0f + lv - mu * mu - ev);
+                d[j] += k * mu;
+                d[m->off_logvar + j] += k * 0.5f * (ev - 1.0f);
+            }
+        }
+        c->losses[AAE_SLOT_KL] = (float)(kl / (double)rows);
+        total += beta * c->losses[AAE_SLOT_KL];
+    }
+    if (m->supervised == AAE_SUPERVISE_JOINT && c->labels) {
+        size_t gld;
+        float *dl = ylog_grad(c, &gld);
+        float w = (float)m->opt.v[AAE_OPTION_W_CE];
+        for (size_t r = 0; r < rows; r++)
+            memcpy(m->ylog_sep + r * m->k, ylog + r * ld, m->k * sizeof(float));
+        /* In place: each row's logits are read before its gradient is written. */
+        float ce = aaei_loss_cross_entropy(m->ylog_sep, c->labels, rows, m->k, m->ylog_sep);
+        for (size_t r = 0; r < rows; r++)
+            for (size_t j = 0; j < m->k; j++) dl[r * gld + j] += w * m->ylog_sep[r * m->k + j];
+        c->losses[AAE_SLOT_CE] = ce;
+        total += w * ce;
+    }
+    if (m->joint_gen) {
+        float gl;
+        if (m->zadv) {
+            AAEI_TRY(generator_grad(c, &m->zdisc, m->z, m->zw, SALT_ZNOISE, m->dz, &gl));
+            c->losses[AAE_SLOT_GEN_Z] = gl;
+            total += (float)m->opt.v[AAE_OPTION_W_ADV] * gl;
+        }
+        if (m->yadv) {
+            AAEI_TRY(generator_grad(c, &m->ydisc, m->y, m->k, SALT_YNOISE, m->dy, &gl));
+            c->losses[AAE_SLOT_GEN_Y] = gl;
+            total += (float)m->opt.v[AAE_OPTION_W_ADV] * gl;
+        }
+    }
+    if (!finite(total)) {
+        aaei_net_zero_grad(&m->enc);
+        aaei_net_zero_grad(&m->dec);
+        if (m->has_cls) aaei_net_zero_grad(&m->cls);
+        return diverged("reconstruction", total);
+    }
+    AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, &ddec));
+    for (size_t r = 0; r < rows; r++) {
+        const float *g = ddec + r * dw;
+        for (size_t j = 0; j < m->zw; j++) m->dz[r * m->zw + j] += g[j];
+        if (m->dec_input == AAE_DECODE_Z_Y && !m->detach_y)
+            for (size_t j = 0; j < m->k; j++) m->dy[r * m->k + j] += g[m->zw + j];
+    }
+    z_grad_to_enc(c, E, m->dz);
+    if (m->yhead) y_grad_to_logits(c, m->dy);
+    AAEI_TRY(backward_encoders(c));
+    step_net(m, AAEI_OPT_ENC, &m->enc);
+    step_net(m, AAEI_OPT_DEC, &m->dec);
+    if (m->has_cls) step_net(m, AAEI_OPT_CLS, &m->cls);
+    return AAE_OK;
+}
+
+static aae_status phase_regularization(const step_ctx *c)
+{
+    aae_model *m = c->m;
+    const float *E = NULL, *ylog;
+    size_t ld;
+    if (!m->zadv && !m->yadv) return AAE_OK;
+    if (!m->joint_gen) {
+        /* The paper: fakes from the encoder as updated by the reconstruction
+         * phase. (Joint mode reuses that phase's codes, as PyTorch-GAN.) */
+        AAEI_TRY(forward_encoders(c, c->x, c->rows, &E, &ylog, &ld));
+        sample_z(c, E, SALT_REG);
+    }
+    if (m->zadv)
+        AAEI_TRY(disc_step(c, &m->zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SALT_ZPRIOR,
+                           SALT_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
+    if (m->yadv)
+        AAEI_TRY(disc_step(c, &m->ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SALT_YPRIOR,
+                           SALT_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
+    if (m->joint_gen) return AAE_OK;
+
+    zero_enc_grads(c, c->rows);
+    float total = 0.0f, w = (float)m->opt.v[AAE_OPTION_W_ADV];
+    if (m->zadv) {
+        AAEI_TRY(generator_grad(c, &m->zdisc, m->z, m->zw, SALT_ZNOISE, m->dz,
+                                &c->losses[AAE_SLOT_GEN_Z]));
+        total += w * c->losses[AAE_SLOT_GEN_Z];
+        z_grad_to_enc(c, E, m->dz);
+    }
+    if (m->yadv) {
+        AAEI_TRY(generator_grad(c, &m->ydisc, m->y, m->k, SALT_YNOISE, m->dy,
+                                &c->losses[AAE_SLOT_GEN_Y]));
+        total += w * c->losses[AAE_SLOT_GEN_Y];
+        y_grad_to_logits(c, m->dy);
+    }
+    if (!finite(total)) return diverged("generator", total);
+    AAEI_TRY(backward_encoders(c));
+    if (m->has_cls) {
+        /* A separate classifier is the generator of y; the encoder of z. */
+        if (m->yadv) step_net(m, AAEI_OPT_GEN_CLS, &m->cls);
+        else aaei_net_zero_grad(&m->cls);
+        if (m->zadv) step_net(m, AAEI_OPT_GEN_ENC, &m->enc);
+        else aaei_net_zero_grad(&m->enc);
+    } else {
+        step_net(m, AAEI_OPT_GEN_ENC, &m->enc);
+    }
+    return AAE_OK;
+}
+
+static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, const int32_t *yl,
+                                        size_t rows_l)
+{
+    aae_model *m = c->m;
+    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return AAE_OK;
+    aae_net *net = m->has_cls ? &m->cls : &m->enc;
+    const float *out;
+    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, 0, &out));
+    size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
+    for (size_t r = 0; r < rows_l; r++)
+        memcpy(m->ylog_sep + r * m->k, out + r * ld + off, m->k * sizeof(float));
+    float ce = aaei_loss_cross_entropy(m->ylog_sep, yl, rows_l, m->k, m->dy);
+    if (!finite(ce)) return diverged("semi-supervised", ce);
+    c->losses[AAE_SLOT_CE] = ce;
+    float w = (float)m->opt.v[AAE_OPTION_W_CE];
+    float *d = m->has_cls ? m->d_cls : m->d_enc;
+    memset(d, 0, rows_l * ld * sizeof *d);
+    for (size_t r = 0; r < rows_l; r++)
+        for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
+    AAEI_TRY(aaei_net_backward(net, d, NULL));
+    step_net(m, AAEI_OPT_SEMI, net);
+    return AAE_OK;
+}
+
+aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
+                                 size_t rows, const float *xl, const int32_t *yl,
+                                 size_t rows_l, uint64_t step, float *losses)
+{
+    float local[AAE_SLOT_COUNT];
+    step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
+                  losses ? losses : local};
+    memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
+    AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
+    AAEI_TRY(phase_reconstruction(&c));
+    AAEI_TRY(phase_regularization(&c));
+    AAEI_TRY(phase_semi_supervised(&c, xl, yl, rows_l));
+    m->steps++;
+    return AAE_OK;
+}
