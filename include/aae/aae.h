@@ -524,6 +524,60 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
                                       size_t scratch_count);
 
 /* ------------------------------------------------------------------ */
+/* Parameters as named tensors                                         */
+/* ------------------------------------------------------------------ */
+
+/* A model's parameters and BatchNorm statistics as named 2-D tensors, for
+ * import from and export to other frameworks. Names follow PyTorch's
+ * state_dict: "<part>.<layer>.weight" [out x in], ".bias" [1 x out],
+ * BatchNorm ".weight"/".bias" (gamma/beta), ".running_mean",
+ * ".running_var"; <part> is encoder, decoder, classifier,
+ * z_discriminator or y_discriminator and <layer> the index of the layer in
+ * that network (activations count, as in nn.Sequential). */
+AAE_API aae_status aae_model_tensor_count(const aae_model *model,
+                                          size_t *count);
+
+/* Name (static storage of the model, valid until it is freed) and shape of
+ * tensor `index` (< aae_model_tensor_count). */
+AAE_API aae_status aae_model_tensor_info(const aae_model *model, size_t index,
+                                         const char **name, size_t *rows,
+                                         size_t *cols);
+
+/* Copies tensor `index` out of / into the model; count must be rows*cols.
+ * Setting is a training-side call: not concurrently with anything else. */
+AAE_API aae_status aae_model_tensor_get(const aae_model *model, size_t index,
+                                        float *dst, size_t count);
+AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index,
+                                        const float *src, size_t count);
+
+/* ------------------------------------------------------------------ */
+/* Checkpoints (format: docs/FORMAT.md)                                */
+/* ------------------------------------------------------------------ */
+
+/* Saves the whole training state: options, parameters, BatchNorm
+ * statistics, optimizer state and step counter, so a loaded model resumes
+ * training exactly. Written to a temporary file in the same directory,
+ * flushed to disk and renamed over `path`: a crash mid-save leaves the old
+ * file intact. AAE_ERR_IO names the failing operation. */
+AAE_API aae_status aae_model_save(const aae_model *model, const char *path);
+
+/* Loads a checkpoint into a new model. Every field and size is validated
+ * before use: AAE_ERR_IO (cannot read), AAE_ERR_FORMAT (malformed, bad
+ * checksum; the message names the section and offset), AAE_ERR_VERSION (a
+ * newer format: the message names both versions). */
+AAE_API aae_status aae_model_load(aae_model **model, const char *path);
+
+/* The same in memory: with buf NULL, *size receives the bytes needed;
+ * otherwise cap must be at least that and *size receives the bytes written. */
+AAE_API aae_status aae_model_save_memory(const aae_model *model, void *buf,
+                                         size_t cap, size_t *size);
+AAE_API aae_status aae_model_load_memory(aae_model **model, const void *buf,
+                                         size_t size);
+
+/* Number of training steps the model has taken (restored by load). */
+AAE_API aae_status aae_model_steps(const aae_model *model, uint64_t *steps);
+
+/* ------------------------------------------------------------------ */
 /* Datasets                                                            */
 /* ------------------------------------------------------------------ */
 
