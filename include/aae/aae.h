@@ -658,6 +658,109 @@ AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds,
                                            aae_dataset **out);
 
 /* ------------------------------------------------------------------ */
+/* Evaluation and the trainer                                          */
+/* ------------------------------------------------------------------ */
+
+/* Metrics computed by aae_model_evaluate (NaN where they do not apply). */
+typedef enum aae_metric {
+    AAE_METRIC_MSE = 0,            /* reconstruction mean squared error */
+    AAE_METRIC_L1 = 1,             /* reconstruction mean absolute error */
+    AAE_METRIC_CLASS_ERROR = 2,    /* y head argmax vs labels (labelled rows) */
+    AAE_METRIC_CLUSTER_ACCURACY = 3, /* y head clusters, majority labels */
+    AAE_METRIC_ELBO = 4,           /* nats per row: Gaussian posterior with a
+                                      BCE sum reconstruction; one z sample */
+    AAE_METRIC_COUNT = 5
+} aae_metric;
+
+/* Evaluates the model on a dataset (inference mode; reads the model only,
+ * so it may run beside other inference calls). metrics holds
+ * AAE_METRIC_COUNT doubles. The dataset width must be the model's. */
+AAE_API aae_status aae_model_evaluate(const aae_model *model,
+                                      const aae_dataset *ds, double *metrics);
+
+/* A trainer drives a model over a dataset: epochs of shuffled minibatches,
+ * learning-rate schedules, callbacks, per-epoch evaluation. The model and
+ * datasets are borrowed for each call. Thread safety: one thread at a time.
+ * Three levels of API: aae_model_train_step (one step), aae_trainer_epoch,
+ * aae_trainer_fit. */
+typedef struct aae_trainer aae_trainer;
+
+typedef enum aae_schedule_kind {
+    AAE_SCHEDULE_CONSTANT = 0,
+    AAE_SCHEDULE_STEP = 1,   /* lr * gamma^floor(epoch / step_epochs) */
+    AAE_SCHEDULE_COSINE = 2  /* lr * (min + (1-min)(1+cos(pi epoch/horizon))/2) */
+} aae_schedule_kind;
+
+typedef enum aae_trainer_param {
+    AAE_TRAIN_EPOCHS = 1,         /* epochs per aae_trainer_fit call: 10 */
+    AAE_TRAIN_BATCH_SIZE = 2,     /* 64 */
+    AAE_TRAIN_SHUFFLE = 3,        /* 1: reshuffle every epoch; 0: in order */
+    AAE_TRAIN_SEED = 4,           /* shuffle seed: 0 */
+    AAE_TRAIN_DROP_LAST = 5,      /* 1: skip a final partial batch (default) */
+    AAE_TRAIN_LABELLED_BATCH = 6, /* rows of the semi-supervised batch: 64 */
+    AAE_TRAIN_SCHEDULE = 7,       /* aae_schedule_kind: constant */
+    AAE_TRAIN_STEP_EPOCHS = 8,    /* STEP: epochs between decays: 10 */
+    AAE_TRAIN_GAMMA = 9,          /* STEP: decay factor: 0.1 */
+    AAE_TRAIN_HORIZON = 10,       /* COSINE: epochs to the minimum: 100 */
+    AAE_TRAIN_MIN_FACTOR = 11     /* COSINE: final lr factor: 0 */
+} aae_trainer_param;
+
+/* Called after every batch: epoch (0-based, counted over the model's whole
+ * life), batch index in the epoch, batches per epoch, this step's losses
+ * (AAE_SLOT_COUNT floats) and samples/s so far this epoch. Return non-zero
+ * to stop training after this batch. */
+typedef int (*aae_batch_callback)(void *user, uint64_t epoch, uint64_t batch,
+                                  uint64_t batches, const float *losses,
+                                  double samples_per_second);
+
+/* Called after every epoch with the epoch's mean losses (AAE_SLOT_COUNT),
+ * the evaluation metrics (AAE_METRIC_COUNT doubles, or NULL without an
+ * evaluation dataset) and the epoch's samples/s. Non-zero stops training. */
+typedef int (*aae_epoch_callback)(void *user, uint64_t epoch,
+                                  const float *mean_losses,
+                                  const double *metrics,
+                                  double samples_per_second);
+
+/* Creates a trainer with the defaults listed at aae_trainer_param. */
+AAE_API aae_status aae_trainer_create(aae_trainer **trainer);
+
+/* Frees the trainer. NULL is a no-op. */
+AAE_API void aae_trainer_free(aae_trainer *trainer);
+
+/* Sets / reads one setting; aae_trainer_bounds gives the range. */
+AAE_API aae_status aae_trainer_set(aae_trainer *trainer,
+                                   aae_trainer_param param, double value);
+AAE_API aae_status aae_trainer_get(const aae_trainer *trainer,
+                                   aae_trainer_param param, double *value);
+AAE_API aae_status aae_trainer_bounds(aae_trainer_param param, double *lo,
+                                      double *hi);
+
+/* Callbacks (NULL to remove); `user` is passed back unchanged. */
+AAE_API aae_status aae_trainer_set_callbacks(aae_trainer *trainer,
+                                             aae_batch_callback on_batch,
+                                             aae_epoch_callback on_epoch,
+                                             void *user);
+
+/* A dataset evaluated after every epoch (NULL: none); borrowed until
+ * replaced or the trainer is freed. */
+AAE_API aae_status aae_trainer_set_eval(aae_trainer *trainer,
+                                        const aae_dataset *eval);
+
+/* Trains one epoch of `train` (the model's epoch counter decides the
+ * shuffle, so a loaded checkpoint continues the same sequence). `labelled`
+ * (NULL if none) feeds the semi-supervised phase with its labelled rows.
+ * AAE_ERR_CANCELLED if a callback stopped it; AAE_ERR_DIVERGED if a loss
+ * became NaN/Inf (the diverging phase is not applied). */
+AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,
+                                     const aae_dataset *train,
+                                     const aae_dataset *labelled);
+
+/* AAE_TRAIN_EPOCHS epochs of aae_trainer_epoch, stopping at the first error. */
+AAE_API aae_status aae_trainer_fit(aae_trainer *trainer, aae_model *model,
+                                   const aae_dataset *train,
+                                   const aae_dataset *labelled);
+
+/* ------------------------------------------------------------------ */
 /* Metrics                                                             */
 /* ------------------------------------------------------------------ */
 

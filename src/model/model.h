@@ -61,6 +61,9 @@ void aaei_model_destroy(aae_model *m);
 /* Training scratch for `rows` rows (grows only). */
 aae_status aaei_model_reserve(aae_model *m, size_t rows);
 
+/* Scales every optimizer's learning rate to factor x its configured value. */
+void aaei_model_set_lr_factor(aae_model *m, double factor);
+
 /* One training step (see aae_model_train_step); arguments validated. */
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,

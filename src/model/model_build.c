@@ -195,3 +195,20 @@ void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float 
         for (size_t i = 0; i < n; i++) y[i] /= s;
     }
 }
+
+void aaei_model_set_lr_factor(aae_model *m, double factor)
+{
+    /* The part whose configured learning rate each optimizer slot uses. */
+    const aae_part part_of[AAEI_OPT_COUNT] = {
+        [AAEI_OPT_ENC] = AAE_PART_ENCODER,
+        [AAEI_OPT_DEC] = AAE_PART_DECODER,
+        [AAEI_OPT_CLS] = AAE_PART_CLASSIFIER,
+        [AAEI_OPT_ZDISC] = AAE_PART_Z_DISCRIMINATOR,
+        [AAEI_OPT_YDISC] = AAE_PART_Y_DISCRIMINATOR,
+        [AAEI_OPT_GEN_ENC] = AAE_PART_ENCODER,
+        [AAEI_OPT_GEN_CLS] = AAE_PART_CLASSIFIER,
+        [AAEI_OPT_SEMI] = m->has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER,
+    };
+    for (int i = 0; i < AAEI_OPT_COUNT; i++)
+        m->optims[i].cfg.lr = m->opt.parts[part_of[i]].optim.lr * factor;
+}
