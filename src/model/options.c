@@ -161,8 +161,14 @@ aae_status aaei_options_preset(aaei_options *o, aae_preset preset)
         if (preset == AAE_PRESET_AAE) {
             v[AAE_OPTION_POSTERIOR] = AAE_POSTERIOR_GAUSSIAN;
         } else {
+            /* The paper's phases: a tiny adversarial weight would let the 2-D
+             * style code carry the digit instead of the label. */
             v[AAE_OPTION_Z_WIDTH] = 2;
             v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_LABEL;
+            v[AAE_OPTION_W_REC] = 1.0;
+            v[AAE_OPTION_W_ADV] = 1.0;
+            v[AAE_OPTION_W_DISC] = 1.0;
+            v[AAE_OPTION_JOINT_GENERATOR] = 0;
         }
         add_layer(&o->parts[AAE_PART_ENCODER], 512, lr, 0.2f, 0);
         add_layer(&o->parts[AAE_PART_ENCODER], 512, lr, 0.2f, 1);

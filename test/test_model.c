@@ -1,0 +1,342 @@
+/* The model builder: every preset trains on synthetic blobs to a stated
+ * metric; presets equal option-by-option builds; invalid combinations and
+ * bad arguments are refused; inference is reentrant. */
+#include <pthread.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "model_fixture.h"
+
+enum { N = 256, B = 32 };
+
+static float X[N * MF_WIDTH];
+static int32_t Y[N];
+
+static void setup(void) { mf_blobs(X, Y, N, 1); }
+
+/* Trains `steps` steps over the blobs; the labelled batch is rows 0..7. */
+static void train(aae_model *m, int steps, uint64_t first)
+{
+    for (int s = 0; s < steps; s++) {
+        size_t off = (size_t)(s % (N / B)) * B;
+        TU_ASSERT_OK(aae_model_train_step(m, X + off * MF_WIDTH, Y + off, B, X, Y, 8,
+                                          first + (uint64_t)s, NULL));
+    }
+}
+
+static aae_model *small_model(aae_preset p)
+{
+    aae_builder *b = mf_builder(p);
+    ck_assert_ptr_nonnull(b);
+    for (int q = 0; q < 5; q++) TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)q, AAE_OPT_LR, 1e-3));
+    aae_model *m;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    aae_builder_free(b);
+    return m;
+}
+
+static double recon_mse(const aae_model *m)
+{
+    static float rec[N * MF_WIDTH];
+    TU_ASSERT_OK(aae_model_reconstruct(m, X, Y, N, rec, NULL, 0));
+    double s = 0;
+    for (size_t i = 0; i < N * MF_WIDTH; i++) s += (rec[i] - X[i]) * (double)(rec[i] - X[i]);
+    return s / (N * MF_WIDTH);
+}
+
+/* Fraction of rows whose cluster's majority label is their own. */
+static double cluster_accuracy(const aae_model *m)
+{
+    int32_t cl[N];
+    int counts[64][MF_CLASSES] = {{0}};
+    double k;
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_CLASSES, &k));
+    TU_ASSERT_OK(aae_model_classify(m, X, N, cl, NULL, NULL, 0));
+    for (int i = 0; i < N; i++) counts[cl[i]][Y[i]]++;
+    int ok = 0;
+    for (int c = 0; c < (int)k; c++) {
+        int best = 0;
+        for (int j = 0; j < MF_CLASSES; j++) best = counts[c][j] > best ? counts[c][j] : best;
+        ok += best;
+    }
+    return ok / (double)N;
+}
+
+static double class_accuracy(const aae_model *m)
+{
+    int32_t cl[N];
+    int ok = 0;
+    TU_ASSERT_OK(aae_model_classify(m, X, N, cl, NULL, NULL, 0));
+    for (int i = 0; i < N; i++) ok += cl[i] == Y[i];
+    return ok / (double)N;
+}
+
+/* Predicting the per-pixel mean would give MSE 0.12: every preset must
+ * reconstruct an order of magnitude better after 600 steps. */
+START_TEST(every_preset_learns_the_blobs)
+{
+    static const aae_preset presets[] = {AAE_PRESET_AE, AAE_PRESET_VAE, AAE_PRESET_AAE,
+                                         AAE_PRESET_SUPERVISED_AAE, AAE_PRESET_VAE_CLASSIFIER,
+                                         AAE_PRESET_CLUSTERING_AAE,
+                                         AAE_PRESET_SEMI_SUPERVISED_AAE};
+    aae_preset p = presets[_i];
+    aae_model *m = small_model(p);
+    train(m, 600, 0);
+    double mse = recon_mse(m);
+    ck_assert_msg(mse < 0.012, "preset %d: reconstruction MSE %g", (int)p, mse);
+    if (p == AAE_PRESET_VAE_CLASSIFIER || p == AAE_PRESET_SEMI_SUPERVISED_AAE)
+        ck_assert_msg(class_accuracy(m) > 0.95, "preset %d: accuracy %g", (int)p, class_accuracy(m));
+    if (p == AAE_PRESET_CLUSTERING_AAE)
+        ck_assert_msg(cluster_accuracy(m) > 0.95, "clustering accuracy %g", cluster_accuracy(m));
+    aae_model_free(m);
+}
+END_TEST
+
+/* Supervised AAE: decoding one z with each label, block c is brightest
+ * under label c — the label chooses the content. (Blobs have no style, so
+ * z may still carry the class too: only the label's effect is tested.) */
+START_TEST(supervised_aae_label_chooses_content)
+{
+    aae_model *m = small_model(AAE_PRESET_SUPERVISED_AAE);
+    train(m, 600, 0);
+    float z[2], out[MF_CLASSES][MF_WIDTH];
+    TU_ASSERT_OK(aae_model_encode(m, X, 1, z, NULL, NULL, 0));
+    for (int c = 0; c < MF_CLASSES; c++) {
+        float onehot[MF_CLASSES] = {0};
+        onehot[c] = 1.0f;
+        TU_ASSERT_OK(aae_model_decode(m, z, onehot, 1, out[c], NULL, 0));
+    }
+    for (int blk = 0; blk < MF_CLASSES; blk++) {
+        float *o = out[blk];
+        double own = o[4 * blk] + o[4 * blk + 1] + o[4 * blk + 2] + o[4 * blk + 3];
+        for (int c = 0; c < MF_CLASSES; c++) {
+            if (c == blk) continue;
+            o = out[c];
+            double other = o[4 * blk] + o[4 * blk + 1] + o[4 * blk + 2] + o[4 * blk + 3];
+            ck_assert_msg(own > other + 0.4, "block %d: label %d gives %g, its own label %g", blk, c,
+                          other / 4, own / 4);
+        }
+    }
+    aae_model_free(m);
+}
+END_TEST
+
+/* Bits of every output after a few steps: two builds agree iff equal. */
+static void fingerprint(aae_model *m, float *out)
+{
+    train(m, 5, 0);
+    TU_ASSERT_OK(aae_model_reconstruct(m, X, Y, 16, out, NULL, 0));
+}
+
+/* The AAE preset is only defaults: the same model built option by option
+ * from the AE preset trains to the same bits. */
+START_TEST(preset_equals_option_by_option_build)
+{
+    aae_builder *a, *b;
+    TU_ASSERT_OK(aae_builder_create(&a, AAE_PRESET_AAE));
+    TU_ASSERT_OK(aae_builder_create(&b, AAE_PRESET_AE));
+    static const struct { aae_option o; double v; } opts[] = {
+        {AAE_OPTION_OUTPUT, AAE_OUTPUT_TANH}, {AAE_OPTION_REC_LOSS, AAE_REC_L1},
+        {AAE_OPTION_Z_WIDTH, 10}, {AAE_OPTION_POSTERIOR, AAE_POSTERIOR_GAUSSIAN},
+        {AAE_OPTION_Z_REGULARIZER, AAE_ZREG_ADVERSARIAL}, {AAE_OPTION_W_REC, 0.999},
+        {AAE_OPTION_W_ADV, 0.001}, {AAE_OPTION_W_DISC, 0.5}, {AAE_OPTION_JOINT_GENERATOR, 1}};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) TU_ASSERT_OK(aae_builder_set(b, opts[i].o, opts[i].v));
+    for (int p = 0; p < 5; p++) {
+        TU_ASSERT_OK(aae_builder_clear_layers(b, (aae_part)p));
+        TU_ASSERT_OK(aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_ADAM));
+        TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, 2e-4));
+        TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_BETA1, 0.5));
+    }
+    const aae_part parts[3] = {AAE_PART_ENCODER, AAE_PART_DECODER, AAE_PART_Z_DISCRIMINATOR};
+    for (int i = 0; i < 3; i++) {
+        TU_ASSERT_OK(aae_builder_add_layer(b, parts[i], 512, AAE_ACT_LEAKY_RELU, 0.2f, 0, 0.0f));
+        TU_ASSERT_OK(aae_builder_add_layer(b, parts[i], i == 2 ? 256 : 512, AAE_ACT_LEAKY_RELU,
+                                           0.2f, i < 2, 0.0f));
+    }
+    for (int k = 1; k <= AAE_OPTION_SEED; k++) {
+        double va, vb;
+        TU_ASSERT_OK(aae_builder_get(a, (aae_option)k, &va));
+        TU_ASSERT_OK(aae_builder_get(b, (aae_option)k, &vb));
+        ck_assert_msg(va == vb, "option %d: preset %g, by hand %g", k, va, vb);
+    }
+    /* Shrink both the same way so the test stays fast. */
+    TU_ASSERT_OK(aae_builder_set(a, AAE_OPTION_INPUT_WIDTH, MF_WIDTH));
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_INPUT_WIDTH, MF_WIDTH));
+    aae_model *ma, *mb;
+    TU_ASSERT_OK(aae_builder_build(a, &ma));
+    TU_ASSERT_OK(aae_builder_build(b, &mb));
+    static float oa[16 * MF_WIDTH], ob[16 * MF_WIDTH];
+    fingerprint(ma, oa);
+    fingerprint(mb, ob);
+    ck_assert(memcmp(oa, ob, sizeof oa) == 0);
+    aae_model_free(ma);
+    aae_model_free(mb);
+    aae_builder_free(a);
+    aae_builder_free(b);
+}
+END_TEST
+
+/* Each conflicting combination is refused naming the options involved. */
+START_TEST(invalid_combinations_are_refused)
+{
+    static const struct {
+        aae_preset preset;
+        aae_option o;
+        double v;
+        const char *names;
+    } cases[] = {
+        {AAE_PRESET_AE, AAE_OPTION_Z_REGULARIZER, AAE_ZREG_KL, "AAE_OPTION_POSTERIOR"},
+        {AAE_PRESET_AE, AAE_OPTION_DECODER_INPUT, AAE_DECODE_Z_Y, "AAE_OPTION_Y_HEAD"},
+        {AAE_PRESET_AE, AAE_OPTION_Y_ADVERSARIAL, 1, "AAE_OPTION_Y_HEAD"},
+        {AAE_PRESET_AE, AAE_OPTION_Y_SUPERVISED, AAE_SUPERVISE_PHASE, "AAE_OPTION_Y_HEAD"},
+        {AAE_PRESET_AE, AAE_OPTION_DETACH_Y, 1, "AAE_OPTION_DECODER_INPUT"},
+        {AAE_PRESET_AAE, AAE_OPTION_Z_PRIOR, AAE_PRIOR_MIXTURE, "AAE_OPTION_Z_WIDTH"},
+        {AAE_PRESET_AE, AAE_OPTION_PRIOR_LABEL_GUIDED, 1, "AAE_OPTION_Z_PRIOR"},
+        {AAE_PRESET_AE, AAE_OPTION_REC_LOSS, AAE_REC_BCE, "AAE_OPTION_OUTPUT"},
+        {AAE_PRESET_AE, AAE_OPTION_JOINT_GENERATOR, 1, "AAE_OPTION_JOINT_GENERATOR"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aae_builder *b;
+        aae_model *m = NULL;
+        TU_ASSERT_OK(aae_builder_create(&b, cases[i].preset));
+        TU_ASSERT_OK(aae_builder_set(b, cases[i].o, cases[i].v));
+        if (cases[i].o == AAE_OPTION_REC_LOSS) TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_OUTPUT, AAE_OUTPUT_TANH));
+        ck_assert_int_eq(aae_builder_build(b, &m), AAE_ERR_INVALID_ARGUMENT);
+        ck_assert_ptr_null(m);
+        ck_assert_msg(strstr(aae_last_error(), cases[i].names) != NULL, "case %zu: '%s'", i,
+                      aae_last_error());
+        aae_builder_free(b);
+    }
+    /* Single values out of range are refused by the setter itself. */
+    aae_builder *b;
+    TU_ASSERT_OK(aae_builder_create(&b, AAE_PRESET_AE));
+    ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_Z_WIDTH, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_Z_WIDTH, 2.5), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_CLASSES, 1), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_set(b, (aae_option)999, 1), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_W_REC, NAN), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_add_layer(b, (aae_part)9, 4, AAE_ACT_RELU, 0, 0, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_add_layer(b, AAE_PART_ENCODER, 0, AAE_ACT_RELU, 0, 0, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_builder_create(NULL, AAE_PRESET_AE), AAE_ERR_INVALID_ARGUMENT);
+    aae_builder *none = NULL;
+    ck_assert_int_eq(aae_builder_create(&none, (aae_preset)42), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_null(none);
+    aae_builder_free(b);
+    aae_builder_free(NULL);
+    aae_model_free(NULL);
+}
+END_TEST
+
+START_TEST(train_step_refuses_bad_input)
+{
+    aae_model *m = small_model(AAE_PRESET_SUPERVISED_AAE);
+    float bad[2 * MF_WIDTH];
+    memcpy(bad, X, sizeof bad);
+    bad[MF_WIDTH + 3] = NAN;
+    int32_t labels[2] = {0, 1}, wrong[2] = {0, 7};
+    ck_assert_int_eq(aae_model_train_step(m, bad, labels, 2, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 1"));
+    ck_assert_int_eq(aae_model_train_step(m, X, NULL, 2, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "labels"));
+    ck_assert_int_eq(aae_model_train_step(m, X, wrong, 2, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 1"));
+    ck_assert_int_eq(aae_model_train_step(m, X, labels, 0, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_train_step(NULL, X, labels, 2, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_train_step(m, X, labels, SIZE_MAX, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    /* Batch norm in the encoder needs two rows in training. */
+    ck_assert_int_eq(aae_model_train_step(m, X, labels, 1, NULL, NULL, 0, 0, NULL), AAE_OK);
+    float z[2], out[MF_WIDTH];
+    ck_assert_int_eq(aae_model_decode(m, z, NULL, 1, out, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_classify(m, X, 1, labels, NULL, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    float small[4];
+    ck_assert_int_eq(aae_model_encode(m, X, 1, z, NULL, small, 4), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "scratch"));
+    aae_model_free(m);
+}
+END_TEST
+
+START_TEST(divergence_is_reported)
+{
+    aae_builder *b = mf_builder(AAE_PRESET_AE);
+    for (int q = 0; q < 5; q++) {
+        TU_ASSERT_OK(aae_builder_set_optimizer(b, (aae_part)q, AAE_OPTIMIZER_SGD));
+        TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)q, AAE_OPT_LR, 1e5));
+    }
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_OUTPUT, AAE_OUTPUT_LINEAR));
+    aae_model *m;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    aae_status st = AAE_OK;
+    for (int s = 0; s < 50 && st == AAE_OK; s++)
+        st = aae_model_train_step(m, X, Y, B, NULL, NULL, 0, (uint64_t)s, NULL);
+    ck_assert_int_eq(st, AAE_ERR_DIVERGED);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "diverged"));
+    aae_model_free(m);
+    aae_builder_free(b);
+}
+END_TEST
+
+/* Steady-state training allocates nothing. */
+START_TEST(train_step_allocates_nothing_after_warmup)
+{
+    aae_model *m = small_model(AAE_PRESET_SEMI_SUPERVISED_AAE);
+    train(m, 2, 0);
+    unsigned long before = aaei_alloc_count();
+    train(m, 20, 2);
+    ck_assert_uint_eq(aaei_alloc_count(), before);
+    aae_model_free(m);
+}
+END_TEST
+
+typedef struct {
+    const aae_model *m;
+    float z[N * 16], y[N * 16];
+} encode_job;
+
+static void *encode_thread(void *arg)
+{
+    encode_job *j = arg;
+    for (int rep = 0; rep < 20; rep++)
+        if (aae_model_encode(j->m, X, N, j->z, j->y, NULL, 0) != AAE_OK) return arg;
+    return NULL;
+}
+
+START_TEST(inference_is_reentrant)
+{
+    aae_model *m = small_model(AAE_PRESET_CLUSTERING_AAE);
+    train(m, 20, 0);
+    static encode_job jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i].m = m;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, encode_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        void *ret;
+        pthread_join(th[i], &ret);
+        ck_assert_ptr_null(ret);
+    }
+    for (int i = 1; i < 4; i++) {
+        ck_assert(memcmp(jobs[0].z, jobs[i].z, sizeof jobs[0].z) == 0);
+        ck_assert(memcmp(jobs[0].y, jobs[i].y, sizeof jobs[0].y) == 0);
+    }
+    aae_model_free(m);
+}
+END_TEST
+
+Suite *suite_model(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("model");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, every_preset_learns_the_blobs, 0, 7);
+    tcase_add_test(tc, supervised_aae_label_chooses_content);
+    tcase_add_test(tc, preset_equals_option_by_option_build);
+    tcase_add_test(tc, invalid_combinations_are_refused);
+    tcase_add_test(tc, train_step_refuses_bad_input);
+    tcase_add_test(tc, divergence_is_reported);
+    tcase_add_test(tc, train_step_allocates_nothing_after_warmup);
+    tcase_add_test(tc, inference_is_reentrant);
+    suite_add_tcase(s, tc);
+    return s;
+}
