@@ -78,7 +78,7 @@ CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 SHLIB := lib/libaae.so.$(VERSION)
 
-.PHONY: all help deps check test-build valgrind install uninstall clean abi-symbols
+.PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist
 
 all: $(SHLIB) lib/libaae.a lib/aae.pc
 
@@ -88,6 +88,8 @@ help:
 	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan)"
 	@echo "make valgrind    the suite under valgrind with leak checking"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
+	@echo "make examples    the example programs in lib/examples/"
+	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
 
 deps:
 	@BLAS=$(BLAS) sh scripts/deps.sh
@@ -141,6 +143,25 @@ valgrind: deps
 	cd test && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
 
+# Examples use the public header and the shared library only.
+EXAMPLES := $(patsubst examples/%.c,lib/examples/%,$(filter-out examples/png.c,$(wildcard examples/*.c)))
+EX_CFLAGS = -std=c11 $(OPT) $(WARN) -Iinclude -D_POSIX_C_SOURCE=200809L $(CFLAGS)
+
+examples: $(EXAMPLES)
+
+lib/examples/%: examples/%.c examples/png.c examples/png.h include/aae/aae.h $(SHLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(EX_CFLAGS) -o $@ $< examples/png.c -Llib -laae -Wl,-rpath,'$$ORIGIN/..' -lm
+
+mnist:
+	@sh scripts/fetch-mnist.sh
+
+DEMO_EPOCHS ?= 3
+demo: deps
+	@$(MAKE) --no-print-directory examples
+	@sh scripts/fetch-mnist.sh
+	lib/examples/aae --epochs $(DEMO_EPOCHS) --out out/aae
+
 install: all
 	install -d $(DESTDIR)$(INCDIR)/aae $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR)
 	install -m 644 include/aae/aae.h include/aae/version.h $(DESTDIR)$(INCDIR)/aae/
@@ -157,4 +178,4 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc
 
 clean:
-	rm -rf lib/obj lib/libaae.* lib/aae.pc
+	rm -rf lib/obj lib/examples lib/libaae.* lib/aae.pc
