@@ -215,3 +215,10 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
     put_scratch(s, scratch);
     return AAE_OK;
 }
+
+AAE_API aae_status aae_model_steps(const aae_model *model, uint64_t *steps)
+{
+    AAEI_REQUIRE(model != NULL && steps != NULL, "aae_model_steps: model or steps is NULL");
+    *steps = model->steps;
+    return AAE_OK;
+}

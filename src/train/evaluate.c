@@ -1,0 +1,114 @@
+/* Test-set metrics of a model over a dataset, in chunks of rows. */
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/model.h"
+#include "nn/loss.h"
+
+enum { CHUNK = 256 };
+
+
+/* One-sample ELBO of each row: -(sum BCE(x_hat, x) + KL), z = mu + std * eps. */
+static double chunk_elbo(const aae_model *m, const float *x, size_t rows, size_t row0,
+                         float *E, float *z, float *c, float *xhat, float *s)
+{
+    aaei_net_infer(&m->enc, x, rows, E, s);
+    double total = 0.0;
+    for (size_t r = 0; r < rows; r++) {
+        const float *e = E + r * m->enc_out;
+        aaei_rng g = aaei_rng_keyed((uint64_t)m->opt.v[AAE_OPTION_SEED], AAEI_STREAM_NOISE,
+                                    UINT64_MAX, row0 + r);
+        for (size_t j = 0; j < m->zw; j++) {
+            float mu = e[j], lv = e[m->off_logvar + j];
+            z[r * m->zw + j] = mu + expf(0.5f * lv) * aaei_rng_normal(&g);
+            total -= -0.5 * (double)(1.0f + lv - mu * mu - expf(lv));
+        }
+    }
+    if (m->cw) aaei_model_class_probs(m, x, rows, c, s);
+    aaei_model_decode(m, z, m->cw ? c : NULL, rows, xhat, s);
+    total -= (double)aaei_loss_bce(xhat, x, rows * m->in, NULL) * (double)(rows * m->in);
+    return total;
+}
+
+AAE_API aae_status aae_model_evaluate(const aae_model *m, const aae_dataset *ds, double *metrics)
+{
+    static const char fn[] = "aae_model_evaluate";
+    size_t rows, width;
+    int has_labels;
+    AAEI_REQUIRE(m && ds && metrics, "%s: model, ds or metrics is NULL", fn);
+    AAEI_TRY(aae_dataset_shape(ds, &rows, &width, &has_labels));
+    AAEI_REQUIRE(width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
+                 width, m->in);
+    int by_label = m->dec_input == AAE_DECODE_Z_LABEL;
+    int elbo = m->gaussian && aaei_opt_int(&m->opt, AAE_OPTION_REC_LOSS) == AAE_REC_BCE &&
+               m->opt.v[AAE_OPTION_REC_SUM] != 0;
+    AAEI_REQUIRE(!by_label || has_labels, "%s: the model decodes labels; the dataset has none", fn);
+
+    size_t ns = aaei_model_scratch(m, CHUNK);
+    size_t per = CHUNK * (2 * m->in + m->enc_out + m->zw + m->k) + CHUNK * m->k;
+    float *buf = aaei_malloc(ns + per, sizeof *buf, "evaluation buffers");
+    int32_t *ib = aaei_malloc(2 * rows + CHUNK, sizeof *ib, "evaluation labels");
+    size_t *idx = aaei_malloc(CHUNK, sizeof *idx, "evaluation index");
+    if (!buf || !ib || !idx) {
+        aaei_free(buf);
+        aaei_free(ib);
+        aaei_free(idx);
+        return AAE_ERR_NOMEM;
+    }
+    float *s = buf, *x = s + ns, *xhat = x + CHUNK * m->in, *E = xhat + CHUNK * m->in;
+    float *z = E + CHUNK * m->enc_out, *c = z + CHUNK * m->zw, *probs = c + CHUNK * m->k;
+    int32_t *pred = ib, *labels = ib + rows;
+    double se = 0.0, ae = 0.0, el = 0.0;
+    aae_status st = AAE_OK;
+    for (size_t r0 = 0; r0 < rows && st == AAE_OK; r0 += CHUNK) {
+        size_t n = rows - r0 < CHUNK ? rows - r0 : CHUNK;
+        for (size_t i = 0; i < n; i++) idx[i] = r0 + i;
+        st = aae_dataset_get_rows(ds, idx, n, x, labels + r0);
+        if (st != AAE_OK) break;
+        /* Reconstruction from the posterior mean, as inference does. */
+        aaei_model_encode(m, x, n, z, m->dec_input == AAE_DECODE_Z_Y ? c : NULL, s);
+        if (by_label) {
+            memset(c, 0, n * m->k * sizeof *c);
+            for (size_t i = 0; i < n; i++) c[i * m->k + (size_t)labels[r0 + i]] = 1.0f;
+        }
+        aaei_model_decode(m, z, m->cw ? c : NULL, n, xhat, s);
+        for (size_t i = 0; i < n * m->in; i++) {
+            double d = (double)xhat[i] - (double)x[i];
+            se += d * d;
+            ae += fabs(d);
+        }
+        if (m->yhead) {
+            aaei_model_class_probs(m, x, n, probs, s);
+            for (size_t i = 0; i < n; i++) {
+                size_t best = 0;
+                for (size_t j = 1; j < m->k; j++)
+                    if (probs[i * m->k + j] > probs[i * m->k + best]) best = j;
+                pred[r0 + i] = (int32_t)best;
+            }
+        }
+        if (elbo) el += chunk_elbo(m, x, n, r0, E, z, c, xhat, s);
+    }
+    double total = (double)rows * (double)m->in;
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) metrics[k] = NAN;
+    if (st == AAE_OK) {
+        metrics[AAE_METRIC_MSE] = se / total;
+        metrics[AAE_METRIC_L1] = ae / total;
+        if (elbo) metrics[AAE_METRIC_ELBO] = el / (double)rows;
+        if (m->yhead && has_labels) {
+            st = aae_metric_classification_error(pred, labels, rows, &metrics[AAE_METRIC_CLASS_ERROR]);
+            size_t classes = 0;
+            for (size_t i = 0; i < rows; i++)
+                if (labels[i] >= 0 && (size_t)labels[i] + 1 > classes) classes = (size_t)labels[i] + 1;
+            if (st == AAE_OK && classes > 0)
+                st = aae_metric_clustering_accuracy(pred, labels, rows, m->k, classes,
+                                                    &metrics[AAE_METRIC_CLUSTER_ACCURACY]);
+        }
+    }
+    aaei_free(buf);
+    aaei_free(ib);
+    aaei_free(idx);
+    return st;
+}

@@ -1,0 +1,260 @@
+/* Epochs of shuffled minibatches over a dataset, built on the public
+ * dataset calls and the model's training step. Buffers are sized once per
+ * epoch call; the batch loop allocates nothing. */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/model.h"
+#include "train/trainer.h"
+
+static const struct {
+    double lo, hi, def;
+    int integer;
+} params[AAEI_TRAIN_LAST + 1] = {
+    [AAE_TRAIN_EPOCHS] = {1, 1e9, 10, 1},
+    [AAE_TRAIN_BATCH_SIZE] = {1, 1 << 24, 64, 1},
+    [AAE_TRAIN_SHUFFLE] = {0, 1, 1, 1},
+    [AAE_TRAIN_SEED] = {0, 9007199254740992.0, 0, 1},
+    [AAE_TRAIN_DROP_LAST] = {0, 1, 1, 1},
+    [AAE_TRAIN_LABELLED_BATCH] = {1, 1 << 24, 64, 1},
+    [AAE_TRAIN_SCHEDULE] = {0, 2, 0, 1},
+    [AAE_TRAIN_STEP_EPOCHS] = {1, 1e9, 10, 1},
+    [AAE_TRAIN_GAMMA] = {0, 1, 0.1, 0},
+    [AAE_TRAIN_HORIZON] = {1, 1e9, 100, 1},
+    [AAE_TRAIN_MIN_FACTOR] = {0, 1, 0, 0},
+};
+
+static int known(aae_trainer_param p)
+{
+    return (int)p >= 1 && (int)p <= AAEI_TRAIN_LAST;
+}
+
+AAE_API aae_status aae_trainer_bounds(aae_trainer_param param, double *lo, double *hi)
+{
+    AAEI_REQUIRE(lo && hi, "aae_trainer_bounds: lo or hi is NULL");
+    AAEI_REQUIRE(known(param), "aae_trainer_bounds: unknown setting %d", (int)param);
+    *lo = params[param].lo;
+    *hi = params[param].hi;
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
+{
+    AAEI_REQUIRE(trainer != NULL, "aae_trainer_create: trainer (output pointer) is NULL");
+    aae_trainer *t = aaei_calloc(1, sizeof *t, "trainer");
+    if (!t) return AAE_ERR_NOMEM;
+    for (int i = 1; i <= AAEI_TRAIN_LAST; i++) t->v[i] = params[i].def;
+    *trainer = t;
+    return AAE_OK;
+}
+
+AAE_API void aae_trainer_free(aae_trainer *t)
+{
+    if (!t) return;
+    aaei_free(t->perm);
+    aaei_free(t->x);
+    aaei_free(t->y);
+    aaei_free(t->lidx);
+    aaei_free(t->lbatch);
+    aaei_free(t->xl);
+    aaei_free(t->yl);
+    aaei_free(t);
+}
+
+AAE_API aae_status aae_trainer_set(aae_trainer *t, aae_trainer_param param, double value)
+{
+    AAEI_REQUIRE(t != NULL, "aae_trainer_set: trainer is NULL");
+    AAEI_REQUIRE(known(param), "aae_trainer_set: unknown setting %d", (int)param);
+    AAEI_REQUIRE(value >= params[param].lo && value <= params[param].hi,
+                 "aae_trainer_set: setting %d = %g is outside [%g, %g]", (int)param, value,
+                 params[param].lo, params[param].hi);
+    AAEI_REQUIRE(!params[param].integer || value == floor(value),
+                 "aae_trainer_set: setting %d = %g must be a whole number", (int)param, value);
+    t->v[param] = value;
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_trainer_get(const aae_trainer *t, aae_trainer_param param, double *value)
+{
+    AAEI_REQUIRE(t != NULL && value != NULL, "aae_trainer_get: trainer or value is NULL");
+    AAEI_REQUIRE(known(param), "aae_trainer_get: unknown setting %d", (int)param);
+    *value = t->v[param];
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_trainer_set_callbacks(aae_trainer *t, aae_batch_callback on_batch,
+                                             aae_epoch_callback on_epoch, void *user)
+{
+    AAEI_REQUIRE(t != NULL, "aae_trainer_set_callbacks: trainer is NULL");
+    t->on_batch = on_batch;
+    t->on_epoch = on_epoch;
+    t->user = user;
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_trainer_set_eval(aae_trainer *t, const aae_dataset *eval)
+{
+    AAEI_REQUIRE(t != NULL, "aae_trainer_set_eval: trainer is NULL");
+    t->eval = eval;
+    return AAE_OK;
+}
+
+/* Grows a buffer to hold n elements of `size` bytes; *out gets the block. */
+static aae_status grow(void *buf, size_t *cap, size_t n, size_t size, const char *what,
+                       void **out)
+{
+    *out = buf;
+    if (n <= *cap && buf) return AAE_OK;
+    void *p = aaei_realloc(buf, n ? n : 1, size, what);
+    if (!p) return AAE_ERR_NOMEM;
+    *out = p;
+    *cap = n;
+    return AAE_OK;
+}
+
+#define GROW(field, n, what)                                                        \
+    do {                                                                            \
+        void *grown_;                                                               \
+        AAEI_TRY(grow(t->field, &t->field##_cap, (n), sizeof *t->field, what, &grown_)); \
+        t->field = grown_;                                                          \
+    } while (0)
+
+/* Finds the rows of `labelled` that carry a label (once per epoch call). */
+static aae_status collect_labelled(aae_trainer *t, const aae_dataset *ds, size_t rows,
+                                   size_t width, size_t *count)
+{
+    size_t n = 0;
+    GROW(lidx, rows, "labelled index");
+    /* Labels are read through the public gather, a chunk of rows at a time. */
+    enum { CHUNK = 256 };
+    size_t idx[CHUNK];
+    int32_t lab[CHUNK];
+    float *x = aaei_malloc(CHUNK, width * sizeof *x, "label scan buffer");
+    if (!x) return AAE_ERR_NOMEM;
+    aae_status st = AAE_OK;
+    for (size_t r0 = 0; r0 < rows && st == AAE_OK; r0 += CHUNK) {
+        size_t k = rows - r0 < CHUNK ? rows - r0 : CHUNK;
+        for (size_t i = 0; i < k; i++) idx[i] = r0 + i;
+        st = aae_dataset_get_rows(ds, idx, k, x, lab);
+        for (size_t i = 0; st == AAE_OK && i < k; i++)
+            if (lab[i] >= 0) t->lidx[n++] = r0 + i;
+    }
+    aaei_free(x);
+    *count = n;
+    return st;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The rows of labelled batch `b` of an epoch: a window of the epoch's
+ * permutation of labelled rows, wrapping around. */
+static void labelled_batch(aae_trainer *t, size_t nl, size_t rows_l, uint64_t b)
+{
+    for (size_t i = 0; i < rows_l; i++) t->lbatch[i] = t->lidx[(b * rows_l + i) % nl];
+}
+
+AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                                     const aae_dataset *labelled)
+{
+    static const char fn[] = "aae_trainer_epoch";
+    size_t rows, width, lrows = 0, lwidth = 0, nl = 0;
+    int has_labels, lhas;
+    AAEI_REQUIRE(t && m && train, "%s: trainer, model or train is NULL", fn);
+    AAEI_TRY(aae_dataset_shape(train, &rows, &width, &has_labels));
+    AAEI_REQUIRE(width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
+                 width, m->in);
+    size_t B = (size_t)t->v[AAE_TRAIN_BATCH_SIZE];
+    int drop_last = t->v[AAE_TRAIN_DROP_LAST] != 0;
+    AAEI_REQUIRE(rows >= (drop_last ? B : 1),
+                 "%s: the dataset has %zu rows, fewer than one batch of %zu", fn, rows, B);
+    uint64_t batches = drop_last ? rows / B : (rows + B - 1) / B;
+    int semi = m->supervised == AAE_SUPERVISE_PHASE && labelled != NULL;
+    if (semi) {
+        AAEI_TRY(aae_dataset_shape(labelled, &lrows, &lwidth, &lhas));
+        AAEI_REQUIRE(lwidth == m->in && lhas, "%s: the labelled dataset must have labels and %zu features",
+                     fn, m->in);
+    }
+
+    /* Buffers for this epoch's batches; nothing is allocated after this. */
+    GROW(perm, rows, "shuffle order");
+    GROW(x, B * width, "batch buffer");
+    GROW(y, B, "batch labels");
+    size_t rows_l = 0;
+    if (semi) {
+        AAEI_TRY(collect_labelled(t, labelled, lrows, lwidth, &nl));
+        AAEI_REQUIRE(nl > 0, "%s: the labelled dataset has no labelled rows", fn);
+        rows_l = (size_t)t->v[AAE_TRAIN_LABELLED_BATCH];
+        if (rows_l > nl) rows_l = nl;
+        GROW(xl, rows_l * width, "labelled batch");
+        GROW(yl, rows_l, "labelled labels");
+        GROW(lbatch, rows_l, "labelled batch index");
+    }
+    AAEI_TRY(aaei_model_reserve(m, B > rows_l ? B : rows_l));
+
+    uint64_t epoch = m->steps / batches, first = m->steps % batches;
+    uint64_t seed = (uint64_t)t->v[AAE_TRAIN_SEED];
+    if (t->v[AAE_TRAIN_SHUFFLE] != 0)
+        AAEI_TRY(aae_dataset_shuffle(train, seed, epoch, t->perm, rows));
+    else
+        for (size_t i = 0; i < rows; i++) t->perm[i] = i;
+    if (semi) {
+        aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_SHUFFLE, epoch, 1);
+        /* Shuffle the labelled rows in place (Fisher-Yates on lidx). */
+        for (size_t i = nl; i > 1; i--) {
+            size_t j = (size_t)aaei_rng_below(&r, i), tmp = t->lidx[i - 1];
+            t->lidx[i - 1] = t->lidx[j];
+            t->lidx[j] = tmp;
+        }
+    }
+    aaei_model_set_lr_factor(m, aaei_schedule_factor(t, epoch));
+
+    double sums[AAE_SLOT_COUNT] = {0}, t0 = now_seconds();
+    float losses[AAE_SLOT_COUNT];
+    size_t seen = 0;
+    aae_status st = AAE_OK;
+    for (uint64_t b = first; b < batches; b++) {
+        size_t r0 = (size_t)b * B, n = rows - r0 < B ? rows - r0 : B;
+        AAEI_TRY(aae_dataset_get_rows(train, t->perm + r0, n, t->x, t->y));
+        if (semi) {
+            labelled_batch(t, nl, rows_l, b);
+            AAEI_TRY(aae_dataset_get_rows(labelled, t->lbatch, rows_l, t->xl, t->yl));
+        }
+        st = aae_model_train_step(m, t->x, has_labels ? t->y : NULL, n, t->xl, t->yl, rows_l,
+                                  m->steps, losses);
+        if (st != AAE_OK) return st;
+        seen += n;
+        for (int k = 0; k < AAE_SLOT_COUNT; k++) sums[k] += losses[k];
+        double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
+        if (t->on_batch && t->on_batch(t->user, epoch, b, batches, losses, rate))
+            return aaei_fail(AAE_ERR_CANCELLED, "%s: the batch callback stopped training at epoch %llu batch %llu",
+                             fn, (unsigned long long)epoch, (unsigned long long)b);
+    }
+    double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
+    float mean[AAE_SLOT_COUNT];
+    uint64_t done = batches - first;
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) mean[k] = done ? (float)(sums[k] / (double)done) : 0.0f;
+    double metrics[AAE_METRIC_COUNT];
+    if (t->eval) AAEI_TRY(aae_model_evaluate(m, t->eval, metrics));
+    if (t->on_epoch && t->on_epoch(t->user, epoch, mean, t->eval ? metrics : NULL, rate))
+        return aaei_fail(AAE_ERR_CANCELLED, "%s: the epoch callback stopped training after epoch %llu",
+                         fn, (unsigned long long)epoch);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_trainer_fit(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                                   const aae_dataset *labelled)
+{
+    AAEI_REQUIRE(t != NULL, "aae_trainer_fit: trainer is NULL");
+    uint64_t epochs = (uint64_t)t->v[AAE_TRAIN_EPOCHS];
+    for (uint64_t e = 0; e < epochs; e++) AAEI_TRY(aae_trainer_epoch(t, m, train, labelled));
+    return AAE_OK;
+}

@@ -1,0 +1,246 @@
+/* The trainer: epochs over a dataset, callbacks, schedules, resuming. */
+#include <string.h>
+
+#include "core/alloc.h"
+#include "model_fixture.h"
+#include "train/trainer.h"
+
+enum { N = 256 };
+
+static float X[N * MF_WIDTH];
+static int32_t Y[N];
+static aae_dataset *DS;
+
+static void setup(void)
+{
+    mf_blobs(X, Y, N, 3);
+    TU_ASSERT_OK(aae_dataset_from_memory(&DS, X, Y, N, MF_WIDTH, AAE_BORROW));
+}
+
+static void teardown(void) { aae_dataset_free(DS); }
+
+static aae_model *model(aae_preset p)
+{
+    aae_builder *b = mf_builder(p);
+    aae_model *m;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    aae_builder_free(b);
+    return m;
+}
+
+static aae_trainer *trainer(int epochs)
+{
+    aae_trainer *t;
+    TU_ASSERT_OK(aae_trainer_create(&t));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_EPOCHS, epochs));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 32));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_SEED, 5));
+    return t;
+}
+
+typedef struct log {
+    int batches, epochs;
+    double first_mse, last_mse;
+    int stop_at_batch;
+} log_t;
+
+static int on_batch(void *user, uint64_t epoch, uint64_t batch, uint64_t batches,
+                    const float *losses, double rate)
+{
+    log_t *l = user;
+    (void)epoch;
+    ck_assert_uint_eq(batches, N / 32);
+    ck_assert_uint_lt(batch, batches);
+    ck_assert(isfinite(losses[AAE_SLOT_REC]) && rate > 0);
+    return ++l->batches == l->stop_at_batch;
+}
+
+static int on_epoch(void *user, uint64_t epoch, const float *mean, const double *metrics,
+                    double rate)
+{
+    log_t *l = user;
+    ck_assert_uint_eq(epoch, (uint64_t)l->epochs);
+    ck_assert_ptr_nonnull(metrics);
+    ck_assert(isfinite(mean[AAE_SLOT_REC]) && rate > 0);
+    if (l->epochs++ == 0) l->first_mse = metrics[AAE_METRIC_MSE];
+    l->last_mse = metrics[AAE_METRIC_MSE];
+    return 0;
+}
+
+START_TEST(fit_reports_and_learns)
+{
+    aae_model *m = model(AAE_PRESET_AE);
+    aae_trainer *t = trainer(40);
+    log_t l = {0, 0, 0, 0, -1};
+    TU_ASSERT_OK(aae_trainer_set_callbacks(t, on_batch, on_epoch, &l));
+    TU_ASSERT_OK(aae_trainer_set_eval(t, DS));
+    TU_ASSERT_OK(aae_trainer_fit(t, m, DS, NULL));
+    ck_assert_int_eq(l.epochs, 40);
+    ck_assert_int_eq(l.batches, 40 * (N / 32));
+    ck_assert_msg(l.last_mse < 0.2 * l.first_mse && l.last_mse < 0.02, "MSE %g -> %g",
+                  l.first_mse, l.last_mse);
+    uint64_t steps;
+    TU_ASSERT_OK(aae_model_steps(m, &steps));
+    ck_assert_uint_eq(steps, 40 * (N / 32));
+    aae_trainer_free(t);
+    aae_model_free(m);
+}
+END_TEST
+
+START_TEST(callback_stops_training)
+{
+    aae_model *m = model(AAE_PRESET_AE);
+    aae_trainer *t = trainer(3);
+    log_t l = {0, 0, 0, 0, 5};
+    TU_ASSERT_OK(aae_trainer_set_callbacks(t, on_batch, NULL, &l));
+    ck_assert_int_eq(aae_trainer_fit(t, m, DS, NULL), AAE_ERR_CANCELLED);
+    ck_assert_int_eq(l.batches, 5);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "callback"));
+    aae_trainer_free(t);
+    aae_model_free(m);
+}
+END_TEST
+
+static void snapshot(const aae_model *m, float *out)
+{
+    TU_ASSERT_OK(aae_model_reconstruct(m, X, Y, 32, out, NULL, 0));
+}
+
+/* Two fits of 2 epochs continue the shuffle sequence of one fit of 4. */
+START_TEST(fits_continue_where_they_stopped)
+{
+    static float a[32 * MF_WIDTH], b[32 * MF_WIDTH];
+    aae_model *m1 = model(AAE_PRESET_CLUSTERING_AAE), *m2 = model(AAE_PRESET_CLUSTERING_AAE);
+    aae_trainer *t4 = trainer(4), *t2 = trainer(2);
+    TU_ASSERT_OK(aae_trainer_fit(t4, m1, DS, NULL));
+    TU_ASSERT_OK(aae_trainer_fit(t2, m2, DS, NULL));
+    TU_ASSERT_OK(aae_trainer_fit(t2, m2, DS, NULL));
+    snapshot(m1, a);
+    snapshot(m2, b);
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    aae_trainer_free(t4);
+    aae_trainer_free(t2);
+    aae_model_free(m1);
+    aae_model_free(m2);
+}
+END_TEST
+
+START_TEST(semi_supervised_fit_uses_the_labelled_rows)
+{
+    aae_dataset *few;
+    TU_ASSERT_OK(aae_dataset_keep_labels(DS, 2, 9, &few));
+    aae_model *m = model(AAE_PRESET_SEMI_SUPERVISED_AAE);
+    aae_trainer *t = trainer(30);
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_LABELLED_BATCH, 8));
+    TU_ASSERT_OK(aae_trainer_fit(t, m, DS, few));
+    double metrics[AAE_METRIC_COUNT];
+    TU_ASSERT_OK(aae_model_evaluate(m, DS, metrics));
+    ck_assert_msg(metrics[AAE_METRIC_CLASS_ERROR] < 0.05, "error %g with 2 labels per class",
+                  metrics[AAE_METRIC_CLASS_ERROR]);
+    ck_assert(metrics[AAE_METRIC_CLUSTER_ACCURACY] > 0.95);
+    ck_assert(isnan(metrics[AAE_METRIC_ELBO]));
+    aae_trainer_free(t);
+    aae_model_free(m);
+    aae_dataset_free(few);
+}
+END_TEST
+
+START_TEST(vae_evaluation_reports_an_elbo)
+{
+    aae_model *m = model(AAE_PRESET_VAE_CLASSIFIER);
+    aae_trainer *t = trainer(20);
+    double before[AAE_METRIC_COUNT], after[AAE_METRIC_COUNT];
+    TU_ASSERT_OK(aae_model_evaluate(m, DS, before));
+    TU_ASSERT_OK(aae_trainer_fit(t, m, DS, NULL));
+    TU_ASSERT_OK(aae_model_evaluate(m, DS, after));
+    ck_assert(isfinite(after[AAE_METRIC_ELBO]) && after[AAE_METRIC_ELBO] < 0);
+    ck_assert_msg(after[AAE_METRIC_ELBO] > before[AAE_METRIC_ELBO] + 1.0, "ELBO %g -> %g",
+                  before[AAE_METRIC_ELBO], after[AAE_METRIC_ELBO]);
+    ck_assert(after[AAE_METRIC_CLASS_ERROR] < 0.05);
+    aae_trainer_free(t);
+    aae_model_free(m);
+}
+END_TEST
+
+START_TEST(epochs_after_the_first_allocate_nothing)
+{
+    aae_model *m = model(AAE_PRESET_AAE);
+    aae_trainer *t = trainer(1);
+    TU_ASSERT_OK(aae_trainer_fit(t, m, DS, NULL));
+    unsigned long before = aaei_alloc_count();
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_EPOCHS, 3));
+    TU_ASSERT_OK(aae_trainer_fit(t, m, DS, NULL));
+    ck_assert_uint_eq(aaei_alloc_count(), before);
+    aae_trainer_free(t);
+    aae_model_free(m);
+}
+END_TEST
+
+START_TEST(schedules_follow_pytorch)
+{
+    aae_trainer *t = trainer(1);
+    ck_assert_double_eq(aaei_schedule_factor(t, 7), 1.0);
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_SCHEDULE, AAE_SCHEDULE_STEP));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_STEP_EPOCHS, 3));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_GAMMA, 0.5));
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 2), 1.0, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 3), 0.5, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 7), 0.25, 1e-12);
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_SCHEDULE, AAE_SCHEDULE_COSINE));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_HORIZON, 10));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_MIN_FACTOR, 0.1));
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 5), 0.55, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 10), 0.1, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t, 15), 0.1, 1e-12);
+    aae_trainer_free(t);
+}
+END_TEST
+
+START_TEST(trainer_refuses_bad_input)
+{
+    aae_model *m = model(AAE_PRESET_AE);
+    aae_trainer *t = trainer(1);
+    aae_dataset *tiny, *wide;
+    float w[4 * 20] = {0};
+    TU_ASSERT_OK(aae_dataset_from_memory(&tiny, X, NULL, 8, MF_WIDTH, AAE_BORROW));
+    TU_ASSERT_OK(aae_dataset_from_memory(&wide, w, NULL, 4, 20, AAE_BORROW));
+    ck_assert_int_eq(aae_trainer_fit(t, m, tiny, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "fewer than one batch"));
+    ck_assert_int_eq(aae_trainer_fit(t, m, wide, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "features"));
+    ck_assert_int_eq(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_trainer_set(t, AAE_TRAIN_GAMMA, 2), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_trainer_set(t, (aae_trainer_param)77, 1), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_trainer_fit(NULL, m, DS, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_trainer_epoch(t, NULL, DS, NULL), AAE_ERR_INVALID_ARGUMENT);
+    double v;
+    TU_ASSERT_OK(aae_trainer_get(t, AAE_TRAIN_BATCH_SIZE, &v));
+    ck_assert_double_eq(v, 32);
+    double metrics[AAE_METRIC_COUNT];
+    ck_assert_int_eq(aae_model_evaluate(m, wide, metrics), AAE_ERR_INVALID_ARGUMENT);
+    aae_trainer_free(NULL);
+    aae_dataset_free(tiny);
+    aae_dataset_free(wide);
+    aae_trainer_free(t);
+    aae_model_free(m);
+}
+END_TEST
+
+Suite *suite_trainer(void)
+{
+    Suite *s = suite_create("trainer");
+    TCase *tc = tcase_create("trainer");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, fit_reports_and_learns);
+    tcase_add_test(tc, callback_stops_training);
+    tcase_add_test(tc, fits_continue_where_they_stopped);
+    tcase_add_test(tc, semi_supervised_fit_uses_the_labelled_rows);
+    tcase_add_test(tc, vae_evaluation_reports_an_elbo);
+    tcase_add_test(tc, epochs_after_the_first_allocate_nothing);
+    tcase_add_test(tc, schedules_follow_pytorch);
+    tcase_add_test(tc, trainer_refuses_bad_input);
+    suite_add_tcase(s, tc);
+    return s;
+}
