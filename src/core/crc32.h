@@ -1,0 +1,10 @@
+/* CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as zlib's crc32. */
+#ifndef AAEI_CRC32_H
+#define AAEI_CRC32_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+uint32_t aaei_crc32(const uint8_t *data, size_t n);
+
+#endif
