@@ -136,6 +136,7 @@ endif
 check: deps
 	@$(MAKE) --no-print-directory test-build
 	@$(EXPORT_CHECK)
+	@sh scripts/check-header.sh
 	cd test && ../$(TEST_BIN)
 
 valgrind: deps
