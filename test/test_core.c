@@ -105,7 +105,7 @@ START_TEST(network_build_survives_every_allocation_failure)
         if (st == AAE_OK) st = aae_net_add_batchnorm(net, 0.1f, 1e-5f);
         if (st == AAE_OK) st = aae_net_add_activation(net, AAE_ACT_RELU);
         if (st == AAE_OK) st = aae_net_add_dense(net, 4);
-        float x[16] = {0}, y[8];
+        float x[16] = {0}, y[2 * 16]; /* room for any partial network */
         if (st == AAE_OK) st = aae_net_forward(net, x, 2, AAE_MODE_TRAINING, 0, y);
         aaei_alloc_fail_after(0);
         if (st == AAE_OK) {
