@@ -140,7 +140,7 @@ check: deps
 	cd test && ../$(TEST_BIN)
 
 valgrind: deps
-	@$(MAKE) --no-print-directory test-build OPT="-O1 -g"
+	@$(MAKE) --no-print-directory test-build
 	cd test && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
 
