@@ -29,6 +29,13 @@ enum {
     AAEI_OPT_COUNT
 };
 
+/* A named view of parameters or BN statistics (aae_model_tensor_*). */
+typedef struct aaei_tensor {
+    char name[48];
+    size_t rows, cols;
+    float *data;
+} aaei_tensor;
+
 struct aae_model {
     aaei_options opt;
     aae_net enc, dec, cls, zdisc, ydisc;
@@ -50,6 +57,9 @@ struct aae_model {
         *disc_in, *disc_d, *disc_t;
     int32_t *ibuf;           /* labels scratch */
 
+    aaei_tensor *tensors;    /* PyTorch state_dict order */
+    size_t ntensors;
+
     uint64_t steps;
     atomic_flag busy;
 };
@@ -60,6 +70,9 @@ void aaei_model_destroy(aae_model *m);
 
 /* Training scratch for `rows` rows (grows only). */
 aae_status aaei_model_reserve(aae_model *m, size_t rows);
+
+/* Builds m->tensors from the networks (called by aaei_model_create). */
+aae_status aaei_model_index_tensors(aae_model *m);
 
 /* Scales every optimizer's learning rate to factor x its configured value. */
 void aaei_model_set_lr_factor(aae_model *m, double factor);

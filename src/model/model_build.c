@@ -129,6 +129,7 @@ aae_status aaei_model_create(const aaei_options *o, aae_model **out)
     atomic_flag_clear(&m->busy);
     derive_widths(m);
     aae_status st = build_all(m);
+    if (st == AAE_OK) st = aaei_model_index_tensors(m);
     if (st != AAE_OK) {
         aaei_model_destroy(m);
         return st;
@@ -148,6 +149,7 @@ void aaei_model_destroy(aae_model *m)
     for (int i = 0; i < AAEI_OPT_COUNT; i++) aaei_optim_release(&m->optims[i]);
     aaei_free(m->tbuf);
     aaei_free(m->ibuf);
+    aaei_free(m->tensors);
     aaei_free(m);
 }
 
