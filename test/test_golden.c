@@ -174,6 +174,60 @@ START_TEST(optimizers_match)
 }
 END_TEST
 
+/* One whole AAE training step (reconstruction, discriminator, generator)
+ * against the same step in PyTorch, from the same initial tensors. */
+START_TEST(aae_training_step_matches)
+{
+    aae_builder *b;
+    TU_ASSERT_OK(aae_builder_create(&b, AAE_PRESET_AAE));
+    static const struct { aae_option o; double v; } opts[] = {
+        {AAE_OPTION_INPUT_WIDTH, 6}, {AAE_OPTION_Z_WIDTH, 2},
+        {AAE_OPTION_POSTERIOR, AAE_POSTERIOR_DETERMINISTIC}, {AAE_OPTION_JOINT_GENERATOR, 0},
+        {AAE_OPTION_W_REC, 0.999}, {AAE_OPTION_W_ADV, 0.5}, {AAE_OPTION_W_DISC, 1.0},
+        {AAE_OPTION_SEED, 3}};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) TU_ASSERT_OK(aae_builder_set(b, opts[i].o, opts[i].v));
+    for (int p = 0; p < 3; p++) {
+        TU_ASSERT_OK(aae_builder_clear_layers(b, (aae_part)p));
+        TU_ASSERT_OK(aae_builder_add_layer(b, (aae_part)p, 8, AAE_ACT_LEAKY_RELU, 0.2f, p == 0, 0));
+        TU_ASSERT_OK(aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_SGD));
+        TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, 0.05));
+        TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_MOMENTUM, 0.9));
+    }
+    aae_model *m;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    size_t count, n;
+    TU_ASSERT_OK(aae_model_tensor_count(m, &count));
+    ck_assert_uint_eq(count, 16);
+    char key[96];
+    for (size_t i = 0; i < count; i++) {
+        const char *name;
+        TU_ASSERT_OK(aae_model_tensor_info(m, i, &name, NULL, NULL));
+        snprintf(key, sizeof key, "init.%s", name);
+        float *v = fixture("aae_step.txt", key, &n);
+        TU_ASSERT_OK(aae_model_tensor_set(m, i, v, n));
+        free(v);
+    }
+    float *x = fixture("aae_step.txt", "x", &n), losses[AAE_SLOT_COUNT];
+    TU_ASSERT_OK(aae_model_train_step(m, x, NULL, 8, NULL, NULL, 0, 5, losses));
+    compare(&losses[AAE_SLOT_REC], "aae_step.txt", "loss_rec", 1);
+    compare(&losses[AAE_SLOT_DISC_Z], "aae_step.txt", "loss_disc", 1);
+    compare(&losses[AAE_SLOT_GEN_Z], "aae_step.txt", "loss_gen", 1);
+    for (size_t i = 0; i < count; i++) {
+        const char *name;
+        size_t r, c;
+        TU_ASSERT_OK(aae_model_tensor_info(m, i, &name, &r, &c));
+        float *v = malloc(r * c * sizeof *v);
+        TU_ASSERT_OK(aae_model_tensor_get(m, i, v, r * c));
+        snprintf(key, sizeof key, "after.%s", name);
+        compare(v, "aae_step.txt", key, r * c);
+        free(v);
+    }
+    free(x);
+    aae_model_free(m);
+    aae_builder_free(b);
+}
+END_TEST
+
 Suite *suite_golden(void)
 {
     Suite *s = suite_create("golden");
@@ -181,6 +235,7 @@ Suite *suite_golden(void)
     tcase_add_test(tc, linear_batchnorm_leaky_linear_tanh);
     tcase_add_test(tc, losses_match);
     tcase_add_test(tc, optimizers_match);
+    tcase_add_test(tc, aae_training_step_matches);
     suite_add_tcase(s, tc);
     return s;
 }
