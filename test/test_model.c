@@ -323,6 +323,59 @@ START_TEST(inference_is_reentrant)
 }
 END_TEST
 
+/* Copies everything a builder holds into a builder of another preset
+ * through the public getters and setters. */
+static void copy_builder(const aae_builder *from, aae_builder *to)
+{
+    for (int k = 1; k <= AAE_OPTION_SEED; k++) {
+        double v;
+        TU_ASSERT_OK(aae_builder_get(from, (aae_option)k, &v));
+        TU_ASSERT_OK(aae_builder_set(to, (aae_option)k, v));
+    }
+    for (int p = 0; p < 5; p++) {
+        size_t n, width;
+        aae_activation act;
+        float slope, dropout;
+        int bn;
+        aae_optimizer_kind kind;
+        TU_ASSERT_OK(aae_builder_clear_layers(to, (aae_part)p));
+        TU_ASSERT_OK(aae_builder_layer_count(from, (aae_part)p, &n));
+        for (size_t i = 0; i < n; i++) {
+            TU_ASSERT_OK(aae_builder_get_layer(from, (aae_part)p, i, &width, &act, &slope, &bn, &dropout));
+            TU_ASSERT_OK(aae_builder_add_layer(to, (aae_part)p, width, act, slope, bn, dropout));
+        }
+        TU_ASSERT_OK(aae_builder_get_optimizer(from, (aae_part)p, &kind));
+        TU_ASSERT_OK(aae_builder_set_optimizer(to, (aae_part)p, kind));
+        for (int q = AAE_OPT_LR; q <= AAE_OPT_EPS; q++) {
+            double v;
+            if (aae_builder_get_optimizer_param(from, (aae_part)p, (aae_optimizer_param)q, &v) == AAE_OK)
+                TU_ASSERT_OK(aae_builder_set_optimizer_param(to, (aae_part)p, (aae_optimizer_param)q, v));
+        }
+    }
+}
+
+/* Every preset is only defaults: rebuilt from another preset by setting
+ * its options one by one, it trains to the same bits. */
+START_TEST(every_preset_equals_its_options)
+{
+    aae_preset p = (aae_preset)(_i + 1), other = p == AAE_PRESET_AE ? AAE_PRESET_CLUSTERING_AAE : AAE_PRESET_AE;
+    aae_builder *a = mf_builder(p), *b;
+    TU_ASSERT_OK(aae_builder_create(&b, other));
+    copy_builder(a, b);
+    aae_model *ma, *mb;
+    TU_ASSERT_OK(aae_builder_build(a, &ma));
+    TU_ASSERT_OK(aae_builder_build(b, &mb));
+    static float oa[16 * MF_WIDTH], ob[16 * MF_WIDTH];
+    fingerprint(ma, oa);
+    fingerprint(mb, ob);
+    ck_assert_msg(memcmp(oa, ob, sizeof oa) == 0, "preset %d", (int)p);
+    aae_model_free(ma);
+    aae_model_free(mb);
+    aae_builder_free(a);
+    aae_builder_free(b);
+}
+END_TEST
+
 Suite *suite_model(void)
 {
     Suite *s = suite_create("model");
@@ -332,6 +385,7 @@ Suite *suite_model(void)
     tcase_add_loop_test(tc, every_preset_learns_the_blobs, 0, 7);
     tcase_add_test(tc, supervised_aae_label_chooses_content);
     tcase_add_test(tc, preset_equals_option_by_option_build);
+    tcase_add_loop_test(tc, every_preset_equals_its_options, 0, 7);
     tcase_add_test(tc, invalid_combinations_are_refused);
     tcase_add_test(tc, train_step_refuses_bad_input);
     tcase_add_test(tc, divergence_is_reported);

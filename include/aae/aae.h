@@ -437,6 +437,14 @@ AAE_API aae_status aae_builder_add_layer(aae_builder *builder, aae_part part,
 AAE_API aae_status aae_builder_layer_count(const aae_builder *builder,
                                            aae_part part, size_t *count);
 
+/* Reads hidden layer `index` (< aae_builder_layer_count) of `part`; any
+ * output pointer may be NULL. */
+AAE_API aae_status aae_builder_get_layer(const aae_builder *builder,
+                                         aae_part part, size_t index,
+                                         size_t *width, aae_activation *act,
+                                         float *slope, int *batchnorm,
+                                         float *dropout);
+
 /* Optimizer of `part` (the encoder's also serves the generator and
  * semi-supervised phases, with its own state for each). Defaults: the
  * preset's. */
@@ -447,6 +455,15 @@ AAE_API aae_status aae_builder_set_optimizer_param(aae_builder *builder,
                                                    aae_part part,
                                                    aae_optimizer_param param,
                                                    double value);
+/* Reads the optimizer kind / one setting of `part` (AAE_ERR_INVALID_ARGUMENT
+ * for a setting the kind does not have). */
+AAE_API aae_status aae_builder_get_optimizer(const aae_builder *builder,
+                                             aae_part part,
+                                             aae_optimizer_kind *kind);
+AAE_API aae_status aae_builder_get_optimizer_param(const aae_builder *builder,
+                                                   aae_part part,
+                                                   aae_optimizer_param param,
+                                                   double *value);
 
 /* Builds a model from the options. Conflicting options are refused with
  * AAE_ERR_INVALID_ARGUMENT and a message naming both, e.g. a KL regularizer

@@ -107,6 +107,42 @@ AAE_API aae_status aae_builder_layer_count(const aae_builder *builder, aae_part 
     return AAE_OK;
 }
 
+AAE_API aae_status aae_builder_get_layer(const aae_builder *builder, aae_part part, size_t index,
+                                         size_t *width, aae_activation *act, float *slope,
+                                         int *batchnorm, float *dropout)
+{
+    AAEI_REQUIRE(builder != NULL, "aae_builder_get_layer: builder is NULL");
+    REQUIRE_PART(part, "aae_builder_get_layer");
+    const aaei_part_spec *p = &builder->opt.parts[part];
+    AAEI_REQUIRE(index < p->nlayers, "aae_builder_get_layer: index %zu, part %d has %zu layers",
+                 index, (int)part, p->nlayers);
+    const aaei_layer_spec *l = &p->layers[index];
+    if (width) *width = l->width;
+    if (act) *act = l->act;
+    if (slope) *slope = l->slope;
+    if (batchnorm) *batchnorm = l->batchnorm;
+    if (dropout) *dropout = l->dropout;
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_builder_get_optimizer(const aae_builder *builder, aae_part part,
+                                             aae_optimizer_kind *kind)
+{
+    AAEI_REQUIRE(builder != NULL && kind != NULL, "aae_builder_get_optimizer: builder or kind is NULL");
+    REQUIRE_PART(part, "aae_builder_get_optimizer");
+    *kind = builder->opt.parts[part].optim.kind;
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_builder_get_optimizer_param(const aae_builder *builder, aae_part part,
+                                                   aae_optimizer_param param, double *value)
+{
+    AAEI_REQUIRE(builder != NULL && value != NULL,
+                 "aae_builder_get_optimizer_param: builder or value is NULL");
+    REQUIRE_PART(part, "aae_builder_get_optimizer_param");
+    return aaei_optim_config_get(&builder->opt.parts[part].optim, param, value);
+}
+
 AAE_API aae_status aae_builder_set_optimizer(aae_builder *builder, aae_part part,
                                              aae_optimizer_kind kind)
 {
