@@ -219,6 +219,16 @@ START_TEST(trainer_refuses_bad_input)
     ck_assert_double_eq(v, 32);
     double metrics[AAE_METRIC_COUNT];
     ck_assert_int_eq(aae_model_evaluate(m, wide, metrics), AAE_ERR_INVALID_ARGUMENT);
+    /* A label-decoding model cannot evaluate unlabelled rows. */
+    aae_model *sup = model(AAE_PRESET_SUPERVISED_AAE);
+    int32_t some[8] = {0, 1, 2, 3, -1, 0, 1, 2};
+    aae_dataset *partly;
+    TU_ASSERT_OK(aae_dataset_from_memory(&partly, X, some, 8, MF_WIDTH, AAE_BORROW));
+    ck_assert_int_eq(aae_model_evaluate(sup, partly, metrics), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 4"));
+    ck_assert_int_eq(aae_model_evaluate(sup, tiny, metrics), AAE_ERR_INVALID_ARGUMENT);
+    aae_dataset_free(partly);
+    aae_model_free(sup);
     aae_trainer_free(NULL);
     aae_dataset_free(tiny);
     aae_dataset_free(wide);

@@ -146,25 +146,9 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
     int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
     AAEI_REQUIRE(!by_label || labels, "%s: the decoder reads labels; labels is NULL", fn);
     if (by_label) AAEI_TRY(check_labels(model, labels, rows, 0, fn));
-    /* z and c live in a block beside the model scratch. */
-    size_t extra = rows * (model->zw + model->k), need = aaei_model_scratch(model, rows);
-    AAEI_REQUIRE(need != 0, "%s: scratch for %zu rows overflows", fn, rows);
-    float *mine = aaei_malloc(extra + (scratch ? 0 : need), sizeof *mine, "reconstruct buffers");
-    if (!mine) return AAE_ERR_NOMEM;
-    if (scratch && scratch_count < need) {
-        aaei_free(mine);
-        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: scratch holds %zu floats, %zu needed",
-                         fn, scratch_count, need);
-    }
-    s = scratch ? scratch : mine + extra;
-    float *z = mine, *c = mine + rows * model->zw;
-    aaei_model_encode(model, x, rows, z, model->dec_input == AAE_DECODE_Z_Y ? c : NULL, s);
-    if (by_label) {
-        memset(c, 0, rows * model->k * sizeof *c);
-        for (size_t r = 0; r < rows; r++) c[r * model->k + (size_t)labels[r]] = 1.0f;
-    }
-    aaei_model_decode(model, z, model->cw ? c : NULL, rows, out, s);
-    aaei_free(mine);
+    AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
+    aaei_model_reconstruct(model, x, labels, rows, out, s);
+    put_scratch(s, scratch);
     return AAE_OK;
 }
 

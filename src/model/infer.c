@@ -104,3 +104,17 @@ void aaei_model_generate(const aae_model *m, size_t n, uint64_t seed, const int3
     /* decode() carves the same map, so Z and C are read from where they are. */
     aaei_model_decode(m, p.Z, p.C, n, x, scratch);
 }
+
+void aaei_model_reconstruct(const aae_model *m, const float *x, const int32_t *labels,
+                            size_t rows, float *out, float *scratch)
+{
+    /* z and c go to the map's Z and C blocks, which encode and decode
+     * leave alone. */
+    scratch_map p = carve(m, rows, scratch);
+    aaei_model_encode(m, x, rows, p.Z, m->dec_input == AAE_DECODE_Z_Y ? p.C : NULL, scratch);
+    if (m->dec_input == AAE_DECODE_Z_LABEL) {
+        memset(p.C, 0, rows * m->k * sizeof *p.C);
+        for (size_t r = 0; r < rows; r++) p.C[r * m->k + (size_t)labels[r]] = 1.0f;
+    }
+    aaei_model_decode(m, p.Z, m->cw ? p.C : NULL, rows, out, scratch);
+}

@@ -88,6 +88,9 @@ void aaei_model_encode(const aae_model *m, const float *x, size_t rows, float *z
                        float *y, float *scratch);
 void aaei_model_decode(const aae_model *m, const float *z, const float *c,
                        size_t rows, float *x, float *scratch);
+/* decode(encode(x)); labels (rows) are read for AAE_DECODE_Z_LABEL. */
+void aaei_model_reconstruct(const aae_model *m, const float *x, const int32_t *labels,
+                            size_t rows, float *out, float *scratch);
 /* Class logits' softmax (rows x k) of x; needs a y head. */
 void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows,
                             float *probs, float *scratch);

@@ -68,13 +68,13 @@ AAE_API aae_status aae_model_evaluate(const aae_model *m, const aae_dataset *ds,
         for (size_t i = 0; i < n; i++) idx[i] = r0 + i;
         st = aae_dataset_get_rows(ds, idx, n, x, labels + r0);
         if (st != AAE_OK) break;
+        for (size_t i = 0; by_label && i < n && st == AAE_OK; i++)
+            if (labels[r0 + i] < 0 || (size_t)labels[r0 + i] >= m->k)
+                st = aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: the model decodes labels; row %zu has label %d",
+                               fn, r0 + i, (int)labels[r0 + i]);
+        if (st != AAE_OK) break;
         /* Reconstruction from the posterior mean, as inference does. */
-        aaei_model_encode(m, x, n, z, m->dec_input == AAE_DECODE_Z_Y ? c : NULL, s);
-        if (by_label) {
-            memset(c, 0, n * m->k * sizeof *c);
-            for (size_t i = 0; i < n; i++) c[i * m->k + (size_t)labels[r0 + i]] = 1.0f;
-        }
-        aaei_model_decode(m, z, m->cw ? c : NULL, n, xhat, s);
+        aaei_model_reconstruct(m, x, labels + r0, n, xhat, s);
         for (size_t i = 0; i < n * m->in; i++) {
             double d = (double)xhat[i] - (double)x[i];
             se += d * d;
