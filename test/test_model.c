@@ -287,6 +287,26 @@ START_TEST(train_step_allocates_nothing_after_warmup)
 }
 END_TEST
 
+/* With caller scratch, no inference call allocates. */
+START_TEST(inference_with_scratch_allocates_nothing)
+{
+    aae_model *m = small_model(AAE_PRESET_SUPERVISED_AAE);
+    train(m, 4, 0);
+    size_t need = aae_model_scratch(m, 16);
+    float *s = malloc(need * sizeof *s), z[16 * 2], out[16 * MF_WIDTH];
+    float onehot[16 * MF_CLASSES] = {0};
+    for (int r = 0; r < 16; r++) onehot[r * MF_CLASSES + r % MF_CLASSES] = 1.0f;
+    unsigned long before = aaei_alloc_count();
+    TU_ASSERT_OK(aae_model_encode(m, X, 16, z, NULL, s, need));
+    TU_ASSERT_OK(aae_model_decode(m, z, onehot, 16, out, s, need));
+    TU_ASSERT_OK(aae_model_reconstruct(m, X, Y, 16, out, s, need));
+    TU_ASSERT_OK(aae_model_generate(m, 16, 3, Y, out, s, need));
+    ck_assert_uint_eq(aaei_alloc_count(), before);
+    free(s);
+    aae_model_free(m);
+}
+END_TEST
+
 typedef struct {
     const aae_model *m;
     float z[N * 16], y[N * 16];
@@ -391,6 +411,7 @@ Suite *suite_model(void)
     tcase_add_test(tc, divergence_is_reported);
     tcase_add_test(tc, train_step_allocates_nothing_after_warmup);
     tcase_add_test(tc, inference_is_reentrant);
+    tcase_add_test(tc, inference_with_scratch_allocates_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
