@@ -128,6 +128,20 @@ static void fingerprint(aae_model *m, float *out)
     TU_ASSERT_OK(aae_model_reconstruct(m, X, Y, 16, out, NULL, 0));
 }
 
+/* Models built from a and b train to the same bits. */
+static void assert_same_training(const aae_builder *a, const aae_builder *b)
+{
+    aae_model *ma, *mb;
+    TU_ASSERT_OK(aae_builder_build(a, &ma));
+    TU_ASSERT_OK(aae_builder_build(b, &mb));
+    static float oa[16 * MF_WIDTH], ob[16 * MF_WIDTH];
+    fingerprint(ma, oa);
+    fingerprint(mb, ob);
+    ck_assert(memcmp(oa, ob, sizeof oa) == 0);
+    aae_model_free(ma);
+    aae_model_free(mb);
+}
+
 /* The AAE preset is only defaults: the same model built option by option
  * from the AE preset trains to the same bits. */
 START_TEST(preset_equals_option_by_option_build)
@@ -162,15 +176,7 @@ START_TEST(preset_equals_option_by_option_build)
     /* Shrink both the same way so the test stays fast. */
     TU_ASSERT_OK(aae_builder_set(a, AAE_OPTION_INPUT_WIDTH, MF_WIDTH));
     TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_INPUT_WIDTH, MF_WIDTH));
-    aae_model *ma, *mb;
-    TU_ASSERT_OK(aae_builder_build(a, &ma));
-    TU_ASSERT_OK(aae_builder_build(b, &mb));
-    static float oa[16 * MF_WIDTH], ob[16 * MF_WIDTH];
-    fingerprint(ma, oa);
-    fingerprint(mb, ob);
-    ck_assert(memcmp(oa, ob, sizeof oa) == 0);
-    aae_model_free(ma);
-    aae_model_free(mb);
+    assert_same_training(a, b);
     aae_builder_free(a);
     aae_builder_free(b);
 }
@@ -382,15 +388,7 @@ START_TEST(every_preset_equals_its_options)
     aae_builder *a = mf_builder(p), *b;
     TU_ASSERT_OK(aae_builder_create(&b, other));
     copy_builder(a, b);
-    aae_model *ma, *mb;
-    TU_ASSERT_OK(aae_builder_build(a, &ma));
-    TU_ASSERT_OK(aae_builder_build(b, &mb));
-    static float oa[16 * MF_WIDTH], ob[16 * MF_WIDTH];
-    fingerprint(ma, oa);
-    fingerprint(mb, ob);
-    ck_assert_msg(memcmp(oa, ob, sizeof oa) == 0, "preset %d", (int)p);
-    aae_model_free(ma);
-    aae_model_free(mb);
+    assert_same_training(a, b);
     aae_builder_free(a);
     aae_builder_free(b);
 }
