@@ -107,7 +107,7 @@ typedef struct idx_case {
 START_TEST(malformed_idx_files)
 {
     write_good();
-    uint8_t b[200];
+    uint8_t b[200] = {0};
     aae_dataset *ds = NULL;
     idx_case cases[8];
     int nc = 0;
