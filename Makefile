@@ -76,14 +76,21 @@ TEST_BIN  := $(OBJDIR)/check_aae
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
-SHLIB := lib/libaae.so.$(VERSION)
+# Each BLAS has its own output directory, so `make check BLAS=reference`
+# never replaces the OpenBLAS library the examples and the demo link.
+ifeq ($(BLAS),openblas)
+OUTDIR := lib
+else
+OUTDIR := lib/$(BLAS)
+endif
+SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist
 
-all: $(SHLIB) lib/libaae.a lib/aae.pc
+all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
 help:
-	@echo "make             build lib/libaae.so.$(VERSION) and lib/libaae.a"
+	@echo "make             build lib/libaae.so.$(VERSION) and lib/libaae.a (BLAS=reference: in lib/reference/)"
 	@echo "make deps        install missing Debian packages (or print the apt-get line)"
 	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan)"
 	@echo "make valgrind    the suite under valgrind with leak checking"
@@ -105,16 +112,17 @@ $(OBJDIR)/test/%.o: test/%.c
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 $(SHLIB): $(LIB_OBJS) src/libaae.map
+	@mkdir -p $(OUTDIR)
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libaae.map \
 	    -Wl,--no-undefined -o $@ $(LIB_OBJS) $(LIBS_PRIV)
-	ln -sf libaae.so.$(VERSION) lib/$(SONAME)
-	ln -sf $(SONAME) lib/libaae.so
+	ln -sf libaae.so.$(VERSION) $(OUTDIR)/$(SONAME)
+	ln -sf $(SONAME) $(OUTDIR)/libaae.so
 
-lib/libaae.a: $(LIB_OBJS)
+$(OUTDIR)/libaae.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-lib/aae.pc: aae.pc.in include/aae/version.h Makefile
+$(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@BLAS_PC@|$(BLAS_PC)|g' $< > $@
@@ -145,14 +153,15 @@ valgrind: deps
 	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
 
 # Examples use the public header and the shared library only.
-EXAMPLES := $(patsubst examples/%.c,lib/examples/%,$(filter-out examples/png.c,$(wildcard examples/*.c)))
+EXDIR    := $(OUTDIR)/examples
+EXAMPLES := $(patsubst examples/%.c,$(EXDIR)/%,$(filter-out examples/png.c,$(wildcard examples/*.c)))
 EX_CFLAGS = -std=c11 $(OPT) $(WARN) -Iinclude -D_POSIX_C_SOURCE=200809L $(CFLAGS)
 
 examples: $(EXAMPLES)
 
-lib/examples/%: examples/%.c examples/png.c examples/png.h include/aae/aae.h $(SHLIB)
+$(EXDIR)/%: examples/%.c examples/png.c examples/png.h include/aae/aae.h $(SHLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(EX_CFLAGS) -o $@ $< examples/png.c -Llib -laae -Wl,-rpath,'$$ORIGIN/..' -lm
+	$(CC) $(EX_CFLAGS) -o $@ $< examples/png.c -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/..' -lm
 
 mnist:
 	@sh scripts/fetch-mnist.sh
@@ -161,7 +170,7 @@ DEMO_EPOCHS ?= 3
 demo: deps
 	@$(MAKE) --no-print-directory examples
 	@sh scripts/fetch-mnist.sh
-	lib/examples/aae --epochs $(DEMO_EPOCHS) --out out/aae
+	$(EXDIR)/aae --epochs $(DEMO_EPOCHS) --out out/aae
 
 install: all
 	install -d $(DESTDIR)$(INCDIR)/aae $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR)
@@ -169,8 +178,8 @@ install: all
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libaae.so
-	install -m 644 lib/libaae.a $(DESTDIR)$(LIBDIR)/
-	install -m 644 lib/aae.pc $(DESTDIR)$(PCDIR)/
+	install -m 644 $(OUTDIR)/libaae.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(OUTDIR)/aae.pc $(DESTDIR)$(PCDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCDIR)/aae/aae.h $(DESTDIR)$(INCDIR)/aae/version.h
@@ -179,4 +188,4 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc
 
 clean:
-	rm -rf lib/obj lib/examples lib/libaae.* lib/aae.pc
+	rm -rf lib/obj lib/examples lib/reference lib/libaae.* lib/aae.pc
