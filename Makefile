@@ -152,16 +152,20 @@ valgrind: deps
 	cd test && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
 
-# Examples use the public header and the shared library only.
+# Examples use the public header and the shared library only; their
+# pictures go through libpng (examples only, never the library).
 EXDIR    := $(OUTDIR)/examples
-EXAMPLES := $(patsubst examples/%.c,$(EXDIR)/%,$(filter-out examples/png.c,$(wildcard examples/*.c)))
-EX_CFLAGS = -std=c11 $(OPT) $(WARN) -Iinclude -D_POSIX_C_SOURCE=200809L $(CFLAGS)
+EXAMPLES := $(patsubst examples/%.c,$(EXDIR)/%,$(wildcard examples/*.c))
+EX_COMMON := $(wildcard examples/common/*.c)
+EX_CFLAGS = -std=c11 $(OPT) $(WARN) $(SAN_FLAGS) -Iinclude -Iexamples -D_POSIX_C_SOURCE=200809L \
+            $(shell $(PKG_CONFIG) --cflags libpng 2>/dev/null) $(CFLAGS)
+EX_LIBS   = $(shell $(PKG_CONFIG) --libs libpng 2>/dev/null) -lm
 
 examples: $(EXAMPLES)
 
-$(EXDIR)/%: examples/%.c examples/png.c examples/png.h include/aae/aae.h $(SHLIB)
+$(EXDIR)/%: examples/%.c $(EX_COMMON) $(wildcard examples/common/*.h) include/aae/aae.h $(SHLIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(EX_CFLAGS) -o $@ $< examples/png.c -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/..' -lm
+	$(CC) $(EX_CFLAGS) -o $@ $< $(EX_COMMON) -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/..' $(EX_LIBS)
 
 mnist:
 	@sh scripts/fetch-mnist.sh

@@ -534,6 +534,16 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n,
                                       float *x, float *scratch,
                                       size_t scratch_count);
 
+/* Draws n codes z (n x z width) from the z prior exactly as
+ * aae_model_generate does for the same seed, so a caller can edit or reuse
+ * them before aae_model_decode. labels (n, -1 = any component, may be
+ * NULL) choose mixture components when the prior is label-guided. The
+ * prior is AAE_OPTION_Z_PRIOR whatever the regularizer (for a VAE, the
+ * default Gaussian of sigma 1 is its N(0, I)). */
+AAE_API aae_status aae_model_sample_prior(const aae_model *model, size_t n,
+                                          uint64_t seed, const int32_t *labels,
+                                          float *z);
+
 /* Most probable class of each row (needs a y head); probs may be NULL. */
 AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
                                       size_t rows, int32_t *classes,

@@ -152,6 +152,17 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
     return AAE_OK;
 }
 
+AAE_API aae_status aae_model_sample_prior(const aae_model *model, size_t n, uint64_t seed,
+                                          const int32_t *labels, float *z)
+{
+    static const char fn[] = "aae_model_sample_prior";
+    AAEI_REQUIRE(model && z, "%s: model or z is NULL", fn);
+    AAEI_TRY(check_rows(n, model->zw, fn));
+    if (labels) AAEI_TRY(check_labels(model, labels, n, 1, fn));
+    aaei_model_sample_prior(model, n, seed, labels, z);
+    return AAE_OK;
+}
+
 AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t seed,
                                       const int32_t *labels, float *x, float *scratch,
                                       size_t scratch_count)

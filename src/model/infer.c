@@ -87,12 +87,18 @@ void aaei_model_decode(const aae_model *m, const float *z, const float *c, size_
     aaei_net_infer(&m->dec, p.D, rows, x, p.net);
 }
 
+void aaei_model_sample_prior(const aae_model *m, size_t n, uint64_t seed, const int32_t *labels,
+                             float *z)
+{
+    const int32_t *guide = m->zprior.label_guided ? labels : NULL;
+    aaei_prior_sample(&m->zprior, seed, 0, 0, 0, guide, n, z);
+}
+
 void aaei_model_generate(const aae_model *m, size_t n, uint64_t seed, const int32_t *labels,
                          float *x, float *scratch)
 {
     scratch_map p = carve(m, n, scratch);
-    const int32_t *guide = m->zprior.label_guided ? labels : NULL;
-    aaei_prior_sample(&m->zprior, seed, 0, 0, 0, guide, n, p.Z);
+    aaei_model_sample_prior(m, n, seed, labels, p.Z);
     if (m->cw) {
         if (labels) {
             memset(p.C, 0, n * m->k * sizeof *p.C);

@@ -94,6 +94,9 @@ void aaei_model_reconstruct(const aae_model *m, const float *x, const int32_t *l
 /* Class logits' softmax (rows x k) of x; needs a y head. */
 void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows,
                             float *probs, float *scratch);
+/* n rows of z from the z prior (labels guide mixture components). */
+void aaei_model_sample_prior(const aae_model *m, size_t n, uint64_t seed,
+                             const int32_t *labels, float *z);
 /* n samples: z from the prior, c one-hot of labels (NULL: uniform). */
 void aaei_model_generate(const aae_model *m, size_t n, uint64_t seed,
                          const int32_t *labels, float *x, float *scratch);

@@ -1,0 +1,476 @@
+#include "ex.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "draw.h"
+
+/* ---- command line ----------------------------------------------------- */
+
+ex_args ex_defaults(const char *prog, int epochs)
+{
+    static char out[256];
+    snprintf(out, sizeof out, "out/%s", prog);
+    return (ex_args){.prog = prog, .epochs = epochs, .threads = 1, .seed = 0, .limit = 0,
+                     .batch = 64, .out = out, .data = "data/mnist"};
+}
+
+static void print_value(FILE *f, const ex_opt *o)
+{
+    switch (o->type) {
+    case 'i': fprintf(f, "%d", *(const int *)o->ptr); break;
+    case 'z': fprintf(f, "%zu", *(const size_t *)o->ptr); break;
+    case 'f': fprintf(f, "%g", *(const double *)o->ptr); break;
+    case 'u': fprintf(f, "%llu", *(const unsigned long long *)o->ptr); break;
+    default: fprintf(f, "%s", *(const char *const *)o->ptr ? *(const char *const *)o->ptr : "none");
+    }
+}
+
+static void usage(FILE *f, const ex_args *a, const char *about, const ex_opt *common, const ex_opt *extra)
+{
+    fprintf(f, "usage: %s [options]\n%s\n\noptions (default in brackets):\n", a->prog, about);
+    for (int pass = 0; pass < 2; pass++)
+        for (const ex_opt *o = pass ? extra : common; o && o->name; o++) {
+            fprintf(f, "  --%-14s %s [", o->name, o->help);
+            print_value(f, o);
+            fprintf(f, "]\n");
+        }
+    fprintf(f, "  --%-14s this text\n", "help");
+}
+
+static int set_value(const ex_args *a, const ex_opt *o, const char *v)
+{
+    char *end = NULL;
+    errno = 0;
+    switch (o->type) {
+    case 'i': {
+        long x = strtol(v, &end, 10);
+        if (*v && !*end && !errno && x >= 0 && x <= 1000000000L) {
+            *(int *)o->ptr = (int)x;
+            return 0;
+        }
+        break;
+    }
+    case 'z': {
+        unsigned long long x = strtoull(v, &end, 10);
+        if (*v && *v != '-' && !*end && !errno && x <= (size_t)-1) {
+            *(size_t *)o->ptr = (size_t)x;
+            return 0;
+        }
+        break;
+    }
+    case 'f': {
+        double x = strtod(v, &end);
+        if (*v && !*end && !errno && isfinite(x)) {
+            *(double *)o->ptr = x;
+            return 0;
+        }
+        break;
+    }
+    case 'u': {
+        unsigned long long x = strtoull(v, &end, 10);
+        if (*v && *v != '-' && !*end && !errno) {
+            *(unsigned long long *)o->ptr = x;
+            return 0;
+        }
+        break;
+    }
+    default:
+        *(const char **)o->ptr = v;
+        return 0;
+    }
+    fprintf(stderr, "%s: --%s: '%s' is not a valid value\n", a->prog, o->name, v);
+    return -1;
+}
+
+static const ex_opt *find_opt(const ex_opt *common, const ex_opt *extra, const char *name, size_t len)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (const ex_opt *o = pass ? extra : common; o && o->name; o++)
+            if (strlen(o->name) == len && !strncmp(o->name, name, len)) return o;
+    return NULL;
+}
+
+int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt *extra)
+{
+    const ex_opt common[] = {
+        {"epochs", 'i', &a->epochs, "training epochs"},
+        {"seed", 'u', &a->seed, "seed of initialization, sampling and shuffling"},
+        {"out", 's', &a->out, "output directory"},
+        {"threads", 'i', &a->threads, "BLAS threads"},
+        {"data", 's', &a->data, "directory with the MNIST IDX files"},
+        {"limit", 'z', &a->limit, "use the first N rows of each set (0: all)"},
+        {"batch", 'z', &a->batch, "minibatch rows"},
+        {NULL, 0, NULL, NULL},
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            usage(stdout, a, about, common, extra);
+            return 1;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            fprintf(stderr, "%s: unexpected argument '%s' (see --help)\n", a->prog, arg);
+            return 2;
+        }
+        const char *name = arg + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const ex_opt *o = find_opt(common, extra, name, len);
+        if (!o) {
+            fprintf(stderr, "%s: unknown option '%s' (see --help)\n", a->prog, arg);
+            return 2;
+        }
+        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v) {
+            fprintf(stderr, "%s: --%s needs a value\n", a->prog, o->name);
+            return 2;
+        }
+        if (set_value(a, o, v) != 0) return 2;
+    }
+    if (a->epochs < 1 || a->threads < 1 || a->batch < 2) {
+        fprintf(stderr, "%s: --epochs and --threads must be at least 1, --batch at least 2\n", a->prog);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- files and data ---------------------------------------------------- */
+
+static int make_dirs(const char *path)
+{
+    char buf[EX_PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return -1;
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+            if (!c) return 0;
+            *p = c;
+        }
+    }
+}
+
+int ex_setup(const ex_args *a)
+{
+    if (make_dirs(a->out) != 0) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", a->prog, a->out, strerror(errno));
+        return -1;
+    }
+    aae_status st = aae_set_num_threads(a->threads);
+    if (st != AAE_OK) return ex_report(a, "aae_set_num_threads", st), -1;
+    return 0;
+}
+
+char *ex_path(char *buf, const ex_args *a, const char *name)
+{
+    snprintf(buf, EX_PATH_MAX, "%s/%s", a->out, name);
+    return buf;
+}
+
+int ex_report(const ex_args *a, const char *what, aae_status st)
+{
+    fprintf(stderr, "%s: %s failed: %s (%s)\n", a->prog, what, aae_last_error(), aae_status_string(st));
+    return 1;
+}
+
+aae_scale ex_scale_for(const aae_model *model)
+{
+    double out = AAE_OUTPUT_SIGMOID;
+    aae_model_get(model, AAE_OPTION_OUTPUT, &out);
+    return (int)out == AAE_OUTPUT_TANH ? AAE_SCALE_SYMMETRIC : AAE_SCALE_UNIT;
+}
+
+static int load_set(const ex_args *a, const char *prefix, aae_scale scale, aae_dataset **ds)
+{
+    char img[EX_PATH_MAX], lab[EX_PATH_MAX];
+    snprintf(img, sizeof img, "%s/%s-images-idx3-ubyte", a->data, prefix);
+    snprintf(lab, sizeof lab, "%s/%s-labels-idx1-ubyte", a->data, prefix);
+    aae_dataset *full = NULL;
+    aae_status st = aae_dataset_load_idx(&full, img, lab, scale);
+    if (st != AAE_OK) {
+        ex_report(a, "loading MNIST", st);
+        fprintf(stderr, "%s: get MNIST with `make mnist` or point --data at the IDX files\n", a->prog);
+        return 1;
+    }
+    size_t rows, width;
+    aae_dataset_shape(full, &rows, &width, NULL);
+    if (width != EX_IMAGE_SIDE * EX_IMAGE_SIDE) {
+        fprintf(stderr, "%s: %s holds images of %zu pixels; the examples need %dx%d\n", a->prog, img,
+                width, EX_IMAGE_SIDE, EX_IMAGE_SIDE);
+        aae_dataset_free(full);
+        return 1;
+    }
+    if (!a->limit || a->limit >= rows) {
+        *ds = full;
+        return 0;
+    }
+    size_t *idx = malloc(a->limit * sizeof *idx);
+    if (!idx) st = AAE_ERR_NOMEM;
+    for (size_t i = 0; idx && i < a->limit; i++) idx[i] = i;
+    if (idx) st = aae_dataset_subset(full, idx, a->limit, ds);
+    free(idx);
+    aae_dataset_free(full);
+    return st == AAE_OK ? 0 : ex_report(a, "aae_dataset_subset", st);
+}
+
+int ex_load_mnist(const ex_args *a, aae_scale scale, aae_dataset **train, aae_dataset **test)
+{
+    *train = *test = NULL;
+    if (load_set(a, "train", scale, train) || load_set(a, "t10k", scale, test)) {
+        aae_dataset_free(*train);
+        *train = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels)
+{
+    size_t rows = 0, width = 0, idx[256];
+    aae_dataset_shape(ds, &rows, &width, NULL);
+    if (n > rows) n = rows;
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < 256 ? n - done : 256;
+        for (size_t i = 0; i < k; i++) idx[i] = done + i;
+        aae_dataset_get_rows(ds, idx, k, x + done * width, labels ? labels + done : NULL);
+        done += k;
+    }
+    return n;
+}
+
+/* ---- the training session ---------------------------------------------- */
+
+static const char *const slot_names[AAE_SLOT_COUNT] = {"rec", "kl", "ce", "disc_z", "gen_z", "disc_y", "gen_y"};
+static const char *const metric_names[AAE_METRIC_COUNT] = {"test_mse", "test_l1", "test_class_error",
+                                                           "test_cluster_accuracy", "test_elbo"};
+
+typedef struct run {
+    ex_session *s;
+    int used[AAE_SLOT_COUNT];
+    int tty;
+    double t0, last_draw;
+    uint64_t step;
+    double *losses;  /* epochs x AAE_SLOT_COUNT */
+    double *metrics; /* epochs x AAE_METRIC_COUNT */
+    FILE *csv;
+} run;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int option_int(const aae_model *m, aae_option o)
+{
+    double v = 0;
+    aae_model_get(m, o, &v);
+    return (int)v;
+}
+
+static void find_used_slots(run *r)
+{
+    const aae_model *m = r->s->model;
+    r->used[AAE_SLOT_REC] = 1;
+    r->used[AAE_SLOT_KL] = option_int(m, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL;
+    r->used[AAE_SLOT_CE] = option_int(m, AAE_OPTION_Y_SUPERVISED) != AAE_SUPERVISE_NONE;
+    r->used[AAE_SLOT_DISC_Z] = r->used[AAE_SLOT_GEN_Z] =
+        option_int(m, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_ADVERSARIAL;
+    r->used[AAE_SLOT_DISC_Y] = r->used[AAE_SLOT_GEN_Y] = option_int(m, AAE_OPTION_Y_ADVERSARIAL);
+}
+
+static void print_losses(const run *r, const float *l)
+{
+    for (int k = 0; k < AAE_SLOT_COUNT; k++)
+        if (r->used[k]) fprintf(stderr, " %s %.4g", slot_names[k], (double)l[k]);
+}
+
+static void print_eta(double seconds)
+{
+    long s = (long)(seconds + 0.5);
+    if (s >= 3600) fprintf(stderr, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else fprintf(stderr, "%ld:%02ld", s / 60, s % 60);
+}
+
+static int on_batch(void *user, uint64_t epoch, uint64_t batch, uint64_t batches, const float *l,
+                    double rate)
+{
+    run *r = user;
+    const ex_args *a = r->s->a;
+    r->step++;
+    int done = batch + 1 == batches;
+    double t = now();
+    int show = r->tty ? (t - r->last_draw >= 0.1 || done)
+                      : (batches >= 4 && (batch + 1) % (batches / 4) == 0 && !done);
+    if (show) {
+        r->last_draw = t;
+        uint64_t left = (uint64_t)a->epochs * batches - (epoch * batches + batch + 1);
+        double eta = rate > 0 ? (double)left * (double)a->batch / rate : 0;
+        if (r->tty) {
+            enum { BAR = 20 };
+            char bar[BAR + 1];
+            size_t fill = (size_t)((batch + 1) * BAR / batches);
+            for (size_t i = 0; i < BAR; i++) bar[i] = i < fill ? '#' : '-';
+            bar[BAR] = '\0';
+            fprintf(stderr, "\r\033[Kepoch %llu/%d [%s] %llu/%llu", (unsigned long long)epoch + 1,
+                    a->epochs, bar, (unsigned long long)batch + 1, (unsigned long long)batches);
+        } else {
+            fprintf(stderr, "epoch %llu/%d batch %llu/%llu:", (unsigned long long)epoch + 1, a->epochs,
+                    (unsigned long long)batch + 1, (unsigned long long)batches);
+        }
+        print_losses(r, l);
+        fprintf(stderr, " | %.0f samples/s ETA ", rate);
+        print_eta(eta);
+        if (!r->tty) fputc('\n', stderr);
+    }
+    if (interrupted) return 1;
+    return r->s->after_batch ? r->s->after_batch(r->s->user, r->step) : 0;
+}
+
+static void write_csv_row(run *r, int epoch, double rate, double seconds)
+{
+    if (!r->csv) return;
+    fprintf(r->csv, "%d", epoch);
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) {
+        double v = r->losses[(size_t)(epoch - 1) * AAE_SLOT_COUNT + (size_t)k];
+        if (r->used[k]) fprintf(r->csv, ",%.6g", v);
+        else fputc(',', r->csv);
+    }
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) {
+        double v = r->metrics[(size_t)(epoch - 1) * AAE_METRIC_COUNT + (size_t)k];
+        if (isfinite(v)) fprintf(r->csv, ",%.6g", v);
+        else fputc(',', r->csv);
+    }
+    fprintf(r->csv, ",%.1f,%.2f\n", rate, seconds);
+    fflush(r->csv);
+}
+
+/* One panel per loss in use and per metric the evaluation gave. */
+static int write_curves(const run *r, int epochs)
+{
+    const char *names[AAE_SLOT_COUNT + AAE_METRIC_COUNT];
+    double *v = malloc((size_t)epochs * (AAE_SLOT_COUNT + AAE_METRIC_COUNT) * sizeof *v);
+    if (!v) return -1;
+    size_t n = 0;
+    for (int k = 0; k < AAE_SLOT_COUNT + AAE_METRIC_COUNT; k++) {
+        int is_loss = k < AAE_SLOT_COUNT, m = k - AAE_SLOT_COUNT;
+        if (is_loss ? !r->used[k] : !isfinite(r->metrics[(size_t)(epochs - 1) * AAE_METRIC_COUNT + (size_t)m]))
+            continue;
+        names[n] = is_loss ? slot_names[k] : metric_names[m];
+        for (int e = 0; e < epochs; e++)
+            v[n * (size_t)epochs + (size_t)e] = is_loss ? r->losses[(size_t)e * AAE_SLOT_COUNT + (size_t)k]
+                                                        : r->metrics[(size_t)e * AAE_METRIC_COUNT + (size_t)m];
+        n++;
+    }
+    char path[EX_PATH_MAX];
+    int rc = draw_curves(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, (size_t)epochs);
+    free(v);
+    return rc;
+}
+
+static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m, double rate)
+{
+    run *r = user;
+    ex_session *s = r->s;
+    int epoch = (int)epoch0 + 1;
+    double seconds = now() - r->t0;
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) r->losses[(size_t)epoch0 * AAE_SLOT_COUNT + (size_t)k] = l[k];
+    for (int k = 0; k < AAE_METRIC_COUNT; k++)
+        s->metrics[k] = r->metrics[(size_t)epoch0 * AAE_METRIC_COUNT + (size_t)k] = m ? m[k] : NAN;
+    s->epochs_done = epoch;
+    if (r->tty) fprintf(stderr, "\r\033[K");
+    fprintf(stderr, "epoch %d/%d:", epoch, s->a->epochs);
+    print_losses(r, l);
+    if (m) {
+        fprintf(stderr, " |");
+        for (int k = 0; k < AAE_METRIC_COUNT; k++)
+            if (isfinite(m[k])) fprintf(stderr, " %s %.4g", metric_names[k], m[k]);
+    }
+    fprintf(stderr, " | %.0f samples/s, %.1f s\n", rate, seconds);
+    write_csv_row(r, epoch, rate, seconds);
+    if (write_curves(r, epoch) != 0) {
+        fprintf(stderr, "%s: writing loss_curves.png failed\n", s->a->prog);
+        return 1;
+    }
+    return s->after_epoch ? s->after_epoch(s->user, epoch, m) : 0;
+}
+
+static FILE *open_csv(const ex_args *a)
+{
+    char path[EX_PATH_MAX];
+    FILE *f = fopen(ex_path(path, a, "log.csv"), "w");
+    if (!f) return NULL;
+    fprintf(f, "epoch");
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) fprintf(f, ",%s", slot_names[k]);
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) fprintf(f, ",%s", metric_names[k]);
+    fprintf(f, ",samples_per_s,seconds\n");
+    return f;
+}
+
+int ex_train(ex_session *s)
+{
+    const ex_args *a = s->a;
+    run r = {.s = s, .tty = isatty(2)};
+    aae_trainer *t = NULL;
+    int rc = 1;
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) s->metrics[k] = NAN;
+    s->epochs_done = 0;
+    find_used_slots(&r);
+    r.losses = calloc((size_t)a->epochs * AAE_SLOT_COUNT, sizeof *r.losses);
+    r.metrics = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.metrics);
+    r.csv = open_csv(a);
+    if (!r.losses || !r.metrics || !r.csv) {
+        fprintf(stderr, "%s: cannot start the log in %s: %s\n", a->prog, a->out, strerror(errno));
+        goto fail;
+    }
+    EX_TRY(a, aae_trainer_create(&t));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
+    EX_TRY(a, aae_trainer_set_eval(t, s->eval));
+    EX_TRY(a, aae_trainer_set_callbacks(t, on_batch, on_epoch, &r));
+
+    struct sigaction sa = {0}, old;
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old);
+    interrupted = 0;
+    r.t0 = now();
+    aae_status st = aae_trainer_fit(t, s->model, s->train, s->labelled);
+    s->seconds = now() - r.t0;
+    sigaction(SIGINT, &old, NULL);
+    if (st == AAE_ERR_CANCELLED && interrupted) {
+        fprintf(stderr, "\n%s: interrupted; keeping what was learnt\n", a->prog);
+    } else if (st != AAE_OK) {
+        if (r.tty) fputc('\n', stderr);
+        ex_report(a, "training", st);
+        goto fail;
+    }
+    char path[EX_PATH_MAX], name[256];
+    snprintf(name, sizeof name, "%s.model", a->prog);
+    EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name)));
+    rc = 0;
+fail:
+    if (r.csv) fclose(r.csv);
+    free(r.losses);
+    free(r.metrics);
+    aae_trainer_free(t);
+    return rc;
+}

@@ -1,0 +1,98 @@
+/* What every example program shares: the command line, MNIST loading, and a
+ * training session with a progress bar (plain lines when stderr is not a
+ * terminal), a per-epoch CSV log, loss curves and the saved model. Uses the
+ * public libaae API only. Not part of the library. */
+#ifndef AAE_EXAMPLES_EX_H
+#define AAE_EXAMPLES_EX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <aae/aae.h>
+
+enum {
+    EX_PATH_MAX = 4096,
+    EX_IMAGE_SIDE = 28, /* MNIST: 28 x 28 pixels */
+    EX_PIXELS = EX_IMAGE_SIDE * EX_IMAGE_SIDE
+};
+
+/* An extra command-line option: --name VALUE stored through ptr. */
+typedef struct ex_opt {
+    const char *name; /* without the leading dashes */
+    char type;        /* 'i' int, 'z' size_t, 'u' unsigned long long,
+                         'f' double, 's' const char * */
+    void *ptr;
+    const char *help; /* shown by --help, with the default */
+} ex_opt;
+
+typedef struct ex_args {
+    const char *prog;  /* program name: messages, default --out, model file */
+    int epochs, threads;
+    unsigned long long seed;
+    size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
+    size_t batch;
+    const char *out;   /* output directory (created with its parents) */
+    const char *data;  /* directory with the four MNIST IDX files */
+} ex_args;
+
+/* Defaults for `prog`: out/<prog>, data/mnist, batch 64, seed 0, 1 thread. */
+ex_args ex_defaults(const char *prog, int epochs);
+
+/* Parses the common options and `extra` (terminated by a {NULL} entry; may be
+ * NULL). Returns 0 to go on, 1 after --help (exit 0), 2 on a usage error
+ * (already reported). */
+int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt *extra);
+
+/* Creates the output directory and sets the BLAS threads. 0 or -1. */
+int ex_setup(const ex_args *a);
+
+/* "<out>/<name>" into buf (EX_PATH_MAX bytes); returns buf. */
+char *ex_path(char *buf, const ex_args *a, const char *name);
+
+/* Reports a failed libaae call on stderr; returns 1 (an exit status). */
+int ex_report(const ex_args *a, const char *what, aae_status st);
+
+#define EX_TRY(a, call)                                                   \
+    do {                                                                  \
+        aae_status ex_st_ = (call);                                       \
+        if (ex_st_ != AAE_OK) {                                           \
+            ex_report((a), #call, ex_st_);                                \
+            goto fail;                                                    \
+        }                                                                 \
+    } while (0)
+
+/* The IDX scale matching the model's output activation: [0,1] for sigmoid,
+ * [-1,1] for tanh. */
+aae_scale ex_scale_for(const aae_model *model);
+
+/* Loads MNIST's training and test sets from a->data (first a->limit rows
+ * of each when set). 0, or 1 after reporting the failure. */
+int ex_load_mnist(const ex_args *a, aae_scale scale, aae_dataset **train, aae_dataset **test);
+
+/* Gathers the first n rows of ds as floats (x: n x width, labels: n, may be
+ * NULL); n is capped at the dataset's rows and returned. */
+size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels);
+
+/* A training run. Set the inputs, then call ex_train. */
+typedef struct ex_session {
+    const ex_args *a;
+    aae_model *model;
+    const aae_dataset *train, *labelled, *eval; /* labelled, eval may be NULL */
+    /* Optional hooks, non-zero return stops with an error: after every
+     * batch (global step, counted from 1) and after every epoch (1-based,
+     * the evaluation metrics or NULL). */
+    int (*after_batch)(void *user, uint64_t step);
+    int (*after_epoch)(void *user, int epoch, const double *metrics);
+    void *user;
+    /* Results. */
+    double seconds;                   /* wall time of the training */
+    double metrics[AAE_METRIC_COUNT]; /* last epoch's evaluation (NaN: none) */
+    int epochs_done;
+} ex_session;
+
+/* Trains a->epochs epochs (Ctrl-C stops after the current batch and keeps
+ * what was learnt), then writes <out>/log.csv, <out>/loss_curves.png and
+ * <out>/<prog>.model. 0, or 1 after reporting the failure. */
+int ex_train(ex_session *s);
+
+#endif
