@@ -100,16 +100,21 @@ static const ex_opt *find_opt(const ex_opt *common, const ex_opt *extra, const c
 
 int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt *extra)
 {
-    const ex_opt common[] = {
+    /* A program that trains nothing (ex_defaults with 0 epochs) takes only
+     * the options that make sense without training. */
+    int trains = a->epochs > 0;
+    const ex_opt all[] = {
+        {"threads", 'i', &a->threads, "BLAS threads"},
         {"epochs", 'i', &a->epochs, "training epochs"},
         {"seed", 'u', &a->seed, "seed of initialization, sampling and shuffling"},
         {"out", 's', &a->out, "output directory"},
-        {"threads", 'i', &a->threads, "BLAS threads"},
         {"data", 's', &a->data, "directory with the MNIST IDX files"},
         {"limit", 'z', &a->limit, "use the first N rows of each set (0: all)"},
         {"batch", 'z', &a->batch, "minibatch rows"},
         {NULL, 0, NULL, NULL},
     };
+    const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
+    const ex_opt *common = trains ? all : only_threads;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -134,7 +139,7 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         }
         if (set_value(a, o, v) != 0) return 2;
     }
-    if (a->epochs < 1 || a->threads < 1 || a->batch < 2) {
+    if ((trains && a->epochs < 1) || a->threads < 1 || a->batch < 2) {
         fprintf(stderr, "%s: --epochs and --threads must be at least 1, --batch at least 2\n", a->prog);
         return 2;
     }
@@ -160,7 +165,7 @@ static int make_dirs(const char *path)
 
 int ex_setup(const ex_args *a)
 {
-    if (make_dirs(a->out) != 0) {
+    if (a->epochs > 0 && make_dirs(a->out) != 0) {
         fprintf(stderr, "%s: cannot create %s: %s\n", a->prog, a->out, strerror(errno));
         return -1;
     }

@@ -35,7 +35,9 @@ typedef struct ex_args {
     const char *data;  /* directory with the four MNIST IDX files */
 } ex_args;
 
-/* Defaults for `prog`: out/<prog>, data/mnist, batch 64, seed 0, 1 thread. */
+/* Defaults for `prog`: out/<prog>, data/mnist, batch 64, seed 0, 1 thread.
+ * epochs 0 marks a program that does not train: ex_parse then offers
+ * --threads only. */
 ex_args ex_defaults(const char *prog, int epochs);
 
 /* Parses the common options and `extra` (terminated by a {NULL} entry; may be
@@ -43,7 +45,8 @@ ex_args ex_defaults(const char *prog, int epochs);
  * (already reported). */
 int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt *extra);
 
-/* Creates the output directory and sets the BLAS threads. 0 or -1. */
+/* Creates the output directory (of a training program) and sets the BLAS
+ * threads. 0 or -1 after reporting the failure. */
 int ex_setup(const ex_args *a);
 
 /* "<out>/<name>" into buf (EX_PATH_MAX bytes); returns buf. */
