@@ -76,12 +76,15 @@ TEST_BIN  := $(OBJDIR)/check_aae
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
-# Each BLAS has its own output directory, so `make check BLAS=reference`
-# never replaces the OpenBLAS library the examples and the demo link.
-ifeq ($(BLAS),openblas)
+# Each BLAS and sanitizer build has its own output directory, so
+# `make check BLAS=reference` or `SANITIZE=1` never replaces the OpenBLAS
+# library the examples and the demo link.
+ifeq ($(BLAS)-$(VARIANT),openblas-plain)
 OUTDIR := lib
-else
+else ifeq ($(VARIANT),plain)
 OUTDIR := lib/$(BLAS)
+else
+OUTDIR := lib/$(BLAS)-$(VARIANT)
 endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
@@ -113,7 +116,7 @@ $(OBJDIR)/test/%.o: test/%.c
 
 $(SHLIB): $(LIB_OBJS) src/libaae.map
 	@mkdir -p $(OUTDIR)
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libaae.map \
+	$(CC) $(SAN_FLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libaae.map \
 	    -Wl,--no-undefined -o $@ $(LIB_OBJS) $(LIBS_PRIV)
 	ln -sf libaae.so.$(VERSION) $(OUTDIR)/$(SONAME)
 	ln -sf $(SONAME) $(OUTDIR)/libaae.so
@@ -130,14 +133,15 @@ $(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
 $(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV) -lpthread
 
-# Sanitized objects never go into lib/libaae.so: only the plain build does.
+# The suite also runs the example programs (test/test_examples.c), built
+# with the same flags against this build's shared library.
+test-build: $(TEST_BIN) $(SHLIB) examples
 ifeq ($(VARIANT),plain)
-test-build: $(TEST_BIN) $(SHLIB)
 EXPORT_CHECK = sh scripts/check-exports.sh $(SHLIB)
 else
-test-build: $(TEST_BIN)
 EXPORT_CHECK = true
 endif
+RUN_ENV = AAE_EXAMPLES_DIR=$(CURDIR)/$(EXDIR)
 
 # Each test runs in its own forked process (Check's default), so a crash is
 # a failure, not an abort of the run.
@@ -145,11 +149,11 @@ check: deps
 	@$(MAKE) --no-print-directory test-build
 	@$(EXPORT_CHECK)
 	@sh scripts/check-header.sh
-	cd test && ../$(TEST_BIN)
+	cd test && $(RUN_ENV) ../$(TEST_BIN)
 
 valgrind: deps
 	@$(MAKE) --no-print-directory test-build
-	cd test && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
+	cd test && $(RUN_ENV) CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
 
 # Examples use the public header and the shared library only; their

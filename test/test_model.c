@@ -261,6 +261,44 @@ START_TEST(train_step_refuses_bad_input)
 }
 END_TEST
 
+/* Labels are validated against the classes only where the model reads them
+ * as classes: a clustering model with fewer clusters than the data has
+ * digits trains on the labelled data it is given. */
+START_TEST(labels_are_checked_only_where_read)
+{
+    aae_model *m = small_model(AAE_PRESET_CLUSTERING_AAE); /* K = MF_CLASSES */
+    int32_t many[4] = {0, 9, 5, -1}, negative[4] = {0, 1, -2, 3};
+    ck_assert_int_eq(aae_model_train_step(m, X, many, 4, NULL, NULL, 0, 0, NULL), AAE_OK);
+    float x[4 * MF_WIDTH];
+    ck_assert_int_eq(aae_model_generate(m, 4, 1, many, x, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 1"));
+    aae_model_free(m);
+    m = small_model(AAE_PRESET_VAE_CLASSIFIER); /* joint cross-entropy reads them */
+    ck_assert_int_eq(aae_model_train_step(m, X, many, 4, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 1"));
+    ck_assert_int_eq(aae_model_train_step(m, X, negative, 4, NULL, NULL, 0, 0, NULL), AAE_ERR_INVALID_ARGUMENT);
+    aae_model_free(m);
+}
+END_TEST
+
+/* sample_prior draws the codes generate decodes: decoding them by hand
+ * gives generate's output. */
+START_TEST(sample_prior_is_what_generate_decodes)
+{
+    aae_model *m = small_model(AAE_PRESET_SUPERVISED_AAE);
+    int32_t labels[3] = {2, 0, 3};
+    float z[3 * 2], c[3 * MF_CLASSES] = {0}, by_hand[3 * MF_WIDTH], generated[3 * MF_WIDTH];
+    TU_ASSERT_OK(aae_model_sample_prior(m, 3, 42, labels, z));
+    for (int i = 0; i < 3; i++) c[i * MF_CLASSES + labels[i]] = 1.0f;
+    TU_ASSERT_OK(aae_model_decode(m, z, c, 3, by_hand, NULL, 0));
+    TU_ASSERT_OK(aae_model_generate(m, 3, 42, labels, generated, NULL, 0));
+    ck_assert(memcmp(by_hand, generated, sizeof by_hand) == 0);
+    ck_assert_int_eq(aae_model_sample_prior(m, 3, 42, NULL, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_sample_prior(m, 0, 42, NULL, z), AAE_ERR_INVALID_ARGUMENT);
+    aae_model_free(m);
+}
+END_TEST
+
 START_TEST(divergence_is_reported)
 {
     aae_builder *b = mf_builder(AAE_PRESET_AE);
@@ -406,6 +444,8 @@ Suite *suite_model(void)
     tcase_add_loop_test(tc, every_preset_equals_its_options, 0, 7);
     tcase_add_test(tc, invalid_combinations_are_refused);
     tcase_add_test(tc, train_step_refuses_bad_input);
+    tcase_add_test(tc, labels_are_checked_only_where_read);
+    tcase_add_test(tc, sample_prior_is_what_generate_decodes);
     tcase_add_test(tc, divergence_is_reported);
     tcase_add_test(tc, train_step_allocates_nothing_after_warmup);
     tcase_add_test(tc, inference_is_reentrant);

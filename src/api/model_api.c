@@ -39,13 +39,18 @@ static aae_status check_finite(const float *x, size_t rows, size_t width, const 
     return AAE_OK;
 }
 
+/* Labels are -1 (when allowed) or >= 0, and below the class count when
+ * they pick one of the model's classes (`classes` 0: any class index). */
 static aae_status check_labels(const aae_model *m, const int32_t *labels, size_t rows,
-                               int allow_unlabelled, const char *fn)
+                               int allow_unlabelled, int classes, const char *fn)
 {
     for (size_t r = 0; r < rows; r++) {
         int32_t l = labels[r];
-        if (l >= 0 && (size_t)l < m->k) continue;
+        if (l >= 0 && (!classes || (size_t)l < m->k)) continue;
         if (l == -1 && allow_unlabelled) continue;
+        if (!classes)
+            return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be >= %s", fn, r,
+                             (int)l, allow_unlabelled ? "-1" : "0");
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be in [%s, %zu)",
                          fn, r, (int)l, allow_unlabelled ? "-1" : "0", m->k);
     }
@@ -63,12 +68,16 @@ AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const 
     int needs_labels = model->dec_input == AAE_DECODE_Z_LABEL || model->zprior.label_guided;
     AAEI_REQUIRE(labels != NULL || !needs_labels,
                  "%s: this model reads labels (decoder input or label-guided prior); labels is NULL", fn);
-    if (labels) AAEI_TRY(check_labels(model, labels, rows, model->dec_input != AAE_DECODE_Z_LABEL, fn));
+    /* Labels index the classes only where the decoder or the joint
+     * cross-entropy reads them; a label-guided prior takes any label. */
+    int label_classes = model->dec_input == AAE_DECODE_Z_LABEL || model->supervised == AAE_SUPERVISE_JOINT;
+    if (labels && (label_classes || model->zprior.label_guided))
+        AAEI_TRY(check_labels(model, labels, rows, model->dec_input != AAE_DECODE_Z_LABEL, label_classes, fn));
     if (model->supervised == AAE_SUPERVISE_PHASE && rows_l > 0) {
         AAEI_REQUIRE(xl != NULL && yl != NULL, "%s: xl or yl is NULL with rows_l = %zu", fn, rows_l);
         AAEI_TRY(check_rows(rows_l, model->in, fn));
         AAEI_TRY(check_finite(xl, rows_l, model->in, fn));
-        AAEI_TRY(check_labels(model, yl, rows_l, 1, fn));
+        AAEI_TRY(check_labels(model, yl, rows_l, 1, 1, fn));
     }
     if (atomic_flag_test_and_set(&model->busy))
         return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained by another thread", fn);
@@ -145,7 +154,7 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
     AAEI_TRY(check_rows(rows, model->in, fn));
     int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
     AAEI_REQUIRE(!by_label || labels, "%s: the decoder reads labels; labels is NULL", fn);
-    if (by_label) AAEI_TRY(check_labels(model, labels, rows, 0, fn));
+    if (by_label) AAEI_TRY(check_labels(model, labels, rows, 0, 1, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_reconstruct(model, x, labels, rows, out, s);
     put_scratch(s, scratch);
@@ -158,7 +167,7 @@ AAE_API aae_status aae_model_sample_prior(const aae_model *model, size_t n, uint
     static const char fn[] = "aae_model_sample_prior";
     AAEI_REQUIRE(model && z, "%s: model or z is NULL", fn);
     AAEI_TRY(check_rows(n, model->zw, fn));
-    if (labels) AAEI_TRY(check_labels(model, labels, n, 1, fn));
+    if (labels) AAEI_TRY(check_labels(model, labels, n, 1, 0, fn));
     aaei_model_sample_prior(model, n, seed, labels, z);
     return AAE_OK;
 }
@@ -171,7 +180,7 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t
     float *s;
     AAEI_REQUIRE(model && x, "%s: model or x is NULL", fn);
     AAEI_TRY(check_rows(n, model->in, fn));
-    if (labels) AAEI_TRY(check_labels(model, labels, n, 0, fn));
+    if (labels) AAEI_TRY(check_labels(model, labels, n, 0, model->cw > 0, fn));
     AAEI_TRY(get_scratch(model, n, scratch, scratch_count, &s, fn));
     aaei_model_generate(model, n, seed, labels, x, s);
     put_scratch(s, scratch);

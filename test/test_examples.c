@@ -1,0 +1,405 @@
+/* The example programs, run on a tiny synthetic MNIST-shaped IDX dataset:
+ * each trains an epoch and writes its pictures (valid PNG of the expected
+ * size), its CSV log (the documented columns) and a model that loads; the
+ * encoder writes CSV and .npy; the progress display is a bar on a terminal
+ * (driven through a pseudo-terminal) and plain lines otherwise; bad
+ * arguments and missing data fail with a message. make check passes the
+ * programs' directory in AAE_EXAMPLES_DIR. */
+#define _XOPEN_SOURCE 700
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+enum { TRAIN_ROWS = 320, TEST_ROWS = 80, SIDE = 28 };
+
+static char DIR_[64];
+
+static const char *examples_dir(void)
+{
+    const char *d = getenv("AAE_EXAMPLES_DIR");
+    ck_assert_msg(d && *d, "AAE_EXAMPLES_DIR is not set: run the suite through make check");
+    return d;
+}
+
+static void write_be32(FILE *f, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+                          (unsigned char)v};
+    ck_assert_uint_eq(fwrite(b, 1, 4, f), 4);
+}
+
+/* Digit d is a bright bar at row 2 + 2d plus a dimmer column at 4 + 2d,
+ * with a little per-row noise: ten easy classes of 28 x 28 bytes. */
+static void write_idx(const char *prefix, size_t rows, uint64_t seed)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/data/%s-images-idx3-ubyte", DIR_, prefix);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000803);
+    write_be32(f, (uint32_t)rows);
+    write_be32(f, SIDE);
+    write_be32(f, SIDE);
+    float noise[SIDE * SIDE];
+    unsigned char img[SIDE * SIDE];
+    for (size_t r = 0; r < rows; r++) {
+        int d = (int)(r % 10);
+        tu_fill(noise, SIDE * SIDE, seed + r, 0.0f, 40.0f);
+        for (int i = 0; i < SIDE * SIDE; i++) {
+            int y = i / SIDE, x = i % SIDE;
+            float v = noise[i] + (y == 2 + 2 * d ? 200.0f : 0.0f) + (x == 4 + 2 * d ? 120.0f : 0.0f);
+            img[i] = (unsigned char)(v > 255.0f ? 255.0f : v);
+        }
+        ck_assert_uint_eq(fwrite(img, 1, sizeof img, f), sizeof img);
+    }
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(path, sizeof path, "%s/data/%s-labels-idx1-ubyte", DIR_, prefix);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000801);
+    write_be32(f, (uint32_t)rows);
+    for (size_t r = 0; r < rows; r++) fputc((int)(r % 10), f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static void setup(void)
+{
+    strcpy(DIR_, "/tmp/aae-examples-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(DIR_));
+    char path[128];
+    snprintf(path, sizeof path, "%s/data", DIR_);
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    write_idx("train", TRAIN_ROWS, 1);
+    write_idx("t10k", TEST_ROWS, 1000);
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", DIR_);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *path_of(const char *fmt, const char *name)
+{
+    static char p[16][256];
+    static int k;
+    k = (k + 1) % 16;
+    char rel[160];
+    snprintf(rel, sizeof rel, fmt, name);
+    snprintf(p[k], sizeof p[k], "%s/%s", DIR_, rel);
+    return p[k];
+}
+
+/* Starts examples_dir()/prog with args (NULL-terminated, at most 24), its
+ * stdout and stderr into files <DIR_>/<tag>.out and .err, or stderr on
+ * `err_fd` when that is >= 0. */
+static pid_t spawn(const char *tag, int err_fd, const char *prog, const char *const *args)
+{
+    char exe[512];
+    snprintf(exe, sizeof exe, "%s/%s", examples_dir(), prog);
+    const char *argv[32] = {exe};
+    size_t n = 1;
+    for (; args[n - 1]; n++) argv[n] = args[n - 1];
+    argv[n] = NULL;
+    fflush(NULL);
+    char out_path[256], err_path[256];
+    snprintf(out_path, sizeof out_path, "%s/%s.out", DIR_, tag);
+    snprintf(err_path, sizeof err_path, "%s/%s.err", DIR_, tag);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = err_fd >= 0 ? err_fd : open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
+        execv(exe, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The exit status of pid (-1 if it was killed). */
+static int wait_exit(pid_t pid)
+{
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int run(const char *tag, const char *prog, const char *const *args)
+{
+    return wait_exit(spawn(tag, -1, prog, args));
+}
+
+static char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (size) *size = n;
+    return buf;
+}
+
+/* A PNG signature and an IHDR of width x height (0: any size). */
+static void assert_png(const char *path, uint32_t width, uint32_t height)
+{
+    size_t n;
+    const unsigned char *b = (const unsigned char *)slurp(path, &n);
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    ck_assert_msg(n > 33 && !memcmp(b, sig, 8) && !memcmp(b + 12, "IHDR", 4), "%s is not a PNG", path);
+    uint32_t w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19];
+    uint32_t h = (uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 | b[23];
+    ck_assert_msg(w > 0 && h > 0, "%s: empty picture", path);
+    if (width) ck_assert_msg(w == width && h == height, "%s: %ux%u, want %ux%u", path, w, h, width, height);
+}
+
+static const char LOG_HEADER[] =
+    "epoch,rec,kl,ce,disc_z,gen_z,disc_y,gen_y,test_mse,test_l1,test_class_error,"
+    "test_cluster_accuracy,test_elbo,samples_per_s,seconds\n";
+
+/* log.csv: the header, then one row per epoch with a value in each of
+ * `columns` (names that must be filled) and a finite test_mse. */
+static void assert_log(const char *ex, int epochs, const char *const *filled)
+{
+    char *csv = slurp(path_of("%s/log.csv", ex), NULL);
+    ck_assert_msg(!strncmp(csv, LOG_HEADER, sizeof LOG_HEADER - 1), "%s log header: %.200s", ex, csv);
+    char *row = csv + sizeof LOG_HEADER - 1;
+    int rows = 0;
+    for (char *p = row; *p; p++) rows += *p == '\n';
+    ck_assert_int_eq(rows, epochs);
+    /* The last row's fields, by header position. */
+    char *last = row;
+    for (int i = 0; i < epochs - 1; i++) last = strchr(last, '\n') + 1;
+    const char *names[] = {"epoch", "rec", "kl", "ce", "disc_z", "gen_z", "disc_y", "gen_y", "test_mse",
+                           "test_l1", "test_class_error", "test_cluster_accuracy", "test_elbo",
+                           "samples_per_s", "seconds"};
+    char *field = last;
+    for (size_t c = 0; c < sizeof names / sizeof names[0]; c++) {
+        size_t len = strcspn(field, ",\n");
+        for (const char *const *f = filled; *f; f++)
+            if (!strcmp(*f, names[c])) {
+                ck_assert_msg(len > 0, "%s: column %s is empty", ex, names[c]);
+                char *end;
+                double v = strtod(field, &end);
+                ck_assert_msg(end == field + len && isfinite(v), "%s: column %s = %.*s", ex, names[c],
+                              (int)len, field);
+            }
+        field += len + 1;
+    }
+}
+
+static void assert_model(const char *ex)
+{
+    aae_model *m = NULL;
+    char name[64];
+    snprintf(name, sizeof name, "%s/%s.model", ex, ex);
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", name)));
+    aae_model_free(m);
+}
+
+/* Trains `ex` for `epochs` epochs with plain progress lines and checks the
+ * files every trainer example writes. */
+static void train(const char *ex, const char *epochs, const char *const *extra)
+{
+    const char *args[24] = {"--data", path_of("%s", "data"), "--out", path_of("%s", ex), "--epochs", epochs,
+                            "--batch", "32", "--seed", "3"};
+    size_t n = 10;
+    for (; extra && *extra; extra++) args[n++] = *extra;
+    args[n] = NULL;
+    int rc = run(ex, ex, args);
+    ck_assert_msg(rc == 0, "%s exited with %d: %s", ex, rc, slurp(path_of("%s.err", ex), NULL));
+    const char *out = slurp(path_of("%s.out", ex), NULL);
+    ck_assert_msg(strstr(out, ex) && strstr(out, "epochs in"), "%s printed no summary: %s", ex, out);
+    assert_png(path_of("%s/loss_curves.png", ex), 0, 0);
+    assert_model(ex);
+}
+
+START_TEST(ae_writes_scatter_plane_and_log)
+{
+    train("ae", "2", NULL);
+    const char *filled[] = {"epoch", "rec", "test_mse", "test_l1", "samples_per_s", "seconds", NULL};
+    assert_log("ae", 2, filled);
+    assert_png(path_of("%s/latent.png", "ae"), 600, 500);
+    assert_png(path_of("%s/latent_plane.png", "ae"), 20 * 29 + 1, 20 * 29 + 1);
+}
+END_TEST
+
+START_TEST(aae_writes_samples_reconstructions_and_mixture_scatter)
+{
+    const char *extra[] = {"--sample-every", "5", NULL};
+    train("aae", "1", extra);
+    const char *filled[] = {"rec", "disc_z", "gen_z", "test_mse", NULL};
+    assert_log("aae", 1, filled);
+    assert_png(path_of("%s/samples_epoch01.png", "aae"), 10 * 29 + 1, 10 * 29 + 1);
+    assert_png(path_of("%s/samples_step000005.png", "aae"), 10 * 29 + 1, 10 * 29 + 1);
+    assert_png(path_of("%s/reconstructions.png", "aae"), 20 * 29 + 1, 2 * 29 + 1);
+
+    const char *mix[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "mix"), "--epochs", "1",
+                         "--prior", "mixture", NULL};
+    ck_assert_int_eq(run("mix", "aae", mix), 0);
+    assert_png(path_of("%s/latent.png", "mix"), 600, 500);
+}
+END_TEST
+
+START_TEST(supervised_aae_writes_style_grid)
+{
+    train("supervised_aae", "1", NULL);
+    const char *filled[] = {"rec", "disc_z", "gen_z", "test_mse", NULL};
+    assert_log("supervised_aae", 1, filled);
+    assert_png(path_of("%s/styles_epoch01.png", "supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
+}
+END_TEST
+
+START_TEST(vae_classifier_reports_accuracy)
+{
+    train("vae_classifier", "2", NULL);
+    const char *filled[] = {"rec", "kl", "ce", "test_class_error", "test_elbo", NULL};
+    assert_log("vae_classifier", 2, filled);
+    assert_png(path_of("%s/digits_epoch02.png", "vae_classifier"), 10 * 29 + 1, 10 * 29 + 1);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "vae_classifier"), NULL), "accuracy"));
+}
+END_TEST
+
+START_TEST(cluster_aae_writes_a_row_per_cluster)
+{
+    const char *extra[] = {"--clusters", "6", NULL};
+    train("cluster_aae", "1", extra);
+    const char *filled[] = {"rec", "disc_z", "gen_z", "disc_y", "gen_y", "test_cluster_accuracy", NULL};
+    assert_log("cluster_aae", 1, filled);
+    assert_png(path_of("%s/clusters.png", "cluster_aae"), 12 * 29 + 1, 6 * 29 + 1);
+}
+END_TEST
+
+START_TEST(semi_supervised_aae_reports_error)
+{
+    const char *extra[] = {"--labels", "20", NULL};
+    train("semi_supervised_aae", "1", extra);
+    const char *filled[] = {"rec", "ce", "disc_z", "disc_y", "test_class_error", NULL};
+    assert_log("semi_supervised_aae", 1, filled);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "semi_supervised_aae"), NULL),
+                                 "test classification error"));
+}
+END_TEST
+
+START_TEST(encode_writes_csv_and_npy)
+{
+    train("vae_classifier", "1", NULL);
+    const char *model = path_of("%s/vae_classifier.model", "vae_classifier");
+    const char *images = path_of("%s/t10k-images-idx3-ubyte", "data");
+    const char *labels = path_of("%s/t10k-labels-idx1-ubyte", "data");
+    const char *csv_args[] = {"--model", model, "--input", images, "--labels", labels, "--output",
+                              path_of("%s", "f.csv"), NULL};
+    ck_assert_int_eq(run("enc", "encode", csv_args), 0);
+    char *csv = slurp(path_of("%s", "f.csv"), NULL);
+    ck_assert_msg(!strncmp(csv, "z0,z1,", 6) && strstr(csv, ",y9,label\n"), "header: %.100s", csv);
+    int lines = 0;
+    for (char *p = csv; *p; p++) lines += *p == '\n';
+    ck_assert_int_eq(lines, TEST_ROWS + 1);
+    /* 20 z + 10 probabilities + label per row; the label of row 3 is 3 */
+    char *row3 = csv;
+    for (int i = 0; i < 4; i++) row3 = strchr(row3, '\n') + 1;
+    int commas = 0;
+    char *end = strchr(row3, '\n');
+    for (char *p = row3; p < end; p++) commas += *p == ',';
+    ck_assert_int_eq(commas, 30);
+    *end = '\0';
+    ck_assert_int_eq(atoi(strrchr(row3, ',') + 1), 3);
+
+    const char *npy_args[] = {"--model", model, "--input", images, "--output", path_of("%s", "f.npy"), NULL};
+    ck_assert_int_eq(run("enc", "encode", npy_args), 0);
+    size_t n;
+    char *npy = slurp(path_of("%s", "f.npy"), &n);
+    ck_assert(!memcmp(npy, "\x93NUMPY\x01\x00", 8));
+    size_t hlen = (unsigned char)npy[8] | (size_t)(unsigned char)npy[9] << 8;
+    ck_assert_uint_eq((10 + hlen) % 64, 0);
+    ck_assert_ptr_nonnull(strstr(npy + 10, "'shape': (80, 30)"));
+    ck_assert_uint_eq(n, 10 + hlen + (size_t)TEST_ROWS * 30 * 4);
+}
+END_TEST
+
+START_TEST(progress_is_a_bar_on_a_terminal)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(master, 0);
+    ck_assert_int_eq(grantpt(master), 0);
+    ck_assert_int_eq(unlockpt(master), 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(slave, 0);
+    const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "tty"), "--epochs", "2",
+                          "--batch", "32", NULL};
+    pid_t pid = spawn("tty", slave, "aae", args);
+    close(slave);
+    /* Drain the terminal while the child runs; read fails (EIO) once the
+     * child has exited and no one holds the other end. */
+    static char buf[1 << 16];
+    size_t n = 0;
+    for (ssize_t k; (k = read(master, buf + n, sizeof buf - 1 - n)) > 0;)
+        if ((n += (size_t)k) == sizeof buf - 1) n = 0; /* keep the tail */
+    buf[n] = '\0';
+    close(master);
+    ck_assert_int_eq(wait_exit(pid), 0);
+    ck_assert_msg(strstr(buf, "\r\033[Kepoch 1/2 [") && strstr(buf, "ETA") && strstr(buf, "samples/s"),
+                  "no progress bar: %.300s", buf);
+    ck_assert_msg(strstr(buf, "epoch 2/2:"), "no epoch summary: %.300s", buf);
+}
+END_TEST
+
+START_TEST(progress_is_plain_lines_in_a_file)
+{
+    const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "plain"), "--epochs", "1",
+                          "--batch", "16", NULL};
+    ck_assert_int_eq(run("plain", "aae", args), 0);
+    const char *err = slurp(path_of("%s.err", "plain"), NULL);
+    ck_assert_msg(!strchr(err, '\r') && !strchr(err, '\033'), "terminal codes in a file: %.300s", err);
+    ck_assert_msg(strstr(err, "epoch 1/1 batch 5/20: rec ") && strstr(err, "epoch 1/1: rec "),
+                  "plain progress: %.300s", err);
+}
+END_TEST
+
+START_TEST(bad_arguments_and_missing_data_fail_clearly)
+{
+    const char *bad[] = {"--epochs", "zero", NULL};
+    ck_assert_int_eq(run("bad", "ae", bad), 2);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--epochs: 'zero' is not a valid value"));
+    const char *unknown[] = {"--frobnicate", "1", NULL};
+    ck_assert_int_eq(run("bad", "cluster_aae", unknown), 2);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "unknown option"));
+    const char *help[] = {"--help", NULL};
+    ck_assert_int_eq(run("help", "semi_supervised_aae", help), 0);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "help"), NULL), "--labels"));
+    const char *nodata[] = {"--data", path_of("%s", "nowhere"), "--out", path_of("%s", "nodata"), NULL};
+    ck_assert_int_eq(run("nodata", "supervised_aae", nodata), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "nodata"), NULL), "make mnist"));
+    const char *nomodel[] = {"--model", path_of("%s", "none.model"), "--input", path_of("%s", "none"), NULL};
+    ck_assert_int_eq(run("nomodel", "encode", nomodel), 1);
+}
+END_TEST
+
+Suite *suite_examples(void)
+{
+    Suite *s = suite_create("examples");
+    TCase *tc = tcase_create("programs");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, ae_writes_scatter_plane_and_log);
+    tcase_add_test(tc, aae_writes_samples_reconstructions_and_mixture_scatter);
+    tcase_add_test(tc, supervised_aae_writes_style_grid);
+    tcase_add_test(tc, vae_classifier_reports_accuracy);
+    tcase_add_test(tc, cluster_aae_writes_a_row_per_cluster);
+    tcase_add_test(tc, semi_supervised_aae_reports_error);
+    tcase_add_test(tc, encode_writes_csv_and_npy);
+    tcase_add_test(tc, progress_is_a_bar_on_a_terminal);
+    tcase_add_test(tc, progress_is_plain_lines_in_a_file);
+    tcase_add_test(tc, bad_arguments_and_missing_data_fail_clearly);
+    suite_add_tcase(s, tc);
+    return s;
+}
