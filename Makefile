@@ -88,7 +88,7 @@ OUTDIR := lib/$(BLAS)-$(VARIANT)
 endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
-.PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist
+.PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -100,6 +100,8 @@ help:
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
 	@echo "make examples    the example programs in lib/examples/"
 	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
+	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
+	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
 
 deps:
 	@BLAS=$(BLAS) sh scripts/deps.sh
@@ -171,10 +173,16 @@ $(EXDIR)/%: examples/%.c $(EX_COMMON) $(wildcard examples/common/*.h) include/aa
 	@mkdir -p $(dir $@)
 	$(CC) $(EX_CFLAGS) -o $@ $< $(EX_COMMON) -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/..' $(EX_LIBS)
 
+docs:
+	@AAE_EXTRA_PKGS=doxygen BLAS=$(BLAS) sh scripts/deps.sh
+	@mkdir -p docs/api
+	doxygen docs/Doxyfile
+	@echo "API reference: docs/api/html/index.html (warnings: docs/api/warnings.txt)"
+
 mnist:
 	@sh scripts/fetch-mnist.sh
 
-DEMO_EPOCHS ?= 3
+DEMO_EPOCHS ?= 5
 demo: deps
 	@$(MAKE) --no-print-directory examples
 	@sh scripts/fetch-mnist.sh

@@ -1,11 +1,14 @@
-/*
+/**
+ * @file aae.h
+ * @brief The libaae API: every public type and function.
+ *
  * libaae: autoencoder-family generative models (AE, VAE, AAE and their
  * supervised, classifier and clustering variants) as an embeddable C library.
  *
  * ABI promise: every public type is an opaque handle, an enum, a scalar, a
  * C string or a caller-owned float/int32 buffer. No struct layout is shared.
  * Releases with the same AAE_VERSION_MAJOR are ABI compatible (SONAME
- * libaae.so.<major>); a minor release only adds functions and enum values.
+ * libaae.so.MAJOR); a minor release only adds functions and enum values.
  *
  * Conventions used by every function below:
  *  - Fallible calls return aae_status. On failure, aae_last_error() holds a
@@ -42,66 +45,66 @@ extern "C" {
 /* Status and errors                                                   */
 /* ------------------------------------------------------------------ */
 
-/* Result of every fallible call. Values are stable across releases. */
+/** Result of every fallible call. Values are stable across releases. */
 typedef enum aae_status {
     AAE_OK = 0,
-    AAE_ERR_INVALID_ARGUMENT = 1, /* NULL, zero, out of range, wrong width */
-    AAE_ERR_NOMEM = 2,            /* allocation failed or size overflowed */
-    AAE_ERR_IO = 3,               /* a file could not be read or written */
-    AAE_ERR_FORMAT = 4,           /* a file or buffer is malformed */
-    AAE_ERR_VERSION = 5,          /* a file was written by a newer format */
-    AAE_ERR_STATE = 6,            /* call not valid in the handle's state */
-    AAE_ERR_DIVERGED = 7,         /* a loss or parameter became NaN/Inf */
-    AAE_ERR_UNSUPPORTED = 8,      /* valid request this build cannot do */
-    AAE_ERR_BUSY = 9,             /* handle in use by another thread */
-    AAE_ERR_CANCELLED = 10        /* a user callback asked to stop */
+    AAE_ERR_INVALID_ARGUMENT = 1, /**< NULL, zero, out of range, wrong width */
+    AAE_ERR_NOMEM = 2,            /**< allocation failed or size overflowed */
+    AAE_ERR_IO = 3,               /**< a file could not be read or written */
+    AAE_ERR_FORMAT = 4,           /**< a file or buffer is malformed */
+    AAE_ERR_VERSION = 5,          /**< a file was written by a newer format */
+    AAE_ERR_STATE = 6,            /**< call not valid in the handle's state */
+    AAE_ERR_DIVERGED = 7,         /**< a loss or parameter became NaN/Inf */
+    AAE_ERR_UNSUPPORTED = 8,      /**< valid request this build cannot do */
+    AAE_ERR_BUSY = 9,             /**< handle in use by another thread */
+    AAE_ERR_CANCELLED = 10        /**< a user callback asked to stop */
 } aae_status;
 
-/* A short English description of `status` ("invalid argument", ...).
+/** A short English description of `status` ("invalid argument", ...).
  * Never NULL; unknown values give "unknown status". Static storage. */
 AAE_API const char *aae_status_string(aae_status status);
 
-/* The enumerator's name ("AAE_ERR_NOMEM"), for logs and bindings.
+/** The enumerator's name ("AAE_ERR_NOMEM"), for logs and bindings.
  * Never NULL; unknown values give "AAE_ERR_UNKNOWN". Static storage. */
 AAE_API const char *aae_status_name(aae_status status);
 
-/* The message of the last failed call on this thread ("" if none).
+/** The message of the last failed call on this thread ("" if none).
  * Thread-local storage, valid until the next libaae call on this thread. */
 AAE_API const char *aae_last_error(void);
 
-/* Empties this thread's last-error message. */
+/** Empties this thread's last-error message. */
 AAE_API void aae_clear_error(void);
 
 /* ------------------------------------------------------------------ */
 /* Version and runtime                                                 */
 /* ------------------------------------------------------------------ */
 
-/* The runtime library's AAE_VERSION_NUMBER, to compare with the header's. */
+/** The runtime library's AAE_VERSION_NUMBER, to compare with the header's. */
 AAE_API unsigned aae_version(void);
 
-/* The runtime library's version as "MAJOR.MINOR.PATCH". Static storage. */
+/** The runtime library's version as "MAJOR.MINOR.PATCH". Static storage. */
 AAE_API const char *aae_version_string(void);
 
-/* Name of the BLAS the library was built against ("openblas" or
+/** Name of the BLAS the library was built against ("openblas" or
  * "reference") and, for OpenBLAS, the kernel core in use, e.g.
  * "openblas Haswell". Static storage, never NULL. */
 AAE_API const char *aae_blas_info(void);
 
-/* Sets how many threads BLAS may use (process-wide: BLAS has one setting).
+/** Sets how many threads BLAS may use (process-wide: BLAS has one setting).
  * n >= 1. Returns AAE_ERR_UNSUPPORTED when the BLAS has no such control and
  * n != 1. The library's own element-wise work is single-threaded, so it
  * never competes with BLAS's threads for cores. Call it while no training
  * or inference runs. */
 AAE_API aae_status aae_set_num_threads(int n);
 
-/* The number of BLAS threads in effect (1 when the BLAS cannot say). */
+/** The number of BLAS threads in effect (1 when the BLAS cannot say). */
 AAE_API int aae_get_num_threads(void);
 
 /* ------------------------------------------------------------------ */
 /* Networks: sequential stacks of layers                               */
 /* ------------------------------------------------------------------ */
 
-/* A sequential network: layers appended one by one, parameters and their
+/** A sequential network: layers appended one by one, parameters and their
  * gradients stored as two flat float arrays in layer order (dense: weight
  * [out x in] row-major as in PyTorch's Linear, then bias; batch norm: gamma
  * then beta). BatchNorm running statistics are separate "state".
@@ -111,73 +114,73 @@ AAE_API int aae_get_num_threads(void);
  * threads at once as long as nobody modifies it. */
 typedef struct aae_net aae_net;
 
-/* Element-wise activations (softmax is row-wise). */
+/** Element-wise activations (softmax is row-wise). */
 typedef enum aae_activation {
-    AAE_ACT_NONE = 0,       /* identity: only meaningful in builder layers */
+    AAE_ACT_NONE = 0,       /**< identity: only meaningful in builder layers */
     AAE_ACT_RELU = 1,
-    AAE_ACT_LEAKY_RELU = 2, /* slope 0.01 unless aae_net_add_leaky_relu */
+    AAE_ACT_LEAKY_RELU = 2, /**< slope 0.01 unless aae_net_add_leaky_relu */
     AAE_ACT_SIGMOID = 3,
     AAE_ACT_TANH = 4,
     AAE_ACT_SOFTMAX = 5
 } aae_activation;
 
-/* Forward mode: training uses batch statistics and dropout; inference uses
+/** Forward mode: training uses batch statistics and dropout; inference uses
  * running statistics and no dropout (PyTorch's train() / eval()). */
 typedef enum aae_mode {
     AAE_MODE_INFERENCE = 0,
     AAE_MODE_TRAINING = 1
 } aae_mode;
 
-/* Creates an empty network reading rows of `in_width` floats. `seed` keys
+/** Creates an empty network reading rows of `in_width` floats. `seed` keys
  * the parameter initialization (PyTorch's Linear default: kaiming-uniform
  * with a = sqrt(5), bias U(+-1/sqrt(fan_in))) and dropout masks.
  * On success *net owns the network; free it with aae_net_free. */
 AAE_API aae_status aae_net_create(aae_net **net, size_t in_width,
                                   uint64_t seed);
 
-/* Frees the network and everything it owns. NULL is a no-op. */
+/** Frees the network and everything it owns. NULL is a no-op. */
 AAE_API void aae_net_free(aae_net *net);
 
-/* Appends a fully connected layer with `width` outputs (y = x W^T + b). */
+/** Appends a fully connected layer with `width` outputs (y = x W^T + b). */
 AAE_API aae_status aae_net_add_dense(aae_net *net, size_t width);
 
-/* Appends an activation (AAE_ACT_LEAKY_RELU gets slope 0.01). */
+/** Appends an activation (AAE_ACT_LEAKY_RELU gets slope 0.01). */
 AAE_API aae_status aae_net_add_activation(aae_net *net, aae_activation act);
 
-/* Appends a LeakyReLU with the given negative slope (finite, >= 0). */
+/** Appends a LeakyReLU with the given negative slope (finite, >= 0). */
 AAE_API aae_status aae_net_add_leaky_relu(aae_net *net, float slope);
 
-/* Appends BatchNorm1d over the current width, as PyTorch's: gamma = 1,
+/** Appends BatchNorm1d over the current width, as PyTorch's: gamma = 1,
  * beta = 0, running mean 0 / var 1, momentum in (0, 1] (PyTorch: 0.1),
  * eps > 0 (PyTorch: 1e-5). Training needs batches of at least 2 rows. */
 AAE_API aae_status aae_net_add_batchnorm(aae_net *net, float momentum,
                                          float eps);
 
-/* Appends inverted dropout with drop probability p in [0, 1). */
+/** Appends inverted dropout with drop probability p in [0, 1). */
 AAE_API aae_status aae_net_add_dropout(aae_net *net, float p);
 
-/* Input and output widths (out == in for a network with no layers). */
+/** Input and output widths (out == in for a network with no layers). */
 AAE_API aae_status aae_net_widths(const aae_net *net, size_t *in_width,
                                   size_t *out_width);
 
-/* Number of parameters (and of gradients: the same). */
+/** Number of parameters (and of gradients: the same). */
 AAE_API aae_status aae_net_param_count(const aae_net *net, size_t *count);
 
-/* Copies all `count` parameters (count must equal aae_net_param_count)
+/** Copies all `count` parameters (count must equal aae_net_param_count)
  * out of / into the network, in the layout described at aae_net. */
 AAE_API aae_status aae_net_get_params(const aae_net *net, float *dst,
                                       size_t count);
 AAE_API aae_status aae_net_set_params(aae_net *net, const float *src,
                                       size_t count);
 
-/* Copies the accumulated gradients out (count = aae_net_param_count). */
+/** Copies the accumulated gradients out (count = aae_net_param_count). */
 AAE_API aae_status aae_net_get_grads(const aae_net *net, float *dst,
                                      size_t count);
 
-/* Sets all gradients to zero (PyTorch's zero_grad with set_to_none=False). */
+/** Sets all gradients to zero (PyTorch's zero_grad with set_to_none=False). */
 AAE_API aae_status aae_net_zero_grad(aae_net *net);
 
-/* Runs `rows` rows of x (rows x in_width) through the network and writes
+/** Runs `rows` rows of x (rows x in_width) through the network and writes
  * y (rows x out_width). In training mode the network keeps what backward
  * needs and updates BatchNorm running statistics; `step` keys this batch's
  * dropout masks (rows are keyed by their index in x). Buffers grow on the
@@ -185,20 +188,20 @@ AAE_API aae_status aae_net_zero_grad(aae_net *net);
 AAE_API aae_status aae_net_forward(aae_net *net, const float *x, size_t rows,
                                    aae_mode mode, uint64_t step, float *y);
 
-/* Back-propagates dy (rows x out_width, for the rows of the last training
+/** Back-propagates dy (rows x out_width, for the rows of the last training
  * forward) and adds the parameter gradients to the accumulated ones, as
  * PyTorch's backward() does. Writes dx (rows x in_width) unless dx is NULL.
  * AAE_ERR_STATE if the last forward was not in training mode. */
 AAE_API aae_status aae_net_backward(aae_net *net, const float *dy, float *dx);
 
-/* Inference forward that reads the network only, so many threads may call
+/** Inference forward that reads the network only, so many threads may call
  * it at once on one network. `scratch` must hold at least
  * aae_net_infer_scratch(net, rows) floats; it is caller-owned. */
 AAE_API aae_status aae_net_infer(const aae_net *net, const float *x,
                                  size_t rows, float *y, float *scratch,
                                  size_t scratch_count);
 
-/* Floats of scratch aae_net_infer needs for `rows` rows (0 on bad input). */
+/** Floats of scratch aae_net_infer needs for `rows` rows (0 on bad input). */
 AAE_API size_t aae_net_infer_scratch(const aae_net *net, size_t rows);
 
 /* ------------------------------------------------------------------ */
@@ -206,20 +209,20 @@ AAE_API size_t aae_net_infer_scratch(const aae_net *net, size_t rows);
 /* ------------------------------------------------------------------ */
 
 typedef enum aae_loss_kind {
-    AAE_LOSS_MSE = 1,             /* mean((p - t)^2) over all elements */
-    AAE_LOSS_L1 = 2,              /* mean(|p - t|) */
-    AAE_LOSS_BCE = 3,             /* p in [0,1]; logs clamped at -100 */
-    AAE_LOSS_BCE_WITH_LOGITS = 4  /* p are logits; numerically stable */
+    AAE_LOSS_MSE = 1,             /**< mean((p - t)^2) over all elements */
+    AAE_LOSS_L1 = 2,              /**< mean(|p - t|) */
+    AAE_LOSS_BCE = 3,             /**< p in [0,1]; logs clamped at -100 */
+    AAE_LOSS_BCE_WITH_LOGITS = 4  /**< p are logits; numerically stable */
 } aae_loss_kind;
 
-/* Element-wise loss of prediction p against target t (rows x width each),
+/** Element-wise loss of prediction p against target t (rows x width each),
  * mean over all elements. Writes the loss to *loss and, unless grad is NULL,
  * d loss / d p (rows x width) to grad. */
 AAE_API aae_status aae_loss(aae_loss_kind kind, const float *p, const float *t,
                             size_t rows, size_t width, float *loss,
                             float *grad);
 
-/* Cross-entropy of logits (rows x classes) against int32 labels. Rows whose
+/** Cross-entropy of logits (rows x classes) against int32 labels. Rows whose
  * label is negative are ignored (unlabelled); the mean is over the others
  * (PyTorch's ignore_index rule; 0 if none). Labels >= classes are invalid.
  * grad (rows x classes) may be NULL. */
@@ -228,7 +231,7 @@ AAE_API aae_status aae_loss_cross_entropy(const float *logits,
                                           size_t classes, float *loss,
                                           float *grad);
 
-/* KL(N(mu, exp(logvar)) || N(0, I)), summed over the `width` latent
+/** KL(N(mu, exp(logvar)) || N(0, I)), summed over the `width` latent
  * dimensions and averaged over rows (nats per row). dmu and dlogvar
  * (rows x width) may be NULL. */
 AAE_API aae_status aae_loss_kl_gaussian(const float *mu, const float *logvar,
@@ -239,7 +242,7 @@ AAE_API aae_status aae_loss_kl_gaussian(const float *mu, const float *logvar,
 /* Optimizers                                                          */
 /* ------------------------------------------------------------------ */
 
-/* An optimizer bound to one network's parameters, as PyTorch's SGD / Adam.
+/** An optimizer bound to one network's parameters, as PyTorch's SGD / Adam.
  * The network must outlive the optimizer and must not gain layers after the
  * optimizer is created. Not thread-safe; use it from the thread that trains
  * its network. */
@@ -250,45 +253,45 @@ typedef enum aae_optimizer_kind {
     AAE_OPTIMIZER_ADAM = 2
 } aae_optimizer_kind;
 
-/* Numbered settings (zstd-style: new ones are new values, never a struct
+/** Numbered settings (zstd-style: new ones are new values, never a struct
  * change). Defaults are PyTorch's; aae_optimizer_bounds gives the range. */
 typedef enum aae_optimizer_param {
-    AAE_OPT_LR = 1,           /* SGD default 0.01, Adam 0.001 */
-    AAE_OPT_MOMENTUM = 2,     /* SGD: 0 */
-    AAE_OPT_DAMPENING = 3,    /* SGD: 0 */
-    AAE_OPT_NESTEROV = 4,     /* SGD: 0 or 1; needs momentum > 0, dampening 0 */
-    AAE_OPT_WEIGHT_DECAY = 5, /* both: 0 (L2 added to the gradient) */
-    AAE_OPT_BETA1 = 6,        /* Adam: 0.9 */
-    AAE_OPT_BETA2 = 7,        /* Adam: 0.999 */
-    AAE_OPT_EPS = 8           /* Adam: 1e-8 */
+    AAE_OPT_LR = 1,           /**< SGD default 0.01, Adam 0.001 */
+    AAE_OPT_MOMENTUM = 2,     /**< SGD: 0 */
+    AAE_OPT_DAMPENING = 3,    /**< SGD: 0 */
+    AAE_OPT_NESTEROV = 4,     /**< SGD: 0 or 1; needs momentum > 0, dampening 0 */
+    AAE_OPT_WEIGHT_DECAY = 5, /**< both: 0 (L2 added to the gradient) */
+    AAE_OPT_BETA1 = 6,        /**< Adam: 0.9 */
+    AAE_OPT_BETA2 = 7,        /**< Adam: 0.999 */
+    AAE_OPT_EPS = 8           /**< Adam: 1e-8 */
 } aae_optimizer_param;
 
-/* Creates an optimizer of `kind` for `net` (borrowed until the optimizer
+/** Creates an optimizer of `kind` for `net` (borrowed until the optimizer
  * is freed). */
 AAE_API aae_status aae_optimizer_create(aae_optimizer **opt,
                                         aae_optimizer_kind kind, aae_net *net);
 
-/* Frees the optimizer and its state. NULL is a no-op. */
+/** Frees the optimizer and its state. NULL is a no-op. */
 AAE_API void aae_optimizer_free(aae_optimizer *opt);
 
-/* Sets one setting. AAE_ERR_INVALID_ARGUMENT for a value out of bounds or a
+/** Sets one setting. AAE_ERR_INVALID_ARGUMENT for a value out of bounds or a
  * setting the kind does not have. */
 AAE_API aae_status aae_optimizer_set(aae_optimizer *opt,
                                      aae_optimizer_param param, double value);
 
-/* Reads one setting. */
+/** Reads one setting. */
 AAE_API aae_status aae_optimizer_get(const aae_optimizer *opt,
                                      aae_optimizer_param param, double *value);
 
-/* The inclusive range of valid values for `param`. */
+/** The inclusive range of valid values for `param`. */
 AAE_API aae_status aae_optimizer_bounds(aae_optimizer_param param, double *lo,
                                         double *hi);
 
-/* Applies one update from the network's accumulated gradients (it does not
+/** Applies one update from the network's accumulated gradients (it does not
  * zero them: call aae_net_zero_grad, as in PyTorch). */
 AAE_API aae_status aae_optimizer_step(aae_optimizer *opt);
 
-/* Number of steps taken so far. */
+/** Number of steps taken so far. */
 AAE_API aae_status aae_optimizer_steps(const aae_optimizer *opt,
                                        uint64_t *steps);
 
@@ -296,12 +299,12 @@ AAE_API aae_status aae_optimizer_steps(const aae_optimizer *opt,
 /* Model builder                                                       */
 /* ------------------------------------------------------------------ */
 
-/* One builder makes every model kind: a preset only fills option defaults,
+/** One builder makes every model kind: a preset only fills option defaults,
  * and the options combined select the graph (see docs/models.md).
  * Thread safety: a builder is used from one thread at a time. */
 typedef struct aae_builder aae_builder;
 
-/* A built model: encoder (with optional Gaussian and categorical heads),
+/** A built model: encoder (with optional Gaussian and categorical heads),
  * optional separate classifier, decoder, and up to two discriminators.
  * Thread safety: the inference functions (encode, decode, reconstruct,
  * generate, classify, evaluate) only read the model and may run on many
@@ -310,16 +313,16 @@ typedef struct aae_builder aae_builder;
 typedef struct aae_model aae_model;
 
 typedef enum aae_preset {
-    AAE_PRESET_AE = 1,                  /* 784-1000-1000-2 ReLU, sigmoid, MSE */
-    AAE_PRESET_VAE = 2,                 /* Gaussian z, BCE + KL */
-    AAE_PRESET_AAE = 3,                 /* PyTorch-GAN recipe, Gaussian prior */
-    AAE_PRESET_SUPERVISED_AAE = 4,      /* decoder sees [z, one-hot label] */
-    AAE_PRESET_VAE_CLASSIFIER = 5,      /* VAE + classifier whose y joins z */
-    AAE_PRESET_CLUSTERING_AAE = 6,      /* softmax y over K=16 + style z */
-    AAE_PRESET_SEMI_SUPERVISED_AAE = 7  /* clustering AAE, K = 10, + CE phase */
+    AAE_PRESET_AE = 1,                  /**< 784-1000-1000-2 ReLU, sigmoid, MSE */
+    AAE_PRESET_VAE = 2,                 /**< Gaussian z, BCE + KL */
+    AAE_PRESET_AAE = 3,                 /**< PyTorch-GAN recipe, Gaussian prior */
+    AAE_PRESET_SUPERVISED_AAE = 4,      /**< decoder sees [z, one-hot label] */
+    AAE_PRESET_VAE_CLASSIFIER = 5,      /**< VAE + classifier whose y joins z */
+    AAE_PRESET_CLUSTERING_AAE = 6,      /**< softmax y over K=16 + style z */
+    AAE_PRESET_SEMI_SUPERVISED_AAE = 7  /**< clustering AAE, K = 10, + CE phase */
 } aae_preset;
 
-/* Values of the enumerated options below. */
+/** Values of the enumerated options below. */
 typedef enum aae_output_kind {
     AAE_OUTPUT_LINEAR = 0, AAE_OUTPUT_SIGMOID = 1, AAE_OUTPUT_TANH = 2
 } aae_output_kind;
@@ -330,69 +333,69 @@ typedef enum aae_posterior_kind {
     AAE_POSTERIOR_DETERMINISTIC = 0, AAE_POSTERIOR_GAUSSIAN = 1
 } aae_posterior_kind;
 typedef enum aae_y_head_kind {
-    AAE_Y_NONE = 0,     /* no categorical head */
-    AAE_Y_SHARED = 1,   /* softmax head on the encoder trunk */
-    AAE_Y_SEPARATE = 2  /* separate classifier network reading x */
+    AAE_Y_NONE = 0,     /**< no categorical head */
+    AAE_Y_SHARED = 1,   /**< softmax head on the encoder trunk */
+    AAE_Y_SEPARATE = 2  /**< separate classifier network reading x */
 } aae_y_head_kind;
 typedef enum aae_decoder_input_kind {
-    AAE_DECODE_Z = 0,       /* z alone */
-    AAE_DECODE_Z_LABEL = 1, /* [z, one-hot data label] */
-    AAE_DECODE_Z_Y = 2      /* [z, y] with y the head's softmax */
+    AAE_DECODE_Z = 0,       /**< z alone */
+    AAE_DECODE_Z_LABEL = 1, /**< [z, one-hot data label] */
+    AAE_DECODE_Z_Y = 2      /**< [z, y] with y the head's softmax */
 } aae_decoder_input_kind;
 typedef enum aae_z_regularizer_kind {
     AAE_ZREG_NONE = 0, AAE_ZREG_KL = 1, AAE_ZREG_ADVERSARIAL = 2
 } aae_z_regularizer_kind;
 typedef enum aae_prior_kind {
-    AAE_PRIOR_GAUSSIAN = 0,   /* N(0, sigma^2 I) */
-    AAE_PRIOR_UNIFORM = 1,    /* U(-sigma, sigma) per dimension */
-    AAE_PRIOR_MIXTURE = 2,    /* K 2-D Gaussians on a circle */
-    AAE_PRIOR_SWISS_ROLL = 3  /* 2-D swiss roll */
+    AAE_PRIOR_GAUSSIAN = 0,   /**< N(0, sigma^2 I) */
+    AAE_PRIOR_UNIFORM = 1,    /**< U(-sigma, sigma) per dimension */
+    AAE_PRIOR_MIXTURE = 2,    /**< K 2-D Gaussians on a circle */
+    AAE_PRIOR_SWISS_ROLL = 3  /**< 2-D swiss roll */
 } aae_prior_kind;
 typedef enum aae_supervision_kind {
     AAE_SUPERVISE_NONE = 0,
-    AAE_SUPERVISE_JOINT = 1, /* CE on labelled rows joins the reconstruction */
-    AAE_SUPERVISE_PHASE = 2  /* CE in its own phase on a labelled batch */
+    AAE_SUPERVISE_JOINT = 1, /**< CE on labelled rows joins the reconstruction */
+    AAE_SUPERVISE_PHASE = 2  /**< CE in its own phase on a labelled batch */
 } aae_supervision_kind;
 
-/* Numbered options (zstd-style: a new option is a new value, never a struct
+/** Numbered options (zstd-style: a new option is a new value, never a struct
  * change). All take a double; enumerated ones take the enum's value, flags
  * 0 or 1. aae_option_bounds gives each range. */
 typedef enum aae_option {
-    AAE_OPTION_INPUT_WIDTH = 1,     /* features per row */
-    AAE_OPTION_OUTPUT = 2,          /* aae_output_kind */
-    AAE_OPTION_REC_LOSS = 3,        /* aae_rec_loss_kind */
-    AAE_OPTION_REC_SUM = 4,         /* 1: sum over features, mean over rows
+    AAE_OPTION_INPUT_WIDTH = 1,     /**< features per row */
+    AAE_OPTION_OUTPUT = 2,          /**< aae_output_kind */
+    AAE_OPTION_REC_LOSS = 3,        /**< aae_rec_loss_kind */
+    AAE_OPTION_REC_SUM = 4,         /**< 1: sum over features, mean over rows
                                        (VAE nats); 0: mean over all (PyTorch) */
     AAE_OPTION_Z_WIDTH = 5,
-    AAE_OPTION_POSTERIOR = 6,       /* aae_posterior_kind */
-    AAE_OPTION_Y_HEAD = 7,          /* aae_y_head_kind */
-    AAE_OPTION_CLASSES = 8,         /* K of the y head / label one-hot */
-    AAE_OPTION_DECODER_INPUT = 9,   /* aae_decoder_input_kind */
-    AAE_OPTION_Z_REGULARIZER = 10,  /* aae_z_regularizer_kind */
-    AAE_OPTION_Z_PRIOR = 11,        /* aae_prior_kind */
-    AAE_OPTION_PRIOR_SIGMA = 12,    /* Gaussian std / uniform half-width */
-    AAE_OPTION_PRIOR_COMPONENTS = 13, /* mixture components */
-    AAE_OPTION_PRIOR_RADIUS = 14,   /* mixture circle radius / roll scale */
-    AAE_OPTION_PRIOR_SPREAD = 15,   /* mixture component std */
-    AAE_OPTION_PRIOR_LABEL_GUIDED = 16, /* component chosen by the label */
-    AAE_OPTION_Y_ADVERSARIAL = 17,  /* categorical prior on y: 0/1 */
-    AAE_OPTION_Y_SUPERVISED = 18,   /* aae_supervision_kind */
-    AAE_OPTION_DETACH_Y = 19,       /* 1: decoder's gradient stops at y */
-    AAE_OPTION_W_REC = 20,          /* weight of the reconstruction loss */
-    AAE_OPTION_W_KL = 21,           /* beta */
-    AAE_OPTION_W_ADV = 22,          /* generator (adversarial) weight, z and y */
-    AAE_OPTION_W_CE = 23,           /* cross-entropy weight */
-    AAE_OPTION_W_DISC = 24,         /* discriminator loss scale (1: sum of the
+    AAE_OPTION_POSTERIOR = 6,       /**< aae_posterior_kind */
+    AAE_OPTION_Y_HEAD = 7,          /**< aae_y_head_kind */
+    AAE_OPTION_CLASSES = 8,         /**< K of the y head / label one-hot */
+    AAE_OPTION_DECODER_INPUT = 9,   /**< aae_decoder_input_kind */
+    AAE_OPTION_Z_REGULARIZER = 10,  /**< aae_z_regularizer_kind */
+    AAE_OPTION_Z_PRIOR = 11,        /**< aae_prior_kind */
+    AAE_OPTION_PRIOR_SIGMA = 12,    /**< Gaussian std / uniform half-width */
+    AAE_OPTION_PRIOR_COMPONENTS = 13, /**< mixture components */
+    AAE_OPTION_PRIOR_RADIUS = 14,   /**< mixture circle radius / roll scale */
+    AAE_OPTION_PRIOR_SPREAD = 15,   /**< mixture component std */
+    AAE_OPTION_PRIOR_LABEL_GUIDED = 16, /**< component chosen by the label */
+    AAE_OPTION_Y_ADVERSARIAL = 17,  /**< categorical prior on y: 0/1 */
+    AAE_OPTION_Y_SUPERVISED = 18,   /**< aae_supervision_kind */
+    AAE_OPTION_DETACH_Y = 19,       /**< 1: decoder's gradient stops at y */
+    AAE_OPTION_W_REC = 20,          /**< weight of the reconstruction loss */
+    AAE_OPTION_W_KL = 21,           /**< beta */
+    AAE_OPTION_W_ADV = 22,          /**< generator (adversarial) weight, z and y */
+    AAE_OPTION_W_CE = 23,           /**< cross-entropy weight */
+    AAE_OPTION_W_DISC = 24,         /**< discriminator loss scale (1: sum of the
                                        real and fake BCE means; 0.5: average) */
     AAE_OPTION_JOINT_GENERATOR = 25,/* 1: generator term joins reconstruction
                                        (PyTorch-GAN); 0: own phase (paper) */
-    AAE_OPTION_DISC_NOISE = 26,     /* std of Gaussian noise on D's inputs */
+    AAE_OPTION_DISC_NOISE = 26,     /**< std of Gaussian noise on D's inputs */
     AAE_OPTION_BN_MOMENTUM = 27,
     AAE_OPTION_BN_EPS = 28,
-    AAE_OPTION_SEED = 29            /* keys init, noise, priors, dropout */
+    AAE_OPTION_SEED = 29            /**< keys init, noise, priors, dropout */
 } aae_option;
 
-/* The networks of a model, for hidden layers and optimizers. */
+/** The networks of a model, for hidden layers and optimizers. */
 typedef enum aae_part {
     AAE_PART_ENCODER = 0,
     AAE_PART_DECODER = 1,
@@ -401,31 +404,31 @@ typedef enum aae_part {
     AAE_PART_CLASSIFIER = 4
 } aae_part;
 
-/* Creates a builder holding `preset`'s defaults. */
+/** Creates a builder holding `preset`'s defaults. */
 AAE_API aae_status aae_builder_create(aae_builder **builder, aae_preset preset);
 
-/* Frees the builder. NULL is a no-op. Models it built are independent. */
+/** Frees the builder. NULL is a no-op. Models it built are independent. */
 AAE_API void aae_builder_free(aae_builder *builder);
 
-/* Sets one option after checking it against aae_option_bounds (and, for
+/** Sets one option after checking it against aae_option_bounds (and, for
  * integers and enums, that it is whole). Combinations are checked by
  * aae_builder_build. */
 AAE_API aae_status aae_builder_set(aae_builder *builder, aae_option option,
                                    double value);
 
-/* Reads one option. */
+/** Reads one option. */
 AAE_API aae_status aae_builder_get(const aae_builder *builder,
                                    aae_option option, double *value);
 
-/* The inclusive range of `option`. */
+/** The inclusive range of `option`. */
 AAE_API aae_status aae_option_bounds(aae_option option, double *lo,
                                      double *hi);
 
-/* Removes all hidden layers of `part`. */
+/** Removes all hidden layers of `part`. */
 AAE_API aae_status aae_builder_clear_layers(aae_builder *builder,
                                             aae_part part);
 
-/* Appends a hidden layer to `part`: dense(width), then batch norm if
+/** Appends a hidden layer to `part`: dense(width), then batch norm if
  * batchnorm != 0, then the activation (slope is LeakyReLU's), then dropout
  * if dropout > 0. The part's output layer is added by the builder. */
 AAE_API aae_status aae_builder_add_layer(aae_builder *builder, aae_part part,
@@ -433,11 +436,11 @@ AAE_API aae_status aae_builder_add_layer(aae_builder *builder, aae_part part,
                                          float slope, int batchnorm,
                                          float dropout);
 
-/* Number of hidden layers of `part`. */
+/** Number of hidden layers of `part`. */
 AAE_API aae_status aae_builder_layer_count(const aae_builder *builder,
                                            aae_part part, size_t *count);
 
-/* Reads hidden layer `index` (< aae_builder_layer_count) of `part`; any
+/** Reads hidden layer `index` (< aae_builder_layer_count) of `part`; any
  * output pointer may be NULL. */
 AAE_API aae_status aae_builder_get_layer(const aae_builder *builder,
                                          aae_part part, size_t index,
@@ -445,7 +448,7 @@ AAE_API aae_status aae_builder_get_layer(const aae_builder *builder,
                                          float *slope, int *batchnorm,
                                          float *dropout);
 
-/* Optimizer of `part` (the encoder's also serves the generator and
+/** Optimizer of `part` (the encoder's also serves the generator and
  * semi-supervised phases, with its own state for each). Defaults: the
  * preset's. */
 AAE_API aae_status aae_builder_set_optimizer(aae_builder *builder,
@@ -455,7 +458,7 @@ AAE_API aae_status aae_builder_set_optimizer_param(aae_builder *builder,
                                                    aae_part part,
                                                    aae_optimizer_param param,
                                                    double value);
-/* Reads the optimizer kind / one setting of `part` (AAE_ERR_INVALID_ARGUMENT
+/** Reads the optimizer kind / one setting of `part` (AAE_ERR_INVALID_ARGUMENT
  * for a setting the kind does not have). */
 AAE_API aae_status aae_builder_get_optimizer(const aae_builder *builder,
                                              aae_part part,
@@ -465,32 +468,32 @@ AAE_API aae_status aae_builder_get_optimizer_param(const aae_builder *builder,
                                                    aae_optimizer_param param,
                                                    double *value);
 
-/* Builds a model from the options. Conflicting options are refused with
+/** Builds a model from the options. Conflicting options are refused with
  * AAE_ERR_INVALID_ARGUMENT and a message naming both, e.g. a KL regularizer
  * with a deterministic posterior. The builder is unchanged. */
 AAE_API aae_status aae_builder_build(const aae_builder *builder,
                                      aae_model **model);
 
-/* Frees the model. NULL is a no-op. */
+/** Frees the model. NULL is a no-op. */
 AAE_API void aae_model_free(aae_model *model);
 
-/* Reads an option the model was built with. */
+/** Reads an option the model was built with. */
 AAE_API aae_status aae_model_get(const aae_model *model, aae_option option,
                                  double *value);
 
-/* Per-phase losses reported by a training step (unused ones are 0). */
+/** Per-phase losses reported by a training step (unused ones are 0). */
 typedef enum aae_loss_slot {
-    AAE_SLOT_REC = 0,    /* reconstruction (unweighted, as configured) */
-    AAE_SLOT_KL = 1,     /* KL nats per row */
-    AAE_SLOT_CE = 2,     /* cross-entropy on labelled rows */
-    AAE_SLOT_DISC_Z = 3, /* z discriminator loss */
-    AAE_SLOT_GEN_Z = 4,  /* encoder's adversarial loss on z */
+    AAE_SLOT_REC = 0,    /**< reconstruction (unweighted, as configured) */
+    AAE_SLOT_KL = 1,     /**< KL nats per row */
+    AAE_SLOT_CE = 2,     /**< cross-entropy on labelled rows */
+    AAE_SLOT_DISC_Z = 3, /**< z discriminator loss */
+    AAE_SLOT_GEN_Z = 4,  /**< encoder's adversarial loss on z */
     AAE_SLOT_DISC_Y = 5,
     AAE_SLOT_GEN_Y = 6,
     AAE_SLOT_COUNT = 7
 } aae_loss_slot;
 
-/* One training step on a minibatch, in the paper's phase order:
+/** One training step on a minibatch, in the paper's phase order:
  * reconstruction, regularization (each discriminator, then the generator),
  * semi-supervised. x is rows x input width; labels (rows, -1 = unlabelled)
  * are needed by label-reading options and may be NULL otherwise; xl/yl
@@ -504,37 +507,37 @@ AAE_API aae_status aae_model_train_step(aae_model *model, const float *x,
                                         size_t rows_l, uint64_t step,
                                         float *losses);
 
-/* Floats of scratch the inference functions need for `rows` rows; pass
+/** Floats of scratch the inference functions need for `rows` rows; pass
  * at least this many, or NULL scratch to let the call allocate its own. */
 AAE_API size_t aae_model_scratch(const aae_model *model, size_t rows);
 
-/* Encodes x (rows x input width) into z (rows x z width; the mean for a
+/** Encodes x (rows x input width) into z (rows x z width; the mean for a
  * Gaussian posterior) and, unless y is NULL, the class probabilities
  * (rows x classes; needs a y head). */
 AAE_API aae_status aae_model_encode(const aae_model *model, const float *x,
                                     size_t rows, float *z, float *y,
                                     float *scratch, size_t scratch_count);
 
-/* Decodes z (rows x z width) with c (rows x classes: one-hot label or y;
+/** Decodes z (rows x z width) with c (rows x classes: one-hot label or y;
  * required exactly when the decoder reads one) into x (rows x input width). */
 AAE_API aae_status aae_model_decode(const aae_model *model, const float *z,
                                     const float *c, size_t rows, float *x,
                                     float *scratch, size_t scratch_count);
 
-/* decode(encode(x)); for AAE_DECODE_Z_LABEL the labels are required. */
+/** decode(encode(x)); for AAE_DECODE_Z_LABEL the labels are required. */
 AAE_API aae_status aae_model_reconstruct(const aae_model *model,
                                          const float *x, const int32_t *labels,
                                          size_t rows, float *out,
                                          float *scratch, size_t scratch_count);
 
-/* Draws n samples: z from the prior (keyed by seed), c from labels (one-hot;
+/** Draws n samples: z from the prior (keyed by seed), c from labels (one-hot;
  * NULL: uniform classes) when the decoder reads one, then decodes into x. */
 AAE_API aae_status aae_model_generate(const aae_model *model, size_t n,
                                       uint64_t seed, const int32_t *labels,
                                       float *x, float *scratch,
                                       size_t scratch_count);
 
-/* Draws n codes z (n x z width) from the z prior exactly as
+/** Draws n codes z (n x z width) from the z prior exactly as
  * aae_model_generate does for the same seed, so a caller can edit or reuse
  * them before aae_model_decode. labels (n, -1 = any component, may be
  * NULL) choose mixture components when the prior is label-guided. The
@@ -544,7 +547,7 @@ AAE_API aae_status aae_model_sample_prior(const aae_model *model, size_t n,
                                           uint64_t seed, const int32_t *labels,
                                           float *z);
 
-/* Most probable class of each row (needs a y head); probs may be NULL. */
+/** Most probable class of each row (needs a y head); probs may be NULL. */
 AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
                                       size_t rows, int32_t *classes,
                                       float *probs, float *scratch,
@@ -554,23 +557,23 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
 /* Parameters as named tensors                                         */
 /* ------------------------------------------------------------------ */
 
-/* A model's parameters and BatchNorm statistics as named 2-D tensors, for
+/** A model's parameters and BatchNorm statistics as named 2-D tensors, for
  * import from and export to other frameworks. Names follow PyTorch's
- * state_dict: "<part>.<layer>.weight" [out x in], ".bias" [1 x out],
+ * state_dict: "PART.LAYER.weight" [out x in], ".bias" [1 x out],
  * BatchNorm ".weight"/".bias" (gamma/beta), ".running_mean",
- * ".running_var"; <part> is encoder, decoder, classifier,
- * z_discriminator or y_discriminator and <layer> the index of the layer in
+ * ".running_var"; PART is encoder, decoder, classifier,
+ * z_discriminator or y_discriminator and LAYER the index of the layer in
  * that network (activations count, as in nn.Sequential). */
 AAE_API aae_status aae_model_tensor_count(const aae_model *model,
                                           size_t *count);
 
-/* Name (static storage of the model, valid until it is freed) and shape of
+/** Name (static storage of the model, valid until it is freed) and shape of
  * tensor `index` (< aae_model_tensor_count). */
 AAE_API aae_status aae_model_tensor_info(const aae_model *model, size_t index,
                                          const char **name, size_t *rows,
                                          size_t *cols);
 
-/* Copies tensor `index` out of / into the model; count must be rows*cols.
+/** Copies tensor `index` out of / into the model; count must be rows*cols.
  * Setting is a training-side call: not concurrently with anything else. */
 AAE_API aae_status aae_model_tensor_get(const aae_model *model, size_t index,
                                         float *dst, size_t count);
@@ -581,34 +584,34 @@ AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index,
 /* Checkpoints (format: docs/FORMAT.md)                                */
 /* ------------------------------------------------------------------ */
 
-/* Saves the whole training state: options, parameters, BatchNorm
+/** Saves the whole training state: options, parameters, BatchNorm
  * statistics, optimizer state and step counter, so a loaded model resumes
  * training exactly. Written to a temporary file in the same directory,
  * flushed to disk and renamed over `path`: a crash mid-save leaves the old
  * file intact. AAE_ERR_IO names the failing operation. */
 AAE_API aae_status aae_model_save(const aae_model *model, const char *path);
 
-/* Loads a checkpoint into a new model. Every field and size is validated
+/** Loads a checkpoint into a new model. Every field and size is validated
  * before use: AAE_ERR_IO (cannot read), AAE_ERR_FORMAT (malformed, bad
  * checksum; the message names the section and offset), AAE_ERR_VERSION (a
  * newer format: the message names both versions). */
 AAE_API aae_status aae_model_load(aae_model **model, const char *path);
 
-/* The same in memory: with buf NULL, *size receives the bytes needed;
+/** The same in memory: with buf NULL, *size receives the bytes needed;
  * otherwise cap must be at least that and *size receives the bytes written. */
 AAE_API aae_status aae_model_save_memory(const aae_model *model, void *buf,
                                          size_t cap, size_t *size);
 AAE_API aae_status aae_model_load_memory(aae_model **model, const void *buf,
                                          size_t size);
 
-/* Number of training steps the model has taken (restored by load). */
+/** Number of training steps the model has taken (restored by load). */
 AAE_API aae_status aae_model_steps(const aae_model *model, uint64_t *steps);
 
 /* ------------------------------------------------------------------ */
 /* Datasets                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Rows of `width` features with optional int32 labels (-1 = unlabelled).
+/** Rows of `width` features with optional int32 labels (-1 = unlabelled).
  * Data loaded from IDX files stays as bytes and is converted to float per
  * batch (a quarter of the memory of float rows).
  *
@@ -616,28 +619,28 @@ AAE_API aae_status aae_model_steps(const aae_model *model, uint64_t *steps);
  * threads may read it at once. */
 typedef struct aae_dataset aae_dataset;
 
-/* Whether a dataset copies caller memory or borrows it. */
+/** Whether a dataset copies caller memory or borrows it. */
 typedef enum aae_ownership {
-    AAE_COPY = 0,  /* the dataset keeps its own copy */
-    AAE_BORROW = 1 /* caller memory is used in place and must stay valid and
+    AAE_COPY = 0,  /**< the dataset keeps its own copy */
+    AAE_BORROW = 1 /**< caller memory is used in place and must stay valid and
                       unchanged until the dataset (and every dataset made
                       from it) is freed */
 } aae_ownership;
 
-/* How IDX bytes become floats. */
+/** How IDX bytes become floats. */
 typedef enum aae_scale {
-    AAE_SCALE_UNIT = 0,      /* byte / 255: [0, 1] */
-    AAE_SCALE_SYMMETRIC = 1  /* byte / 127.5 - 1: [-1, 1] */
+    AAE_SCALE_UNIT = 0,      /**< byte / 255: [0, 1] */
+    AAE_SCALE_SYMMETRIC = 1  /**< byte / 127.5 - 1: [-1, 1] */
 } aae_scale;
 
-/* A dataset over caller rows x (rows x width floats) and optional labels
+/** A dataset over caller rows x (rows x width floats) and optional labels
  * (rows int32, each -1 or >= 0; NULL = unlabelled). Non-finite values in x
  * are refused with the row index. */
 AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
                                            const int32_t *labels, size_t rows,
                                            size_t width, aae_ownership own);
 
-/* Loads an IDX images file (unsigned byte, 2 or more dimensions: rows x
+/** Loads an IDX images file (unsigned byte, 2 or more dimensions: rows x
  * features) and optionally a matching IDX labels file (NULL to skip).
  * Every header field and size is validated against the file's real size
  * before anything is allocated: AAE_ERR_IO if a file cannot be read,
@@ -647,37 +650,37 @@ AAE_API aae_status aae_dataset_load_idx(aae_dataset **ds,
                                         const char *labels_path,
                                         aae_scale scale);
 
-/* Frees the dataset. NULL is a no-op. */
+/** Frees the dataset. NULL is a no-op. */
 AAE_API void aae_dataset_free(aae_dataset *ds);
 
-/* Shape: number of rows, features per row, and whether labels exist. */
+/** Shape: number of rows, features per row, and whether labels exist. */
 AAE_API aae_status aae_dataset_shape(const aae_dataset *ds, size_t *rows,
                                      size_t *width, int *has_labels);
 
-/* Gathers rows indices[0..n) as floats into x (n x width) and, unless
+/** Gathers rows indices[0..n) as floats into x (n x width) and, unless
  * labels is NULL, their labels (-1 for an unlabelled dataset). */
 AAE_API aae_status aae_dataset_get_rows(const aae_dataset *ds,
                                         const size_t *indices, size_t n,
                                         float *x, int32_t *labels);
 
-/* A new dataset holding copies of rows indices[0..n) (bytes stay bytes). */
+/** A new dataset holding copies of rows indices[0..n) (bytes stay bytes). */
 AAE_API aae_status aae_dataset_subset(const aae_dataset *ds,
                                       const size_t *indices, size_t n,
                                       aae_dataset **out);
 
-/* A deterministic permutation of the row indices for (seed, epoch): the
+/** A deterministic permutation of the row indices for (seed, epoch): the
  * same arguments give the same order on every platform. perm holds rows. */
 AAE_API aae_status aae_dataset_shuffle(const aae_dataset *ds, uint64_t seed,
                                        uint64_t epoch, size_t *perm,
                                        size_t rows);
 
-/* Splits off `valid_rows` randomly chosen rows (by seed) as a validation
+/** Splits off `valid_rows` randomly chosen rows (by seed) as a validation
  * set; the rest, in their original order, become *train. */
 AAE_API aae_status aae_dataset_split(const aae_dataset *ds, size_t valid_rows,
                                      uint64_t seed, aae_dataset **train,
                                      aae_dataset **valid);
 
-/* A copy of a labelled dataset in which only `per_class` randomly chosen
+/** A copy of a labelled dataset in which only `per_class` randomly chosen
  * rows of each class (by seed) keep their label; the others get -1. For
  * semi-supervised runs. AAE_ERR_INVALID_ARGUMENT if a class has fewer rows. */
 AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds,
@@ -688,24 +691,24 @@ AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds,
 /* Evaluation and the trainer                                          */
 /* ------------------------------------------------------------------ */
 
-/* Metrics computed by aae_model_evaluate (NaN where they do not apply). */
+/** Metrics computed by aae_model_evaluate (NaN where they do not apply). */
 typedef enum aae_metric {
-    AAE_METRIC_MSE = 0,            /* reconstruction mean squared error */
-    AAE_METRIC_L1 = 1,             /* reconstruction mean absolute error */
-    AAE_METRIC_CLASS_ERROR = 2,    /* y head argmax vs labels (labelled rows) */
-    AAE_METRIC_CLUSTER_ACCURACY = 3, /* y head clusters, majority labels */
-    AAE_METRIC_ELBO = 4,           /* nats per row: Gaussian posterior with a
+    AAE_METRIC_MSE = 0,            /**< reconstruction mean squared error */
+    AAE_METRIC_L1 = 1,             /**< reconstruction mean absolute error */
+    AAE_METRIC_CLASS_ERROR = 2,    /**< y head argmax vs labels (labelled rows) */
+    AAE_METRIC_CLUSTER_ACCURACY = 3, /**< y head clusters, majority labels */
+    AAE_METRIC_ELBO = 4,           /**< nats per row: Gaussian posterior with a
                                       BCE sum reconstruction; one z sample */
     AAE_METRIC_COUNT = 5
 } aae_metric;
 
-/* Evaluates the model on a dataset (inference mode; reads the model only,
+/** Evaluates the model on a dataset (inference mode; reads the model only,
  * so it may run beside other inference calls). metrics holds
  * AAE_METRIC_COUNT doubles. The dataset width must be the model's. */
 AAE_API aae_status aae_model_evaluate(const aae_model *model,
                                       const aae_dataset *ds, double *metrics);
 
-/* A trainer drives a model over a dataset: epochs of shuffled minibatches,
+/** A trainer drives a model over a dataset: epochs of shuffled minibatches,
  * learning-rate schedules, callbacks, per-epoch evaluation. The model and
  * datasets are borrowed for each call. Thread safety: one thread at a time.
  * Three levels of API: aae_model_train_step (one step), aae_trainer_epoch,
@@ -714,25 +717,25 @@ typedef struct aae_trainer aae_trainer;
 
 typedef enum aae_schedule_kind {
     AAE_SCHEDULE_CONSTANT = 0,
-    AAE_SCHEDULE_STEP = 1,   /* lr * gamma^floor(epoch / step_epochs) */
-    AAE_SCHEDULE_COSINE = 2  /* lr * (min + (1-min)(1+cos(pi epoch/horizon))/2) */
+    AAE_SCHEDULE_STEP = 1,   /**< lr * gamma^floor(epoch / step_epochs) */
+    AAE_SCHEDULE_COSINE = 2  /**< lr * (min + (1-min)(1+cos(pi epoch/horizon))/2) */
 } aae_schedule_kind;
 
 typedef enum aae_trainer_param {
-    AAE_TRAIN_EPOCHS = 1,         /* epochs per aae_trainer_fit call: 10 */
-    AAE_TRAIN_BATCH_SIZE = 2,     /* 64 */
-    AAE_TRAIN_SHUFFLE = 3,        /* 1: reshuffle every epoch; 0: in order */
-    AAE_TRAIN_SEED = 4,           /* shuffle seed: 0 */
-    AAE_TRAIN_DROP_LAST = 5,      /* 1: skip a final partial batch (default) */
-    AAE_TRAIN_LABELLED_BATCH = 6, /* rows of the semi-supervised batch: 64 */
-    AAE_TRAIN_SCHEDULE = 7,       /* aae_schedule_kind: constant */
-    AAE_TRAIN_STEP_EPOCHS = 8,    /* STEP: epochs between decays: 10 */
-    AAE_TRAIN_GAMMA = 9,          /* STEP: decay factor: 0.1 */
-    AAE_TRAIN_HORIZON = 10,       /* COSINE: epochs to the minimum: 100 */
-    AAE_TRAIN_MIN_FACTOR = 11     /* COSINE: final lr factor: 0 */
+    AAE_TRAIN_EPOCHS = 1,         /**< epochs per aae_trainer_fit call: 10 */
+    AAE_TRAIN_BATCH_SIZE = 2,     /**< 64 */
+    AAE_TRAIN_SHUFFLE = 3,        /**< 1: reshuffle every epoch; 0: in order */
+    AAE_TRAIN_SEED = 4,           /**< shuffle seed: 0 */
+    AAE_TRAIN_DROP_LAST = 5,      /**< 1: skip a final partial batch (default) */
+    AAE_TRAIN_LABELLED_BATCH = 6, /**< rows of the semi-supervised batch: 64 */
+    AAE_TRAIN_SCHEDULE = 7,       /**< aae_schedule_kind: constant */
+    AAE_TRAIN_STEP_EPOCHS = 8,    /**< STEP: epochs between decays: 10 */
+    AAE_TRAIN_GAMMA = 9,          /**< STEP: decay factor: 0.1 */
+    AAE_TRAIN_HORIZON = 10,       /**< COSINE: epochs to the minimum: 100 */
+    AAE_TRAIN_MIN_FACTOR = 11     /**< COSINE: final lr factor: 0 */
 } aae_trainer_param;
 
-/* Called after every batch: epoch (0-based, counted over the model's whole
+/** Called after every batch: epoch (0-based, counted over the model's whole
  * life), batch index in the epoch, batches per epoch, this step's losses
  * (AAE_SLOT_COUNT floats) and samples/s so far this epoch. Return non-zero
  * to stop training after this batch. */
@@ -740,7 +743,7 @@ typedef int (*aae_batch_callback)(void *user, uint64_t epoch, uint64_t batch,
                                   uint64_t batches, const float *losses,
                                   double samples_per_second);
 
-/* Called after every epoch with the epoch's mean losses (AAE_SLOT_COUNT),
+/** Called after every epoch with the epoch's mean losses (AAE_SLOT_COUNT),
  * the evaluation metrics (AAE_METRIC_COUNT doubles, or NULL without an
  * evaluation dataset) and the epoch's samples/s. Non-zero stops training. */
 typedef int (*aae_epoch_callback)(void *user, uint64_t epoch,
@@ -748,13 +751,13 @@ typedef int (*aae_epoch_callback)(void *user, uint64_t epoch,
                                   const double *metrics,
                                   double samples_per_second);
 
-/* Creates a trainer with the defaults listed at aae_trainer_param. */
+/** Creates a trainer with the defaults listed at aae_trainer_param. */
 AAE_API aae_status aae_trainer_create(aae_trainer **trainer);
 
-/* Frees the trainer. NULL is a no-op. */
+/** Frees the trainer. NULL is a no-op. */
 AAE_API void aae_trainer_free(aae_trainer *trainer);
 
-/* Sets / reads one setting; aae_trainer_bounds gives the range. */
+/** Sets / reads one setting; aae_trainer_bounds gives the range. */
 AAE_API aae_status aae_trainer_set(aae_trainer *trainer,
                                    aae_trainer_param param, double value);
 AAE_API aae_status aae_trainer_get(const aae_trainer *trainer,
@@ -762,18 +765,18 @@ AAE_API aae_status aae_trainer_get(const aae_trainer *trainer,
 AAE_API aae_status aae_trainer_bounds(aae_trainer_param param, double *lo,
                                       double *hi);
 
-/* Callbacks (NULL to remove); `user` is passed back unchanged. */
+/** Callbacks (NULL to remove); `user` is passed back unchanged. */
 AAE_API aae_status aae_trainer_set_callbacks(aae_trainer *trainer,
                                              aae_batch_callback on_batch,
                                              aae_epoch_callback on_epoch,
                                              void *user);
 
-/* A dataset evaluated after every epoch (NULL: none); borrowed until
+/** A dataset evaluated after every epoch (NULL: none); borrowed until
  * replaced or the trainer is freed. */
 AAE_API aae_status aae_trainer_set_eval(aae_trainer *trainer,
                                         const aae_dataset *eval);
 
-/* Trains one epoch of `train` (the model's epoch counter decides the
+/** Trains one epoch of `train` (the model's epoch counter decides the
  * shuffle, so a loaded checkpoint continues the same sequence). `labelled`
  * (NULL if none) feeds the semi-supervised phase with its labelled rows.
  * AAE_ERR_CANCELLED if a callback stopped it; AAE_ERR_DIVERGED if a loss
@@ -782,7 +785,7 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,
                                      const aae_dataset *train,
                                      const aae_dataset *labelled);
 
-/* AAE_TRAIN_EPOCHS epochs of aae_trainer_epoch, stopping at the first error. */
+/** AAE_TRAIN_EPOCHS epochs of aae_trainer_epoch, stopping at the first error. */
 AAE_API aae_status aae_trainer_fit(aae_trainer *trainer, aae_model *model,
                                    const aae_dataset *train,
                                    const aae_dataset *labelled);
@@ -791,13 +794,13 @@ AAE_API aae_status aae_trainer_fit(aae_trainer *trainer, aae_model *model,
 /* Metrics                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Fraction of rows whose predicted class differs from the label; rows with
+/** Fraction of rows whose predicted class differs from the label; rows with
  * label < 0 are skipped (error 0 if none are left). */
 AAE_API aae_status aae_metric_classification_error(const int32_t *predicted,
                                                    const int32_t *labels,
                                                    size_t rows, double *error);
 
-/* Clustering accuracy as in the AAE paper: each of the k clusters takes the
+/** Clustering accuracy as in the AAE paper: each of the k clusters takes the
  * majority label of its rows; accuracy = fraction of rows whose cluster's
  * label equals their own. clusters[i] in [0, k); labels[i] in [0, classes)
  * (rows with negative labels are skipped). */
@@ -811,4 +814,4 @@ AAE_API aae_status aae_metric_clustering_accuracy(const int32_t *clusters,
 }
 #endif
 
-#endif /* AAE_AAE_H */
+#endif /**< AAE_AAE_H */

@@ -1,4 +1,5 @@
-/* libaae version macros. Included by aae.h; see there for the ABI promise. */
+/** @file version.h
+ * libaae version macros. Included by aae.h; see there for the ABI promise. */
 #ifndef AAE_VERSION_H
 #define AAE_VERSION_H
 
