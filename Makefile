@@ -88,7 +88,8 @@ OUTDIR := lib/$(BLAS)-$(VARIANT)
 endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
-.PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs
+.PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs \
+        abi-check abi-baseline consumers python-test rust-test bindings-test
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -97,6 +98,9 @@ help:
 	@echo "make deps        install missing Debian packages (or print the apt-get line)"
 	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan)"
 	@echo "make valgrind    the suite under valgrind with leak checking"
+	@echo "make abi-check   exported symbols and types against abi/ (abi-baseline regenerates it)"
+	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config"
+	@echo "make python-test / rust-test   the bindings' tests (skipped without python3+numpy / cargo)"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
 	@echo "make examples    the example programs in lib/examples/"
 	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
@@ -132,6 +136,13 @@ $(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
 	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@BLAS_PC@|$(BLAS_PC)|g' $< > $@
 
+# A .pc for the build tree, so bindings build against it before install.
+$(OUTDIR)/pkgconfig-local/aae.pc: aae.pc.in include/aae/version.h Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(CURDIR)|g' -e 's|@LIBDIR@|$(CURDIR)/$(OUTDIR)|g' \
+	    -e 's|@INCDIR@|$(CURDIR)/include|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@BLAS_PC@|$(BLAS_PC)|g' $< > $@
+
 $(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV) -lpthread
 
@@ -146,12 +157,40 @@ endif
 RUN_ENV = AAE_EXAMPLES_DIR=$(CURDIR)/$(EXDIR)
 
 # Each test runs in its own forked process (Check's default), so a crash is
-# a failure, not an abort of the run.
+# a failure, not an abort of the run. The plain build also checks the ABI,
+# the installed library's consumers and the language bindings.
 check: deps
 	@$(MAKE) --no-print-directory test-build
 	@$(EXPORT_CHECK)
 	@sh scripts/check-header.sh
 	cd test && $(RUN_ENV) ../$(TEST_BIN)
+ifeq ($(VARIANT),plain)
+	@$(MAKE) --no-print-directory abi-check consumers bindings-test
+endif
+
+abi-check: $(SHLIB)
+	@sh scripts/abi-check.sh $(SHLIB)
+
+# Only together with a deliberate ABI change (a SONAME bump for removals).
+abi-baseline: $(SHLIB)
+	nm -D --defined-only $(SHLIB) | awk '$$2 ~ /[TDBRVW]/ {print $$3}' | LC_ALL=C sort > abi/symbols.txt
+	abidw --headers-dir include/aae --no-corpus-path --out-file abi/libaae.abi $(SHLIB)
+
+consumers: all
+	@BLAS=$(BLAS) sh scripts/test-consumers.sh
+
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+bindings-test: python-test rust-test
+
+python-test: $(SHLIB)
+	@if $(PYTHON) -c 'import numpy, pytest' 2>/dev/null; then \
+	    AAE_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
+	        $(PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests; \
+	else echo "python-test: skipped: $(PYTHON) lacks numpy or pytest (Debian python3-numpy python3-pytest)"; fi
+
+rust-test: all $(OUTDIR)/pkgconfig-local/aae.pc
+	@AAE_LIB_DIR=$(CURDIR)/$(OUTDIR) PKG_CONFIG_PATH=$(CURDIR)/$(OUTDIR)/pkgconfig-local \
+	    sh bindings/rust/run-tests.sh
 
 valgrind: deps
 	@$(MAKE) --no-print-directory test-build

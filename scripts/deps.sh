@@ -3,7 +3,8 @@
 # they are missing and we are root; otherwise prints the apt-get line.
 # BLAS=reference adds Debian's reference BLAS. Extra packages: $AAE_EXTRA_PKGS.
 set -eu
-pkgs="gcc g++ make pkg-config libopenblas-dev check valgrind libpng-dev ${AAE_EXTRA_PKGS:-}"
+pkgs="gcc g++ make pkg-config libopenblas-dev check valgrind libpng-dev abigail-tools \
+      python3-numpy python3-pytest ${AAE_EXTRA_PKGS:-}"
 [ "${BLAS:-openblas}" = reference ] && pkgs="$pkgs libblas-dev"
 missing=""
 for p in $pkgs; do

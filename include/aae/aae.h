@@ -387,7 +387,7 @@ typedef enum aae_option {
     AAE_OPTION_W_CE = 23,           /**< cross-entropy weight */
     AAE_OPTION_W_DISC = 24,         /**< discriminator loss scale (1: sum of the
                                        real and fake BCE means; 0.5: average) */
-    AAE_OPTION_JOINT_GENERATOR = 25,/* 1: generator term joins reconstruction
+    AAE_OPTION_JOINT_GENERATOR = 25, /**< 1: generator term joins reconstruction
                                        (PyTorch-GAN); 0: own phase (paper) */
     AAE_OPTION_DISC_NOISE = 26,     /**< std of Gaussian noise on D's inputs */
     AAE_OPTION_BN_MOMENTUM = 27,

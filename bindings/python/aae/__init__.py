@@ -1,0 +1,19 @@
+"""Python bindings for libaae over ctypes (no compiled extension).
+
+    import aae, numpy as np
+    model = aae.Builder("vae").set(aae.Option.INPUT_WIDTH, 784).build()
+    aae.Trainer(epochs=5).fit(model, aae.Dataset.from_array(x))
+    features = model.encode(x)
+
+See core.py for the array conventions and _lib.py for how the library is
+found (AAE_LIBRARY, pkg-config, the system loader).
+"""
+from .core import (Builder, Dataset, Error, Model, Trainer, blas_info, set_num_threads,
+                   version)
+from .enums import (Activation, DecoderInput, Metric, OptimizerKind, OptimizerParam, Option,
+                    Output, Part, Preset, Prior, Scale, Slot, Status, TrainParam, YHead)
+
+__all__ = ["Builder", "Dataset", "Error", "Model", "Trainer", "blas_info", "set_num_threads",
+           "version", "Activation", "DecoderInput", "Metric", "OptimizerKind", "OptimizerParam",
+           "Option", "Output", "Part", "Preset", "Prior", "Scale", "Slot", "Status", "TrainParam",
+           "YHead"]

@@ -1,0 +1,171 @@
+"""The Python bindings: round trips, errors as exceptions, callbacks that
+raise or stop, handles closed twice, array conversion rules, and the enums
+against the C header."""
+import os
+import re
+
+import numpy as np
+import pytest
+
+import aae
+
+WIDTH, CLASSES = 16, 4
+HEADER = os.path.join(os.path.dirname(__file__), "..", "..", "..", "include", "aae", "aae.h")
+
+
+def blobs(rows=128, seed=0):
+    """Four well separated classes of 16 features in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(rows, dtype=np.int32) % CLASSES
+    x = np.full((rows, WIDTH), 0.1, np.float32) + rng.uniform(-0.05, 0.05, (rows, WIDTH)).astype(np.float32)
+    for c in range(CLASSES):
+        x[labels == c, 4 * c:4 * c + 4] += 0.8
+    return x, labels
+
+
+def small(preset="vae", **options):
+    b = aae.Builder(preset).set(aae.Option.INPUT_WIDTH, WIDTH).set(aae.Option.Z_WIDTH, 2)
+    for k, v in options.items():
+        b.set(aae.Option[k.upper()], v)
+    for part in aae.Part:
+        b.clear_layers(part).add_layer(part, 32, aae.Activation.RELU)
+    with b:
+        return b.build()
+
+
+def test_version_and_blas():
+    assert re.match(r"\d+\.\d+\.\d+$", aae.version())
+    assert aae.blas_info()
+
+
+def test_enums_match_the_header():
+    text = open(HEADER).read()
+    values = {m.group(1): int(m.group(2)) for m in re.finditer(r"\b(AAE_[A-Z0-9_]+) = (\d+)", text)}
+    from aae.enums import C_PREFIX
+    for enum, prefix in C_PREFIX.items():
+        for member in enum:
+            assert values[prefix + member.name] == member.value, prefix + member.name
+        # every C value of this enum family is mirrored
+        if enum is aae.Status:
+            names = [k for k in values if k.startswith("AAE_ERR_") or k == "AAE_OK"]
+        else:
+            names = [k for k in values if k.startswith(prefix) and not k.endswith("_COUNT")]
+        mirrored = {prefix + m.name for m in enum}
+        missing = [k for k in names if k not in mirrored and not any(
+            k.startswith(p) and len(p) > len(prefix) for p in C_PREFIX.values())]
+        assert not missing, missing
+
+
+def test_train_encode_save_load_round_trip(tmp_path):
+    x, labels = blobs()
+    model = small("aae")
+    losses = model.train_step(x[:64])
+    assert set(losses) >= {"rec", "disc_z", "gen_z"} and np.isfinite(losses["rec"])
+    z = model.encode(x)
+    assert z.shape == (128, 2) and z.dtype == np.float32
+    path = tmp_path / "m.aae"
+    model.save(path)
+    with aae.Model.load(path) as again:
+        np.testing.assert_array_equal(again.encode(x), z)
+    with aae.Model.from_bytes(model.to_bytes()) as again:
+        np.testing.assert_array_equal(again.encode(x), z)
+        assert again.steps == model.steps == 1
+
+
+def test_tensors_export_and_import():
+    a, b = small(seed=1), small(seed=2)
+    x, _ = blobs()
+    assert not np.array_equal(a.encode(x), b.encode(x))
+    t = a.tensors()
+    assert "encoder.0.weight" in t and t["encoder.0.weight"].shape == (32, WIDTH)
+    b.set_tensors(t)
+    np.testing.assert_array_equal(a.encode(x), b.encode(x))
+    with pytest.raises(KeyError):
+        b.set_tensors({"nope.weight": np.zeros(3)})
+
+
+def test_arrays_are_converted_by_rule():
+    model = small()
+    x, _ = blobs()
+    z = model.encode(x)
+    np.testing.assert_array_equal(model.encode(np.asfortranarray(x.astype(np.float64))), z)
+    np.testing.assert_array_equal(model.encode(x[3]), z[3:4])  # 1-D is one row
+    strided = np.zeros((128, 2 * WIDTH), np.float32)
+    strided[:, ::2] = x
+    np.testing.assert_array_equal(model.encode(strided[:, ::2]), z)
+    with pytest.raises(ValueError, match="columns"):
+        model.encode(np.zeros((2, WIDTH + 1)))
+
+
+def test_errors_are_exceptions_with_the_library_message():
+    with pytest.raises(aae.Error) as e:
+        aae.Builder("aae").set(aae.Option.Z_WIDTH, -3)
+    assert e.value.status == aae.Status.ERR_INVALID_ARGUMENT
+    assert "Z_WIDTH" in e.value.message
+    model = small()
+    with pytest.raises(aae.Error) as e:
+        model.classify(blobs()[0])  # a VAE has no y head
+    assert "y head" in str(e.value)
+    with pytest.raises(aae.Error) as e:
+        aae.Model.from_bytes(b"not a model")
+    assert e.value.status == aae.Status.ERR_FORMAT
+
+
+def test_trainer_callbacks_report_stop_and_raise():
+    x, labels = blobs(256)
+    model, train = small(), aae.Dataset.from_array(x, labels)
+    seen = []
+    t = aae.Trainer(epochs=3, batch_size=32)
+    assert t.fit(model, train, eval=train, on_epoch=lambda e, l, m, r: seen.append((e, l["rec"], m["mse"])))
+    assert [s[0] for s in seen] == [0, 1, 2] and seen[-1][1] < seen[0][1]
+    assert not t.fit(model, train, on_batch=lambda e, b, n, l, r: b == 2)  # stopped
+    steps = model.steps
+
+    def boom(*args):
+        raise RuntimeError("from the callback")
+    with pytest.raises(RuntimeError, match="from the callback"):
+        t.fit(model, train, on_batch=boom)
+    assert model.steps == steps + 1  # the batch before the callback was kept
+    assert np.isfinite(model.encode(x)).all()
+
+
+def test_semi_supervised_model_classifies():
+    x, labels = blobs(256)
+    model = small("semi_supervised_aae", classes=CLASSES)
+    train = aae.Dataset.from_array(x, labels)
+    labelled = train.keep_labels(16, seed=1)
+    aae.Trainer(epochs=40, batch_size=32).fit(model, labelled, labelled=labelled)
+    cls, probs = model.classify(x)
+    assert probs.shape == (256, CLASSES)
+    assert model.evaluate(train)["class_error"] < 0.2
+    assert (cls == labels).mean() > 0.8
+
+
+def test_closing_twice_and_use_after_close():
+    model = small()
+    model.close()
+    model.close()
+    with pytest.raises(ValueError, match="closed"):
+        model.encode(np.zeros(WIDTH))
+    with aae.Dataset.from_array(np.zeros((4, 3))) as ds:
+        assert ds.shape == (4, 3) and len(ds) == 4 and not ds.has_labels
+    with pytest.raises(ValueError):
+        len(ds)
+
+
+def test_vae_features_example_runs(tmp_path):
+    """The example end to end on a tiny MNIST-shaped IDX set of blobs."""
+    import importlib.util
+    import struct
+    x, labels = blobs(200)
+    img = np.kron(x.reshape(200, 4, 4), np.ones((7, 7), np.float32)).reshape(200, 784)
+    for prefix in ("train", "t10k"):
+        with open(tmp_path / f"{prefix}-images-idx3-ubyte", "wb") as f:
+            f.write(struct.pack(">IIII", 0x803, 200, 28, 28) + (img * 255).astype(np.uint8).tobytes())
+        with open(tmp_path / f"{prefix}-labels-idx1-ubyte", "wb") as f:
+            f.write(struct.pack(">II", 0x801, 200) + labels.astype(np.uint8).tobytes())
+    path = os.path.join(os.path.dirname(__file__), "..", "examples", "vae_features.py")
+    spec = importlib.util.spec_from_file_location("vae_features", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    assert example.main(["--data", str(tmp_path), "--epochs", "2"]) > 0.9

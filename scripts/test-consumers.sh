@@ -1,0 +1,29 @@
+#!/bin/sh
+# Builds the programs in test/consumers out of tree against a staged
+# `make install DESTDIR=...`, with nothing but what pkg-config says
+# (PKG_CONFIG_SYSROOT_DIR maps the installed paths into the stage): C11 and
+# C++17 against the shared library, and C against the static one.
+set -eu
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+stage=$tmp/stage
+make -s --no-print-directory install DESTDIR="$stage" PREFIX=/usr/local > /dev/null
+export PKG_CONFIG_PATH="$stage/usr/local/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
+export LD_LIBRARY_PATH="$stage/usr/local/lib"
+flags="-Wall -Wextra -Wpedantic -Werror"
+
+${CC:-cc} -std=c11 $flags test/consumers/consumer.c $(pkg-config --cflags --libs aae) -o "$tmp/c"
+"$tmp/c"
+${CXX:-c++} -std=c++17 $flags test/consumers/consumer.cpp $(pkg-config --cflags --libs aae) -o "$tmp/cpp"
+"$tmp/cpp"
+
+# Static: the same flags with --static, asking the linker for the archive.
+libs=$(pkg-config --static --libs aae | sed 's/-laae\b/-l:libaae.a/')
+${CC:-cc} -std=c11 $flags test/consumers/consumer.c $(pkg-config --cflags aae) $libs -o "$tmp/c-static"
+if ldd "$tmp/c-static" | grep -q libaae; then
+    echo "test-consumers: the static build still loads libaae.so" >&2
+    exit 1
+fi
+LD_LIBRARY_PATH= "$tmp/c-static" | sed 's/(C)/(C, static)/'
+echo "test-consumers: C, C++17 and static C consumers built with pkg-config only"
