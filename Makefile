@@ -131,17 +131,18 @@ $(OUTDIR)/libaae.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# aae.pc.in with prefix $(1), libdir $(2), includedir $(3). Install writes
+# its own, so PREFIX given only to `make install` is honoured.
+pc_file = sed -e 's|@PREFIX@|$(1)|g' -e 's|@LIBDIR@|$(2)|g' -e 's|@INCDIR@|$(3)|g' \
+              -e 's|@VERSION@|$(VERSION)|g' -e 's|@BLAS_PC@|$(BLAS_PC)|g' aae.pc.in
+
 $(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@BLAS_PC@|$(BLAS_PC)|g' $< > $@
+	$(call pc_file,$(PREFIX),$(LIBDIR),$(INCDIR)) > $@
 
 # A .pc for the build tree, so bindings build against it before install.
 $(OUTDIR)/pkgconfig-local/aae.pc: aae.pc.in include/aae/version.h Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(CURDIR)|g' -e 's|@LIBDIR@|$(CURDIR)/$(OUTDIR)|g' \
-	    -e 's|@INCDIR@|$(CURDIR)/include|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@BLAS_PC@|$(BLAS_PC)|g' $< > $@
+	$(call pc_file,$(CURDIR),$(CURDIR)/$(OUTDIR),$(CURDIR)/include) > $@
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV) -lpthread
@@ -185,7 +186,7 @@ bindings-test: python-test rust-test
 python-test: $(SHLIB)
 	@if $(PYTHON) -c 'import numpy, pytest' 2>/dev/null; then \
 	    AAE_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
-	        $(PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests; \
+	        $(PYTHON) -m pytest -q -p no:cacheprovider --doctest-glob=README.md bindings/python/tests bindings/python/README.md; \
 	else echo "python-test: skipped: $(PYTHON) lacks numpy or pytest (Debian python3-numpy python3-pytest)"; fi
 
 rust-test: all $(OUTDIR)/pkgconfig-local/aae.pc
@@ -234,7 +235,7 @@ install: all
 	ln -sf libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libaae.so
 	install -m 644 $(OUTDIR)/libaae.a $(DESTDIR)$(LIBDIR)/
-	install -m 644 $(OUTDIR)/aae.pc $(DESTDIR)$(PCDIR)/
+	$(call pc_file,$(PREFIX),$(LIBDIR),$(INCDIR)) > $(DESTDIR)$(PCDIR)/aae.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(INCDIR)/aae/aae.h $(DESTDIR)$(INCDIR)/aae/version.h
@@ -243,4 +244,4 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc
 
 clean:
-	rm -rf lib/obj lib/examples lib/reference lib/libaae.* lib/aae.pc
+	rm -rf lib/*

@@ -82,7 +82,7 @@ static int write_scatter(const ex_args *a, const aae_model *model, const aae_dat
 
 int main(int argc, char **argv)
 {
-    ex_args a = ex_defaults("aae", 3);
+    ex_args a = ex_defaults("aae", 5);
     const char *prior = "gaussian";
     size_t sample_every = 300;
     const ex_opt extra[] = {

@@ -211,12 +211,14 @@ START_TEST(invalid_combinations_are_refused)
         ck_assert_ptr_null(m);
         ck_assert_msg(strstr(aae_last_error(), cases[i].names) != NULL, "case %zu: '%s'", i,
                       aae_last_error());
+        ck_assert_msg(strncmp(aae_last_error(), "aae_builder_build: ", 19) == 0, "'%s'", aae_last_error());
         aae_builder_free(b);
     }
     /* Single values out of range are refused by the setter itself. */
     aae_builder *b;
     TU_ASSERT_OK(aae_builder_create(&b, AAE_PRESET_AE));
     ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_Z_WIDTH, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_str_eq(aae_last_error(), "aae_builder_set: AAE_OPTION_Z_WIDTH = 0 is outside [1, 65536]");
     ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_Z_WIDTH, 2.5), AAE_ERR_INVALID_ARGUMENT);
     ck_assert_int_eq(aae_builder_set(b, AAE_OPTION_CLASSES, 1), AAE_ERR_INVALID_ARGUMENT);
     ck_assert_int_eq(aae_builder_set(b, (aae_option)999, 1), AAE_ERR_INVALID_ARGUMENT);

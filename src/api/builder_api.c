@@ -44,7 +44,7 @@ AAE_API aae_status aae_option_bounds(aae_option option, double *lo, double *hi)
 AAE_API aae_status aae_builder_set(aae_builder *builder, aae_option option, double value)
 {
     AAEI_REQUIRE(builder != NULL, "aae_builder_set: builder is NULL");
-    AAEI_TRY(aaei_option_check(option, value));
+    AAEI_TRY(aaei_context(aaei_option_check(option, value), "aae_builder_set"));
     builder->opt.v[option] = value;
     return AAE_OK;
 }
@@ -140,7 +140,8 @@ AAE_API aae_status aae_builder_get_optimizer_param(const aae_builder *builder, a
     AAEI_REQUIRE(builder != NULL && value != NULL,
                  "aae_builder_get_optimizer_param: builder or value is NULL");
     REQUIRE_PART(part, "aae_builder_get_optimizer_param");
-    return aaei_optim_config_get(&builder->opt.parts[part].optim, param, value);
+    return aaei_context(aaei_optim_config_get(&builder->opt.parts[part].optim, param, value),
+                        "aae_builder_get_optimizer_param");
 }
 
 AAE_API aae_status aae_builder_set_optimizer(aae_builder *builder, aae_part part,
@@ -164,11 +165,12 @@ AAE_API aae_status aae_builder_set_optimizer_param(aae_builder *builder, aae_par
 {
     AAEI_REQUIRE(builder != NULL, "aae_builder_set_optimizer_param: builder is NULL");
     REQUIRE_PART(part, "aae_builder_set_optimizer_param");
-    return aaei_optim_config_set(&builder->opt.parts[part].optim, param, value);
+    return aaei_context(aaei_optim_config_set(&builder->opt.parts[part].optim, param, value),
+                        "aae_builder_set_optimizer_param");
 }
 
 AAE_API aae_status aae_builder_build(const aae_builder *builder, aae_model **model)
 {
     AAEI_REQUIRE(builder != NULL && model != NULL, "aae_builder_build: builder or model is NULL");
-    return aaei_model_create(&builder->opt, model);
+    return aaei_context(aaei_model_create(&builder->opt, model), "aae_builder_build");
 }

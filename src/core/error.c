@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_error[512];
 
@@ -11,6 +12,22 @@ aae_status aaei_fail(aae_status status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     va_end(ap);
+    return status;
+}
+
+aae_status aaei_context(aae_status status, const char *fn)
+{
+    size_t n = strlen(fn);
+    if (status == AAE_OK || (strncmp(last_error, fn, n) == 0 && last_error[n] == ':')) return status;
+    if (n + 2 >= sizeof last_error) return status;
+    /* Shift the message right (truncating its end) and write "fn: ". */
+    size_t len = strlen(last_error), keep = sizeof last_error - 1 - (n + 2);
+    if (len > keep) len = keep;
+    memmove(last_error + n + 2, last_error, len);
+    last_error[n + 2 + len] = '\0';
+    memcpy(last_error, fn, n);
+    last_error[n] = ':';
+    last_error[n + 1] = ' ';
     return status;
 }
 

@@ -13,6 +13,10 @@
 /* Records a formatted message for aae_last_error() and returns `status`. */
 aae_status aaei_fail(aae_status status, const char *fmt, ...) AAEI_PRINTF(2, 3);
 
+/* Puts "fn: " in front of the message of a failed `status` (once) and
+ * returns it: for public functions whose internals do not know their name. */
+aae_status aaei_context(aae_status status, const char *fn);
+
 /* Returns AAE_ERR_INVALID_ARGUMENT with a message unless `cond` holds. */
 #define AAEI_REQUIRE(cond, ...)                                          \
     do {                                                                 \

@@ -16,7 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::{self, Command};
 
 fn main() {
-    for var in ["AAE_LIB_DIR", "PKG_CONFIG", "PKG_CONFIG_PATH", "PKG_CONFIG_LIBDIR"] {
+    for var in [
+        "AAE_LIB_DIR",
+        "PKG_CONFIG",
+        "PKG_CONFIG_PATH",
+        "PKG_CONFIG_LIBDIR",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     println!("cargo:rerun-if-changed=build.rs");
@@ -46,7 +51,10 @@ fn lib_dir_override(dir: OsString) -> PathBuf {
     // Build scripts run in the package directory and an rpath is resolved
     // at run time, so a relative path would mean something else each time.
     if !dir.is_absolute() {
-        fail(&format!("AAE_LIB_DIR={} must be an absolute path", dir.display()));
+        fail(&format!(
+            "AAE_LIB_DIR={} must be an absolute path",
+            dir.display()
+        ));
     }
     if !has_library(&dir) {
         println!(
@@ -58,7 +66,9 @@ fn lib_dir_override(dir: OsString) -> PathBuf {
 }
 
 fn has_library(dir: &Path) -> bool {
-    ["libaae.so", "libaae.dylib", "aae.dll", "aae.lib"].iter().any(|f| dir.join(f).exists())
+    ["libaae.so", "libaae.dylib", "aae.dll", "aae.lib"]
+        .iter()
+        .any(|f| dir.join(f).exists())
 }
 
 /// Library directories and names from `pkg-config --libs --cflags aae`.
@@ -100,7 +110,10 @@ fn pkg_config() -> (Vec<PathBuf>, Vec<String>) {
     // A .pc file generated for another PREFIX points at a directory without
     // the library; say so instead of leaving only the linker's error.
     for dir in dirs.iter().filter(|d| !has_library(d)) {
-        println!("cargo:warning=pkg-config gives -L{} but libaae is not there", dir.display());
+        println!(
+            "cargo:warning=pkg-config gives -L{} but libaae is not there",
+            dir.display()
+        );
     }
     (dirs, libs)
 }

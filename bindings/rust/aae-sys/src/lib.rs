@@ -39,7 +39,14 @@ macro_rules! opaque {
     )*};
 }
 
-opaque!(aae_net, aae_optimizer, aae_builder, aae_model, aae_dataset, aae_trainer);
+opaque!(
+    aae_net,
+    aae_optimizer,
+    aae_builder,
+    aae_model,
+    aae_dataset,
+    aae_trainer
+);
 
 // --- enums --------------------------------------------------------------
 
@@ -414,8 +421,11 @@ extern "C" {
 
     // Models
     pub fn aae_model_free(model: *mut aae_model);
-    pub fn aae_model_get(model: *const aae_model, option: aae_option, value: *mut f64)
-        -> aae_status;
+    pub fn aae_model_get(
+        model: *const aae_model,
+        option: aae_option,
+        value: *mut f64,
+    ) -> aae_status;
     pub fn aae_model_train_step(
         model: *mut aae_model,
         x: *const f32,
@@ -593,16 +603,14 @@ extern "C" {
         param: aae_trainer_param,
         value: *mut f64,
     ) -> aae_status;
-    pub fn aae_trainer_bounds(param: aae_trainer_param, lo: *mut f64, hi: *mut f64)
-        -> aae_status;
+    pub fn aae_trainer_bounds(param: aae_trainer_param, lo: *mut f64, hi: *mut f64) -> aae_status;
     pub fn aae_trainer_set_callbacks(
         trainer: *mut aae_trainer,
         on_batch: aae_batch_callback,
         on_epoch: aae_epoch_callback,
         user: *mut c_void,
     ) -> aae_status;
-    pub fn aae_trainer_set_eval(trainer: *mut aae_trainer, eval: *const aae_dataset)
-        -> aae_status;
+    pub fn aae_trainer_set_eval(trainer: *mut aae_trainer, eval: *const aae_dataset) -> aae_status;
     pub fn aae_trainer_epoch(
         trainer: *mut aae_trainer,
         model: *mut aae_model,

@@ -11,7 +11,9 @@ fn include_dir() -> Option<PathBuf> {
         Some(d) => PathBuf::from(d),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../include"),
     };
-    dir.canonicalize().ok().filter(|d| d.join("aae/aae.h").exists())
+    dir.canonicalize()
+        .ok()
+        .filter(|d| d.join("aae/aae.h").exists())
 }
 
 fn strip_comments(src: &str) -> String {
@@ -92,9 +94,12 @@ fn c_return(ret: &str) -> String {
     }
 }
 
+/// A function or callback: name, Rust return type ("" for void), parameter types.
+type Signature = (String, String, Vec<String>);
+
 struct Header {
-    functions: Vec<(String, String, Vec<String>)>,
-    callbacks: Vec<(String, String, Vec<String>)>,
+    functions: Vec<Signature>,
+    callbacks: Vec<Signature>,
     enumerators: Vec<(String, String, i64)>,
     handles: Vec<String>,
     version: Vec<(String, i64)>,
@@ -113,15 +118,23 @@ fn parse_header(dir: &std::path::Path) -> Header {
         if let Some(rest) = decl.strip_prefix("AAE_API ") {
             let open = rest.find('(').unwrap();
             let head = &rest[..open];
-            let name_at = head.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap() + 1;
+            let name_at = head
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap()
+                + 1;
             let params = &rest[open + 1..rest.rfind(')').unwrap()];
-            h.functions.push((head[name_at..].to_string(), c_return(&head[..name_at]), c_params(params)));
+            h.functions.push((
+                head[name_at..].to_string(),
+                c_return(&head[..name_at]),
+                c_params(params),
+            ));
         } else if let Some(rest) = decl.strip_prefix("typedef struct ") {
             h.handles.push(rest.split(' ').next().unwrap().to_string());
-        } else if decl.starts_with("typedef int (*") {
-            let name = decl["typedef int (*".len()..].split(')').next().unwrap();
+        } else if let Some(rest) = decl.strip_prefix("typedef int (*") {
+            let name = rest.split(')').next().unwrap();
             let params = &decl[decl.find(")(").unwrap() + 2..decl.rfind(')').unwrap()];
-            h.callbacks.push((name.to_string(), "c_int".to_string(), c_params(params)));
+            h.callbacks
+                .push((name.to_string(), "c_int".to_string(), c_params(params)));
         }
     }
     // Enumerators: `typedef enum NAME { A = 1, B = 2 } NAME`.
@@ -131,9 +144,17 @@ fn parse_header(dir: &std::path::Path) -> Header {
         let body_end = body_start + rest[body_start..].find('}').unwrap();
         let after = &rest[body_end + 1..];
         let tname = after[..after.find(';').unwrap()].trim().to_string();
-        for item in rest[body_start..body_end].split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for item in rest[body_start..body_end]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let (name, value) = item.split_once('=').expect("explicit enumerator values");
-            h.enumerators.push((name.trim().into(), tname.clone(), value.trim().parse().unwrap()));
+            h.enumerators.push((
+                name.trim().into(),
+                tname.clone(),
+                value.trim().parse().unwrap(),
+            ));
         }
         rest = after;
     }
@@ -149,25 +170,39 @@ fn parse_header(dir: &std::path::Path) -> Header {
     h
 }
 
-/// `pub fn name(params) -> ret;` and `pub type name = Option<unsafe extern "C" fn(..) -> ret>;`
-fn parse_rust() -> (HashMap<String, (String, Vec<String>)>, HashMap<String, String>) {
+/// Function name -> (return, parameters); "NAME: type" -> value.
+type RustItems = (
+    HashMap<String, (String, Vec<String>)>,
+    HashMap<String, String>,
+);
+
+/// `pub fn name(params) -> ret;`, `pub type name = Option<unsafe extern "C"
+/// fn(..) -> ret>;` and `pub const NAME: type = value;` of src/lib.rs.
+fn parse_rust() -> RustItems {
     let src = strip_comments(include_str!("../src/lib.rs"));
     let mut fns = HashMap::new();
     let mut consts = HashMap::new();
     for item in src.split(';').map(squash) {
-        let item = item.trim_start_matches(|c| c == '{' || c == '}' || c == ' ');
+        let item = item.trim_start_matches(['{', '}', ' ']);
         if let Some(pos) = item.find("pub fn ") {
             let rest = &item[pos + 7..];
             let open = rest.find('(').unwrap();
             let close = rest.rfind(')').unwrap();
-            let ret = rest[close + 1..].trim().trim_start_matches("->").trim().to_string();
-            fns.insert(rest[..open].to_string(), (ret, rust_params(&rest[open + 1..close])));
+            let ret = rest[close + 1..]
+                .trim()
+                .trim_start_matches("->")
+                .trim()
+                .to_string();
+            fns.insert(
+                rest[..open].to_string(),
+                (ret, rust_params(&rest[open + 1..close])),
+            );
         } else if let Some(pos) = item.find("pub type ") {
             if let Some(f) = item.find("fn(") {
                 let name = item[pos + 9..].split(' ').next().unwrap().to_string();
                 let close = item.rfind(')').unwrap();
                 let ret = item[close + 1..].trim().trim_start_matches("->").trim();
-                let ret = ret.trim_end_matches(|c| c == '>' || c == ',' || c == ' ').to_string();
+                let ret = ret.trim_end_matches(['>', ',', ' ']).to_string();
                 fns.insert(name, (ret, rust_params(&item[f + 3..close])));
             }
         } else if let Some(pos) = item.find("pub const ") {
@@ -186,7 +221,11 @@ fn declarations_match_header() {
     };
     let h = parse_header(&dir);
     let (fns, consts) = parse_rust();
-    assert!(h.functions.len() >= 80, "parsed only {} functions", h.functions.len());
+    assert!(
+        h.functions.len() >= 80,
+        "parsed only {} functions",
+        h.functions.len()
+    );
     let mut errors = Vec::new();
     for (name, ret, params) in h.functions.iter().chain(&h.callbacks) {
         match fns.get(name) {
@@ -199,12 +238,18 @@ fn declarations_match_header() {
     }
     let declared = h.functions.len() + h.callbacks.len();
     if fns.len() != declared {
-        errors.push(format!("{} Rust functions, {declared} in the header", fns.len()));
+        errors.push(format!(
+            "{} Rust functions, {declared} in the header",
+            fns.len()
+        ));
     }
     for (name, tname, value) in &h.enumerators {
         let key = format!("{name}: {tname}");
         if consts.get(&key) != Some(&value.to_string()) {
-            errors.push(format!("enumerator {key} = {value}: Rust has {:?}", consts.get(&key)));
+            errors.push(format!(
+                "enumerator {key} = {value}: Rust has {:?}",
+                consts.get(&key)
+            ));
         }
     }
     let rust = include_str!("../src/lib.rs");
@@ -219,5 +264,10 @@ fn declarations_match_header() {
             errors.push(format!("{name} = {value}: Rust has {:?}", consts.get(&key)));
         }
     }
-    assert!(errors.is_empty(), "aae-sys does not match {}:\n{}", dir.display(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "aae-sys does not match {}:\n{}",
+        dir.display(),
+        errors.join("\n")
+    );
 }

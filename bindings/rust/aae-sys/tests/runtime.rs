@@ -13,8 +13,15 @@ fn text(p: *const std::ffi::c_char) -> String {
 #[test]
 fn version_matches_header() {
     let v = unsafe { aae_version() };
-    assert_eq!(v / 10000, AAE_VERSION_MAJOR, "library major version differs from the bindings'");
-    assert!(v >= AAE_VERSION_NUMBER, "library {v} older than the bindings' {AAE_VERSION_NUMBER}");
+    assert_eq!(
+        v / 10000,
+        AAE_VERSION_MAJOR,
+        "library major version differs from the bindings'"
+    );
+    assert!(
+        v >= AAE_VERSION_NUMBER,
+        "library {v} older than the bindings' {AAE_VERSION_NUMBER}"
+    );
     let s = text(unsafe { aae_version_string() });
     assert_eq!(s, format!("{}.{}.{}", v / 10000, v / 100 % 100, v % 100));
 }

@@ -1,8 +1,7 @@
 //! Errors: a status code and the library's message for it.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CStr};
 use std::fmt;
-use std::path::Path;
 
 use aae_sys as sys;
 
@@ -97,7 +96,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub(crate) fn new(status: Status, message: impl Into<String>) -> Error {
-        Error { status, message: message.into() }
+        Error {
+            status,
+            message: message.into(),
+        }
     }
 
     /// An argument the wrapper refuses before calling the library.
@@ -151,41 +153,6 @@ macro_rules! ffi {
 }
 pub(crate) use ffi;
 
-/// Refuses a buffer whose length is not `rows * width`.
-pub(crate) fn check_len(
-    function: &str,
-    what: &str,
-    len: usize,
-    rows: usize,
-    width: usize,
-) -> Result<()> {
-    match rows.checked_mul(width) {
-        Some(n) if n == len => Ok(()),
-        Some(n) => Err(Error::invalid(format!(
-            "{function}: {what} holds {len} values, {rows} rows x {width} need {n}"
-        ))),
-        None => Err(Error::invalid(format!("{function}: {rows} rows x {width} overflow"))),
-    }
-}
-
-/// A path as a C string (on Unix any bytes but NUL; elsewhere UTF-8).
-pub(crate) fn path_cstring(function: &str, path: &Path) -> Result<CString> {
-    #[cfg(unix)]
-    let bytes = {
-        use std::os::unix::ffi::OsStrExt;
-        path.as_os_str().as_bytes().to_vec()
-    };
-    #[cfg(not(unix))]
-    let bytes = path
-        .to_str()
-        .ok_or_else(|| Error::invalid(format!("{function}: path {} is not UTF-8", path.display())))?
-        .as_bytes()
-        .to_vec();
-    CString::new(bytes).map_err(|_| {
-        Error::invalid(format!("{function}: path {} contains a NUL byte", path.display()))
-    })
-}
-
 /// A library string of static storage.
 ///
 /// # Safety
@@ -194,5 +161,7 @@ pub(crate) unsafe fn static_str(p: *const c_char) -> &'static str {
     if p.is_null() {
         return "";
     }
-    unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("(not UTF-8)")
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .unwrap_or("(not UTF-8)")
 }
