@@ -117,7 +117,7 @@ AAE_API aae_status aae_model_encode(const aae_model *model, const float *x, size
                                     float *z, float *y, float *scratch, size_t scratch_count)
 {
     static const char fn[] = "aae_model_encode";
-    float *s;
+    float *s = NULL;
     AAEI_REQUIRE(model && x && z, "%s: model, x or z is NULL", fn);
     AAEI_REQUIRE(!y || model->yhead != AAE_Y_NONE, "%s: y requested but the model has no y head", fn);
     AAEI_TRY(check_rows(rows, model->in, fn));
@@ -131,7 +131,7 @@ AAE_API aae_status aae_model_decode(const aae_model *model, const float *z, cons
                                     size_t rows, float *x, float *scratch, size_t scratch_count)
 {
     static const char fn[] = "aae_model_decode";
-    float *s;
+    float *s = NULL;
     AAEI_REQUIRE(model && z && x, "%s: model, z or x is NULL", fn);
     AAEI_REQUIRE((c != NULL) == (model->cw != 0),
                  model->cw ? "%s: the decoder reads [z, c]; c is NULL"
@@ -149,7 +149,7 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
                                          float *scratch, size_t scratch_count)
 {
     static const char fn[] = "aae_model_reconstruct";
-    float *s;
+    float *s = NULL;
     AAEI_REQUIRE(model && x && out, "%s: model, x or out is NULL", fn);
     AAEI_TRY(check_rows(rows, model->in, fn));
     int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
@@ -177,7 +177,7 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t
                                       size_t scratch_count)
 {
     static const char fn[] = "aae_model_generate";
-    float *s;
+    float *s = NULL;
     AAEI_REQUIRE(model && x, "%s: model or x is NULL", fn);
     AAEI_TRY(check_rows(n, model->in, fn));
     if (labels) AAEI_TRY(check_labels(model, labels, n, 0, model->cw > 0, fn));
@@ -192,7 +192,7 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
                                       size_t scratch_count)
 {
     static const char fn[] = "aae_model_classify";
-    float *s;
+    float *s = NULL;
     AAEI_REQUIRE(model && x && classes, "%s: model, x or classes is NULL", fn);
     AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
     AAEI_TRY(check_rows(rows, model->in, fn));

@@ -17,6 +17,51 @@ void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state)
     }
 }
 
+/* Features are processed in blocks of BLOCK columns, streaming the rows:
+ * each feature's sums still run over the rows in order (the numerics of a
+ * column-by-column loop), but memory is read row by row and the inner
+ * loops vectorize. */
+enum { BLOCK = 64 };
+
+static void normalize_block(const aaei_layer *L, const float *params, float *state, const float *x,
+                            float *y, float *xhat, float *mean, float *invstd, size_t rows, size_t j0,
+                            size_t nb)
+{
+    size_t n = L->out;
+    const float *gamma = params + j0, *beta = params + n + j0;
+    float *rmean = state + j0, *rvar = state + n + j0, m = L->a;
+    /* Two-pass mean/variance in double: stable for any batch size. */
+    double s[BLOCK] = {0}, ss[BLOCK] = {0}, mu[BLOCK];
+    float muf[BLOCK], inv[BLOCK];
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < nb; j++) s[j] += x[r * n + j0 + j];
+    for (size_t j = 0; j < nb; j++) mu[j] = s[j] / (double)rows;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < nb; j++) {
+            double d = x[r * n + j0 + j] - mu[j];
+            ss[j] += d * d;
+        }
+    for (size_t j = 0; j < nb; j++) {
+        double var = ss[j] / (double)rows;
+        inv[j] = (float)(1.0 / sqrt(var + L->eps));
+        muf[j] = (float)mu[j];
+        mean[j0 + j] = muf[j];
+        invstd[j0 + j] = inv[j];
+        double unbiased = rows > 1 ? ss[j] / (double)(rows - 1) : var;
+        rmean[j] = (1.0f - m) * rmean[j] + m * muf[j];
+        rvar[j] = (1.0f - m) * rvar[j] + m * (float)unbiased;
+    }
+    for (size_t r = 0; r < rows; r++) {
+        const float *xr = x + r * n + j0;
+        float *hr = xhat + r * n + j0, *yr = y + r * n + j0;
+        for (size_t j = 0; j < nb; j++) {
+            float h = (xr[j] - muf[j]) * inv[j];
+            hr[j] = h;
+            yr[j] = h * gamma[j] + beta[j];
+        }
+    }
+}
+
 void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
                             float *state, const float *x, float *y, float *aux,
                             size_t rows, int training)
@@ -25,38 +70,22 @@ void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
     const float *gamma = params, *beta = params + n;
     float *rmean = state, *rvar = state + n;
     if (!training) {
-        for (size_t j = 0; j < n; j++) {
-            float inv = 1.0f / sqrtf(rvar[j] + L->eps);
-            float scale = gamma[j] * inv, shift = beta[j] - rmean[j] * scale;
+        float scale[BLOCK], shift[BLOCK];
+        for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+            size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
+            for (size_t j = 0; j < nb; j++) {
+                float inv = 1.0f / sqrtf(rvar[j0 + j] + L->eps);
+                scale[j] = gamma[j0 + j] * inv;
+                shift[j] = beta[j0 + j] - rmean[j0 + j] * scale[j];
+            }
             for (size_t r = 0; r < rows; r++)
-                y[r * n + j] = x[r * n + j] * scale + shift;
+                for (size_t j = 0; j < nb; j++) y[r * n + j0 + j] = x[r * n + j0 + j] * scale[j] + shift[j];
         }
         return;
     }
     float *xhat = aux, *mean = aux + rows * n, *invstd = mean + n;
-    float m = L->a;
-    for (size_t j = 0; j < n; j++) {
-        /* Two-pass mean/variance in double: stable for any batch size. */
-        double s = 0.0;
-        for (size_t r = 0; r < rows; r++) s += x[r * n + j];
-        double mu = s / (double)rows, ss = 0.0;
-        for (size_t r = 0; r < rows; r++) {
-            double d = x[r * n + j] - mu;
-            ss += d * d;
-        }
-        double var = ss / (double)rows;
-        float inv = (float)(1.0 / sqrt(var + L->eps));
-        mean[j] = (float)mu;
-        invstd[j] = inv;
-        for (size_t r = 0; r < rows; r++) {
-            float h = (x[r * n + j] - (float)mu) * inv;
-            xhat[r * n + j] = h;
-            y[r * n + j] = h * gamma[j] + beta[j];
-        }
-        double unbiased = rows > 1 ? ss / (double)(rows - 1) : var;
-        rmean[j] = (1.0f - m) * rmean[j] + m * (float)mu;
-        rvar[j] = (1.0f - m) * rvar[j] + m * (float)unbiased;
-    }
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK)
+        normalize_block(L, params, state, x, y, xhat, mean, invstd, rows, j0, n - j0 < BLOCK ? n - j0 : BLOCK);
 }
 
 void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
@@ -67,19 +96,24 @@ void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
     const float *gamma = params;
     float *dgamma = grads, *dbeta = grads + n;
     const float *xhat = aux, *invstd = aux + rows * n + n;
-    for (size_t j = 0; j < n; j++) {
-        float sum_dy = 0.0f, sum_dy_xhat = 0.0f;
-        for (size_t r = 0; r < rows; r++) {
-            sum_dy += dy[r * n + j];
-            sum_dy_xhat += dy[r * n + j] * xhat[r * n + j];
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+        size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
+        float sum_dy[BLOCK] = {0}, sum_dy_xhat[BLOCK] = {0}, k[BLOCK];
+        for (size_t r = 0; r < rows; r++)
+            for (size_t j = 0; j < nb; j++) {
+                sum_dy[j] += dy[r * n + j0 + j];
+                sum_dy_xhat[j] += dy[r * n + j0 + j] * xhat[r * n + j0 + j];
+            }
+        for (size_t j = 0; j < nb; j++) {
+            dgamma[j0 + j] += sum_dy_xhat[j];
+            dbeta[j0 + j] += sum_dy[j];
+            k[j] = gamma[j0 + j] * invstd[j0 + j] / (float)rows;
         }
-        dgamma[j] += sum_dy_xhat;
-        dbeta[j] += sum_dy;
         if (!dx) continue;
         /* dx = gamma*invstd/N * (N*dy - sum(dy) - xhat*sum(dy*xhat)) */
-        float k = gamma[j] * invstd[j] / (float)rows;
         for (size_t r = 0; r < rows; r++)
-            dx[r * n + j] = k * ((float)rows * dy[r * n + j] - sum_dy -
-                                 xhat[r * n + j] * sum_dy_xhat);
+            for (size_t j = 0; j < nb; j++)
+                dx[r * n + j0 + j] = k[j] * ((float)rows * dy[r * n + j0 + j] - sum_dy[j] -
+                                             xhat[r * n + j0 + j] * sum_dy_xhat[j]);
     }
 }

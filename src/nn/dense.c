@@ -27,9 +27,8 @@ void aaei_dense_forward(const aaei_layer *L, const float *params,
 {
     const float *w = params, *b = params + L->out * L->in;
     for (size_t r = 0; r < rows; r++) memcpy(y + r * L->out, b, L->out * sizeof *y);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)L->out,
-                (int)L->in, 1.0f, x, (int)L->in, w, (int)L->in, 1.0f, y,
-                (int)L->out);
+    aaei_sgemm(0, 1, (int)rows, (int)L->out, (int)L->in, x, (int)L->in, w, (int)L->in, 1.0f, y,
+               (int)L->out);
 }
 
 void aaei_dense_backward(const aaei_layer *L, const float *params,
@@ -39,15 +38,13 @@ void aaei_dense_backward(const aaei_layer *L, const float *params,
     const float *w = params;
     float *dw = grads, *db = grads + L->out * L->in;
     /* dW += dy^T x, accumulated like PyTorch's .grad */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)L->out, (int)L->in,
-                (int)rows, 1.0f, dy, (int)L->out, x, (int)L->in, 1.0f, dw,
-                (int)L->in);
+    aaei_sgemm(1, 0, (int)L->out, (int)L->in, (int)rows, dy, (int)L->out, x, (int)L->in, 1.0f, dw,
+               (int)L->in);
     for (size_t r = 0; r < rows; r++) {
         const float *d = dy + r * L->out;
         for (size_t o = 0; o < L->out; o++) db[o] += d[o];
     }
     if (dx)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
-                    (int)L->in, (int)L->out, 1.0f, dy, (int)L->out, w,
-                    (int)L->in, 0.0f, dx, (int)L->in);
+        aaei_sgemm(0, 0, (int)rows, (int)L->in, (int)L->out, dy, (int)L->out, w, (int)L->in, 0.0f, dx,
+                   (int)L->in);
 }

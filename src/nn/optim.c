@@ -53,12 +53,12 @@ void aaei_optim_release(aaei_optim *o)
     o->m = o->v = NULL;
 }
 
-static void sgd_step(aaei_optim *o, float *p, const float *g)
+static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float mom = (float)o->cfg.momentum, damp = (float)o->cfg.dampening;
     const int first = o->steps == 0, nesterov = o->cfg.nesterov;
-    float *buf = o->m;
+    float *restrict buf = o->m;
     for (size_t i = 0; i < o->n; i++) {
         float d = g[i];
         if (wd != 0.0f) d += wd * p[i];
@@ -71,7 +71,7 @@ static void sgd_step(aaei_optim *o, float *p, const float *g)
     }
 }
 
-static void adam_step(aaei_optim *o, float *p, const float *g)
+static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float b1 = (float)o->cfg.beta1, b2 = (float)o->cfg.beta2;
@@ -81,7 +81,7 @@ static void adam_step(aaei_optim *o, float *p, const float *g)
     const float bc1 = (float)(1.0 - pow(o->cfg.beta1, t));
     const float bc2_sqrt = sqrtf((float)(1.0 - pow(o->cfg.beta2, t)));
     const float step_size = lr / bc1;
-    float *m = o->m, *v = o->v;
+    float *restrict m = o->m, *restrict v = o->v;
     for (size_t i = 0; i < o->n; i++) {
         float d = g[i];
         if (wd != 0.0f) d += wd * p[i];

@@ -1,0 +1,251 @@
+/* libaae's side of `make bench`: training and encoding throughput of the
+ * three reference architectures, allocations per step, and the training
+ * step's GFLOP/s against cblas_sgemm on the very GEMMs the step runs.
+ * Prints "key value" lines (bench/compare.sh joins them with PyTorch's).
+ * Linked against libaae.a so it can reach the allocation counter and the
+ * GEMM trace.
+ *
+ *   bench [--arch aae|ae|vaecls] [--windows N] [--rss MNIST_DIR]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "aae/aae.h"
+#include "core/alloc.h"
+#include "core/blas.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die(const char *what, aae_status st)
+{
+    fprintf(stderr, "bench: %s: %s (%s)\n", what, aae_last_error(), aae_status_name(st));
+    exit(1);
+}
+
+#define TRY(call)                           \
+    do {                                    \
+        aae_status st_ = (call);            \
+        if (st_ != AAE_OK) die(#call, st_); \
+    } while (0)
+
+static aae_preset preset_of(const char *arch)
+{
+    if (!strcmp(arch, "aae")) return AAE_PRESET_AAE;
+    if (!strcmp(arch, "ae")) return AAE_PRESET_AE;
+    if (!strcmp(arch, "vaecls")) return AAE_PRESET_VAE_CLASSIFIER;
+    fprintf(stderr, "bench: unknown architecture %s\n", arch);
+    exit(2);
+}
+
+static aae_model *build(const char *arch)
+{
+    aae_builder *b;
+    aae_model *m;
+    TRY(aae_builder_create(&b, preset_of(arch)));
+    TRY(aae_builder_build(b, &m));
+    aae_builder_free(b);
+    return m;
+}
+
+/* Synthetic rows in the model's output range and labels 0..9. */
+static void fill(float *x, int32_t *y, size_t rows, size_t width)
+{
+    uint64_t s = 88172645463325252ULL;
+    for (size_t i = 0; i < rows * width; i++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        x[i] = (float)(s >> 40) / 16777216.0f;
+    }
+    for (size_t r = 0; r < rows; r++) y[r] = (int32_t)(r % 10);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median over `windows` windows of samples/s, each window at least 0.25 s
+ * and 5 calls of fn(arg, i). */
+static double median_rate(void (*fn)(void *, uint64_t), void *arg, size_t rows, int windows)
+{
+    double rates[64];
+    uint64_t i = 0;
+    for (int w = 0; w < windows && w < 64; w++) {
+        double t0 = now(), t;
+        uint64_t n = 0;
+        do {
+            fn(arg, i++);
+            n++;
+        } while ((t = now()) - t0 < 0.25 || n < 5);
+        rates[w] = (double)(n * rows) / (t - t0);
+    }
+    qsort(rates, (size_t)windows, sizeof rates[0], cmp_double);
+    return rates[windows / 2];
+}
+
+typedef struct job {
+    aae_model *m;
+    const float *x;
+    const int32_t *y;
+    size_t rows;
+    float *out, *scratch;
+    size_t scratch_count;
+} job;
+
+static void train_once(void *arg, uint64_t i)
+{
+    job *j = arg;
+    TRY(aae_model_train_step(j->m, j->x, j->y, j->rows, NULL, NULL, 0, i, NULL));
+}
+
+static void encode_once(void *arg, uint64_t i)
+{
+    (void)i;
+    job *j = arg;
+    TRY(aae_model_encode(j->m, j->x, j->rows, j->out, NULL, j->scratch, j->scratch_count));
+}
+
+/* Times the traced GEMMs alone: as many repetitions as the step ran. */
+static double sgemm_seconds(const aaei_gemm_shape *g, size_t n, int reps)
+{
+    size_t big = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = (size_t)g[i].m * (size_t)g[i].k, b = (size_t)g[i].k * (size_t)g[i].n,
+               c = (size_t)g[i].m * (size_t)g[i].n;
+        if (a > big) big = a;
+        if (b > big) big = b;
+        if (c > big) big = c;
+    }
+    float *A = calloc(big, sizeof *A), *B = calloc(big, sizeof *B), *C = calloc(big, sizeof *C);
+    for (size_t i = 0; i < big; i++) A[i] = B[i] = 0.001f * (float)(i % 1000);
+    double t0 = now();
+    for (int r = 0; r < reps; r++)
+        for (size_t i = 0; i < n; i++) {
+            int lda = g[i].trans_a ? g[i].m : g[i].k, ldb = g[i].trans_b ? g[i].k : g[i].n;
+            aaei_sgemm(g[i].trans_a, g[i].trans_b, g[i].m, g[i].n, g[i].k, A, lda, B, ldb,
+                       g[i].accumulate ? 1.0f : 0.0f, C, g[i].n);
+        }
+    double t = now() - t0;
+    free(A);
+    free(B);
+    free(C);
+    return t;
+}
+
+static void bench_arch(const char *arch, int windows)
+{
+    aae_model *m = build(arch);
+    double in;
+    aae_model_get(m, AAE_OPTION_INPUT_WIDTH, &in);
+    double zw;
+    aae_model_get(m, AAE_OPTION_Z_WIDTH, &zw);
+    size_t width = (size_t)in, max_rows = 1024;
+    float *x = malloc(max_rows * width * sizeof *x), *z = malloc(max_rows * (size_t)zw * sizeof *z);
+    int32_t *y = malloc(max_rows * sizeof *y);
+    fill(x, y, max_rows, width);
+
+    static const size_t train_batches[] = {64, 256};
+    for (size_t t = 0; t < 2; t++) {
+        job j = {m, x, y, train_batches[t], NULL, NULL, 0};
+        for (uint64_t i = 0; i < 20; i++) train_once(&j, i); /* warm-up */
+        unsigned long a0 = aaei_alloc_count();
+        for (uint64_t i = 0; i < 10; i++) train_once(&j, 100 + i);
+        printf("%s.train_b%zu.allocs_per_step %.1f\n", arch, j.rows, (double)(aaei_alloc_count() - a0) / 10);
+        double rate = median_rate(train_once, &j, j.rows, windows);
+        printf("%s.train_b%zu %.0f\n", arch, j.rows, rate);
+
+        /* The step's GEMMs, timed on their own: the efficiency figure. */
+        static aaei_gemm_shape g[4096];
+        aaei_gemm_trace(g, 4096);
+        train_once(&j, 1000);
+        size_t n = aaei_gemm_traced();
+        aaei_gemm_trace(NULL, 0);
+        double flops = 0;
+        for (size_t i = 0; i < n; i++) flops += 2.0 * g[i].m * g[i].n * g[i].k;
+        int reps = (int)(0.5 * rate / (double)j.rows) + 5;
+        double gemm_rate = (double)reps / sgemm_seconds(g, n, reps); /* steps/s of pure GEMM */
+        double step_rate = rate / (double)j.rows;
+        printf("%s.train_b%zu.step_gflops %.1f\n", arch, j.rows, flops * step_rate * 1e-9);
+        printf("%s.train_b%zu.sgemm_gflops %.1f\n", arch, j.rows, flops * gemm_rate * 1e-9);
+        printf("%s.train_b%zu.efficiency %.2f\n", arch, j.rows, step_rate / gemm_rate);
+    }
+
+    static const size_t encode_batches[] = {1, 64, 1024};
+    for (size_t e = 0; e < 3; e++) {
+        size_t rows = encode_batches[e], sc = aae_model_scratch(m, rows);
+        float *scratch = malloc(sc * sizeof *scratch);
+        job j = {m, x, y, rows, z, scratch, sc};
+        encode_once(&j, 0);
+        unsigned long a0 = aaei_alloc_count();
+        encode_once(&j, 1);
+        printf("%s.encode_b%zu.allocs_per_call %lu\n", arch, rows, aaei_alloc_count() - a0);
+        printf("%s.encode_b%zu %.0f\n", arch, rows, median_rate(encode_once, &j, rows, windows));
+        free(scratch);
+    }
+    aae_model_free(m);
+    free(x);
+    free(z);
+    free(y);
+}
+
+/* A whole-MNIST AAE training process: its peak RSS is the figure. */
+static void rss_run(const char *dir)
+{
+    char img[1024], lab[1024];
+    snprintf(img, sizeof img, "%s/train-images-idx3-ubyte", dir);
+    snprintf(lab, sizeof lab, "%s/train-labels-idx1-ubyte", dir);
+    aae_dataset *ds;
+    TRY(aae_dataset_load_idx(&ds, img, lab, AAE_SCALE_SYMMETRIC));
+    aae_model *m = build("aae");
+    /* 200 batches drawn from the whole set show the steady state. */
+    for (uint64_t i = 0; i < 200; i++) {
+        size_t idx[64];
+        float x[64 * 784];
+        for (size_t r = 0; r < 64; r++) idx[r] = (i * 64 + r) % 60000;
+        TRY(aae_dataset_get_rows(ds, idx, 64, x, NULL));
+        TRY(aae_model_train_step(m, x, NULL, 64, NULL, NULL, 0, i, NULL));
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("aae.rss_mnist_mib %.1f\n", (double)ru.ru_maxrss / 1024.0);
+    aae_model_free(m);
+    aae_dataset_free(ds);
+}
+
+int main(int argc, char **argv)
+{
+    const char *arch = NULL, *rss = NULL;
+    int windows = 5, threads = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--arch")) arch = argv[i + 1];
+        else if (!strcmp(argv[i], "--windows")) windows = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rss")) rss = argv[i + 1];
+        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else {
+            fprintf(stderr, "usage: bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--rss MNIST_DIR]\n");
+            return 2;
+        }
+    }
+    if (windows < 1 || windows > 63) windows = 5;
+    aae_status st = aae_set_num_threads(threads);
+    if (st != AAE_OK && threads != 1) die("aae_set_num_threads", st);
+    if (rss) {
+        rss_run(rss);
+        return 0;
+    }
+    printf("libaae.version %s\nlibaae.blas %s\nlibaae.threads %d\n", aae_version_string(), aae_blas_info(),
+           aae_get_num_threads());
+    const char *archs[] = {"aae", "ae", "vaecls"};
+    for (int i = 0; i < 3; i++)
+        if (!arch || !strcmp(arch, archs[i])) bench_arch(archs[i], windows);
+    return 0;
+}

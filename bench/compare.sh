@@ -1,0 +1,45 @@
+#!/bin/sh
+# `make bench`: libaae (bench/bench.c) and PyTorch (bench/torch_bench.py,
+# skipped with a reason when python3-torch is absent) in one run, with the
+# same thread count, printed side by side with ratios and written as JSON.
+#   BENCH=path/to/bench  THREADS=1  WINDOWS=5  MNIST_DIR=data/mnist  OUT=bench/results.json
+set -eu
+cd "$(dirname "$0")/.."
+: "${BENCH:?path to the bench binary}" "${THREADS:=1}" "${WINDOWS:=5}" "${MNIST_DIR:=data/mnist}"
+: "${OUT:=bench/results.json}" "${PYTHON:=python3}"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+"$BENCH" --threads "$THREADS" --windows "$WINDOWS" | sed 's/^/libaae./; s/^libaae\.libaae\./libaae./' > "$tmp"
+[ -f "$MNIST_DIR/train-images-idx3-ubyte" ] && "$BENCH" --threads "$THREADS" --rss "$MNIST_DIR" | sed 's/^/libaae./' >> "$tmp"
+if "$PYTHON" -c 'import torch' 2>/dev/null; then
+    "$PYTHON" bench/torch_bench.py --threads "$THREADS" --windows "$WINDOWS" >> "$tmp"
+    [ -f "$MNIST_DIR/train-images-idx3-ubyte" ] && "$PYTHON" bench/torch_bench.py --threads "$THREADS" --rss "$MNIST_DIR" >> "$tmp"
+else
+    echo "bench: PyTorch side skipped: $PYTHON cannot import torch (Debian python3-torch)" >&2
+fi
+
+awk -v out="$OUT" '
+function num(v) { return v ~ /^-?[0-9.]+$/ }
+{ v[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+END {
+    printf "libaae %s on %s, %s thread(s); PyTorch %s, %s thread(s)\n", v["libaae.version"], v["libaae.blas"],
+        v["libaae.threads"], ("torch.version" in v) ? v["torch.version"] : "(skipped)", v["torch.threads"]
+    printf "%-34s %12s %12s %8s\n", "metric (samples/s unless noted)", "libaae", "PyTorch", "ratio"
+    json = "{"
+    for (i = 0; i < n; i++) {
+        k = order[i]
+        if (k !~ /^libaae\./ || !num(v[k])) continue
+        key = substr(k, 8); t = "torch." key
+        ratio = ""
+        if ((t in v) && v[t] > 0) {
+            ratio = v[k] / v[t]
+            if (key ~ /rss/) ratio = v[t] / v[k]   # smaller is better: PyTorch / libaae
+        }
+        printf "%-34s %12s %12s %8s\n", key, v[k], (t in v) ? v[t] : "-", ratio == "" ? "-" : sprintf("%.2fx", ratio)
+        json = json sprintf("%s\"%s\": {\"libaae\": %s%s}", (json == "{") ? "" : ", ", key, v[k],
+                            (t in v) ? sprintf(", \"pytorch\": %s", v[t]) : "")
+    }
+    printf "%s, \"blas\": \"%s\", \"threads\": %s}\n", json, v["libaae.blas"], v["libaae.threads"] > out
+    printf "(rss ratio: PyTorch / libaae; written to %s)\n", out
+}' "$tmp"
