@@ -14,9 +14,17 @@ export LD_LIBRARY_PATH="$stage/usr/local/lib"
 flags="-Wall -Wextra -Wpedantic -Werror"
 
 ${CC:-cc} -std=c11 $flags test/consumers/consumer.c $(pkg-config --cflags --libs aae) -o "$tmp/c"
-"$tmp/c"
+mkdir -p "$tmp/run/out/aae"
+"$tmp/c" "$tmp/run/out/aae/aae.model"
 ${CXX:-c++} -std=c++17 $flags test/consumers/consumer.cpp $(pkg-config --cflags --libs aae) -o "$tmp/cpp"
 "$tmp/cpp"
+
+# The feature-extraction snippet of docs/embedding.md, on the model above.
+awk '/^## Feature extraction/ {f = 1} f && /^```c$/ {c = 1; next} c && /^```$/ {exit} c' docs/embedding.md \
+    > "$tmp/snippet.c"
+${CC:-cc} -std=c11 $flags "$tmp/snippet.c" $(pkg-config --cflags --libs aae) -o "$tmp/snippet"
+(cd "$tmp/run" && "$tmp/snippet")
+echo "consumer (docs/embedding.md snippet): ran"
 
 # Static: the same flags with --static, asking the linker for the archive.
 libs=$(pkg-config --static --libs aae | sed 's/-laae\b/-l:libaae.a/')
@@ -26,4 +34,4 @@ if ldd "$tmp/c-static" | grep -q libaae; then
     exit 1
 fi
 LD_LIBRARY_PATH= "$tmp/c-static" | sed 's/(C)/(C, static)/'
-echo "test-consumers: C, C++17 and static C consumers built with pkg-config only"
+echo "test-consumers: C, C++17, static C and the docs snippet built with pkg-config only"

@@ -1,6 +1,7 @@
 /* A program that knows libaae only through its installed header and
  * pkg-config: builds a small AAE, trains a few steps on synthetic rows,
- * encodes, and checks the codes. Exits non-zero on any failure. */
+ * encodes, checks the codes, and saves the model to argv[1] if given.
+ * Exits non-zero on any failure. */
 #include <aae/aae.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ enum { ROWS = 32, WIDTH = 8 };
         }                                                                                  \
     } while (0)
 
-int main(void)
+int main(int argc, char **argv)
 {
     if (aae_version() < AAE_VERSION_NUMBER) {
         fprintf(stderr, "consumer: library %s is older than header %s\n", aae_version_string(),
@@ -39,6 +40,7 @@ int main(void)
     for (int i = 0; i < ROWS * 2; i++)
         if (!isfinite(z[i])) return fprintf(stderr, "consumer: code %d is not finite\n", i), 1;
     if (aae_model_encode(m, NULL, ROWS, z, NULL, NULL, 0) != AAE_ERR_INVALID_ARGUMENT) return 1;
+    if (argc > 1) TRY(aae_model_save(m, argv[1]));
     aae_model_free(m);
     printf("consumer (C): libaae %s, %d rows encoded\n", aae_version_string(), ROWS);
     return 0;
