@@ -239,7 +239,8 @@ mnist:
 	@sh scripts/fetch-mnist.sh
 
 DEMO_EPOCHS ?= 5
-demo: deps
+demo:
+	@DEPS=build BLAS=$(BLAS) sh scripts/deps.sh
 	@$(MAKE) --no-print-directory examples
 	@sh scripts/fetch-mnist.sh
 	$(EXDIR)/aae --epochs $(DEMO_EPOCHS) --out out/aae

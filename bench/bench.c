@@ -5,7 +5,8 @@
  * Linked against libaae.a so it can reach the allocation counter and the
  * GEMM trace.
  *
- *   bench [--arch aae|ae|vaecls] [--windows N] [--rss MNIST_DIR]
+ *   bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1]
+ *         [--rss MNIST_DIR]
  */
 #include <math.h>
 #include <stdio.h>
@@ -141,7 +142,7 @@ static double sgemm_seconds(const aaei_gemm_shape *g, size_t n, int reps)
     return t;
 }
 
-static void bench_arch(const char *arch, int windows)
+static void bench_arch(const char *arch, int windows, int train_only)
 {
     aae_model *m = build(arch);
     double in;
@@ -180,7 +181,7 @@ static void bench_arch(const char *arch, int windows)
     }
 
     static const size_t encode_batches[] = {1, 64, 1024};
-    for (size_t e = 0; e < 3; e++) {
+    for (size_t e = 0; e < 3 && !train_only; e++) {
         size_t rows = encode_batches[e], sc = aae_model_scratch(m, rows);
         float *scratch = malloc(sc * sizeof *scratch);
         job j = {m, x, y, rows, z, scratch, sc};
@@ -224,14 +225,16 @@ static void rss_run(const char *dir)
 int main(int argc, char **argv)
 {
     const char *arch = NULL, *rss = NULL;
-    int windows = 5, threads = 1;
+    int windows = 5, threads = 1, train_only = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--arch")) arch = argv[i + 1];
         else if (!strcmp(argv[i], "--windows")) windows = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--rss")) rss = argv[i + 1];
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--train-only")) train_only = atoi(argv[i + 1]);
         else {
-            fprintf(stderr, "usage: bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--rss MNIST_DIR]\n");
+            fprintf(stderr, "usage: bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1] "
+                            "[--rss MNIST_DIR]\n");
             return 2;
         }
     }
@@ -246,6 +249,6 @@ int main(int argc, char **argv)
            aae_get_num_threads());
     const char *archs[] = {"aae", "ae", "vaecls"};
     for (int i = 0; i < 3; i++)
-        if (!arch || !strcmp(arch, archs[i])) bench_arch(archs[i], windows);
+        if (!arch || !strcmp(arch, archs[i])) bench_arch(archs[i], windows, train_only);
     return 0;
 }

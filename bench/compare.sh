@@ -12,6 +12,9 @@ trap 'rm -f "$tmp"' EXIT
 
 "$BENCH" --threads "$THREADS" --windows "$WINDOWS" | sed 's/^/libaae./; s/^libaae\.libaae\./libaae./' > "$tmp"
 [ -f "$MNIST_DIR/train-images-idx3-ubyte" ] && "$BENCH" --threads "$THREADS" --rss "$MNIST_DIR" | sed 's/^/libaae./' >> "$tmp"
+# Scaling: the training rows again with twice the threads (libaae only).
+"$BENCH" --threads $((THREADS * 2)) --windows "$WINDOWS" --train-only 1 |
+    awk -v t=$((THREADS * 2)) '$1 ~ /train_b[0-9]+$/ {print "libaae." $1 "." t "threads", $2}' >> "$tmp"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
     "$PYTHON" bench/torch_bench.py --threads "$THREADS" --windows "$WINDOWS" >> "$tmp"
     [ -f "$MNIST_DIR/train-images-idx3-ubyte" ] && "$PYTHON" bench/torch_bench.py --threads "$THREADS" --rss "$MNIST_DIR" >> "$tmp"

@@ -1,10 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages that building and testing libaae need, when
 # they are missing and we are root; otherwise prints the apt-get line.
-# BLAS=reference adds Debian's reference BLAS. Extra packages: $AAE_EXTRA_PKGS.
+# DEPS=build: only what building the library and examples needs (the demo);
+# otherwise also the test tools. BLAS=reference adds Debian's reference
+# BLAS. Extra packages: $AAE_EXTRA_PKGS.
 set -eu
-pkgs="gcc g++ make pkg-config libopenblas-dev check valgrind libpng-dev abigail-tools \
-      python3-numpy python3-pytest ${AAE_EXTRA_PKGS:-}"
+pkgs="gcc make pkg-config libopenblas-dev libpng-dev"
+[ "${DEPS:-test}" = build ] ||
+    pkgs="$pkgs g++ check valgrind abigail-tools python3-numpy python3-pytest"
+pkgs="$pkgs ${AAE_EXTRA_PKGS:-}"
 [ "${BLAS:-openblas}" = reference ] && pkgs="$pkgs libblas-dev"
 missing=""
 for p in $pkgs; do
