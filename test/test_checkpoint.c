@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -219,7 +220,13 @@ START_TEST(files_errors_and_atomic_save)
     ck_assert_int_eq(aae_model_load(&l, missing), AAE_ERR_IO);
     ck_assert_int_eq(aae_model_save(NULL, path), AAE_ERR_INVALID_ARGUMENT);
     ck_assert_int_eq(aae_model_save(m, ""), AAE_ERR_INVALID_ARGUMENT);
+    /* The file gets 0666 minus the umask, like any file the program writes. */
+    mode_t old = umask(022);
     TU_ASSERT_OK(aae_model_save(m, path));
+    umask(old);
+    struct stat sb;
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 0777, 0644);
     /* Train on, then make every allocation of a second save fail in turn:
      * the first file must survive each failure and still load. */
     fit(m, 1);

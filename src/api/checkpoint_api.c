@@ -3,6 +3,7 @@
  * crash mid-save leaves the previous checkpoint intact. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,21 +70,32 @@ static void sync_dir(const char *path)
     }
 }
 
+/* A new file beside `path` named into tmp (plen + 48 bytes). Unlike mkstemp
+ * (mode 0600) it takes 0666 minus the umask, as the saved model should. */
+static int create_temp(char *tmp, const char *path)
+{
+    static atomic_uint counter;
+    for (int tries = 0; tries < 100; tries++) {
+        sprintf(tmp, "%s.tmp.%ld.%u", path, (long)getpid(), atomic_fetch_add(&counter, 1u));
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1;
+}
+
 AAE_API aae_status aae_model_save(const aae_model *model, const char *path)
 {
     AAEI_REQUIRE(model && path && *path, "aae_model_save: model or path is NULL or empty");
     size_t n = aaei_checkpoint_size(model), plen = strlen(path);
     uint8_t *buf = aaei_malloc(n, 1, "checkpoint buffer");
-    char *tmp = buf ? aaei_malloc(plen + 16, 1, "checkpoint temporary name") : NULL;
+    char *tmp = buf ? aaei_malloc(plen + 48, 1, "checkpoint temporary name") : NULL;
     if (!buf || !tmp) {
         aaei_free(buf);
         return AAE_ERR_NOMEM;
     }
     aaei_checkpoint_write(model, buf);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
     aae_status st = AAE_OK;
-    int fd = mkstemp(tmp);
+    int fd = create_temp(tmp, path);
     if (fd < 0) {
         st = io_fail("creating a temporary file beside", path);
     } else {
