@@ -91,7 +91,7 @@ endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs \
-        abi-check abi-baseline consumers python-test rust-test bindings-test bench
+        abi-check abi-baseline consumers python-test rust-test bindings-test bench fuzz
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -109,6 +109,7 @@ help:
 	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
 	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1"
+	@echo "make fuzz        libFuzzer on the checkpoint and IDX loaders (clang), FUZZ_SECONDS=$(FUZZ_SECONDS) each"
 
 deps:
 	@BLAS=$(BLAS) sh scripts/deps.sh
@@ -228,6 +229,33 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh scripts/fetch-mnist.sh
 	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) sh bench/compare.sh
+
+# libFuzzer targets with ASan+UBSan, built from the sources with clang. New
+# inputs go to lib/fuzz/work-*; crashes to lib/fuzz/crash-* (make each one a
+# file in test/fuzz/regressions/, which the suite replays). One allocation
+# over 64 MB counts as a failure: the inputs are a few kB.
+FUZZ_SECONDS ?= 10
+FUZZ_CC ?= clang
+FUZZ_TARGETS := checkpoint idx
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+             -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -DAAE_BUILDING -DAAE_FUZZING $(BLAS_CFLAGS)
+
+lib/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRCS)
+	@mkdir -p lib/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(LIBS_PRIV)
+
+fuzz:
+	@AAE_EXTRA_PKGS=clang BLAS=$(BLAS) sh scripts/deps.sh
+	@$(MAKE) --no-print-directory $(patsubst %,lib/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p lib/fuzz/work-$$t; rm -f lib/fuzz/crash-$$t-*; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    lib/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 -rss_limit_mb=1024 \
+	        -print_final_stats=1 -artifact_prefix=lib/fuzz/crash-$$t- \
+	        lib/fuzz/work-$$t test/fuzz/corpus/$$t > lib/fuzz/log-$$t 2>&1; \
+	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Done" lib/fuzz/log-$$t; \
+	    ! ls lib/fuzz/crash-$$t-* >/dev/null 2>&1 || { echo "fuzz: $$t found a crash"; exit 1; }; \
+	done
 
 docs:
 	@AAE_EXTRA_PKGS=doxygen BLAS=$(BLAS) sh scripts/deps.sh

@@ -3,6 +3,8 @@
 #ifndef AAEI_DATASET_H
 #define AAEI_DATASET_H
 
+#include <stdio.h>
+
 #include "aae/aae.h"
 
 struct aae_dataset {
@@ -33,5 +35,10 @@ aae_status aaei_dataset_copy_rows(const aae_dataset *ds, const size_t *idx, size
  * count x item bytes; dims beyond the first multiply into item. */
 aae_status aaei_idx_read(const char *path, int want_dims_min, int want_dims_max,
                          uint8_t **data, size_t *count, size_t *item);
+
+/* The same from an open stream of `size` bytes (`path` names it in
+ * messages); the IDX fuzzer feeds it memory through fmemopen. */
+aae_status aaei_idx_read_stream(FILE *f, size_t size, const char *path, int want_dims_min,
+                                int want_dims_max, uint8_t **data, size_t *count, size_t *item);
 
 #endif

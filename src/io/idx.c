@@ -22,16 +22,12 @@ static aae_status read_exact(FILE *f, void *buf, size_t n, const char *path)
     return AAE_OK;
 }
 
-static aae_status parse(FILE *f, const char *path, int dmin, int dmax, uint8_t **data,
-                        size_t *count, size_t *item)
+aae_status aaei_idx_read_stream(FILE *f, size_t size, const char *path, int dmin, int dmax,
+                                uint8_t **data, size_t *count, size_t *item)
 {
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0)
-        return aaei_fail(AAE_ERR_IO, "%s: stat failed: %s", path, strerror(errno));
     uint8_t head[4];
-    if ((size_t)st.st_size < 4)
-        return aaei_fail(AAE_ERR_FORMAT, "%s: %lld bytes, too short for an IDX header", path,
-                         (long long)st.st_size);
+    if (size < 4)
+        return aaei_fail(AAE_ERR_FORMAT, "%s: %zu bytes, too short for an IDX header", path, size);
     AAEI_TRY(read_exact(f, head, 4, path));
     if (head[0] != 0 || head[1] != 0)
         return aaei_fail(AAE_ERR_FORMAT, "%s: bad IDX magic %02x %02x (want 00 00)", path,
@@ -43,7 +39,7 @@ static aae_status parse(FILE *f, const char *path, int dmin, int dmax, uint8_t *
     if (dims < dmin || dims > dmax)
         return aaei_fail(AAE_ERR_FORMAT, "%s: %d dimensions, expected %d to %d", path, dims, dmin, dmax);
     size_t header = 4 + 4 * (size_t)dims;
-    if ((size_t)st.st_size < header)
+    if (size < header)
         return aaei_fail(AAE_ERR_FORMAT, "%s: file ends inside the IDX header", path);
     uint8_t dimbuf[4 * 255];
     AAEI_TRY(read_exact(f, dimbuf, 4 * (size_t)dims, path));
@@ -56,9 +52,9 @@ static aae_status parse(FILE *f, const char *path, int dmin, int dmax, uint8_t *
             return aaei_fail(AAE_ERR_FORMAT, "%s: dimensions overflow", path);
     }
     size_t total;
-    if (!aaei_mul_size(n, per, &total) || (size_t)st.st_size - header != total)
-        return aaei_fail(AAE_ERR_FORMAT, "%s: header says %zu x %zu bytes of data, the file holds %lld",
-                         path, n, per, (long long)st.st_size - (long long)header);
+    if (!aaei_mul_size(n, per, &total) || size - header != total)
+        return aaei_fail(AAE_ERR_FORMAT, "%s: header says %zu x %zu bytes of data, the file holds %zu",
+                         path, n, per, size - header);
     uint8_t *buf = aaei_malloc(total, 1, path);
     if (!buf) return AAE_ERR_NOMEM;
     aae_status s = read_exact(f, buf, total, path);
@@ -77,7 +73,10 @@ aae_status aaei_idx_read(const char *path, int dmin, int dmax, uint8_t **data, s
 {
     FILE *f = fopen(path, "rb");
     if (!f) return aaei_fail(AAE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    aae_status s = parse(f, path, dmin, dmax, data, count, item);
+    struct stat st;
+    aae_status s = fstat(fileno(f), &st) != 0
+                       ? aaei_fail(AAE_ERR_IO, "%s: stat failed: %s", path, strerror(errno))
+                       : aaei_idx_read_stream(f, (size_t)st.st_size, path, dmin, dmax, data, count, item);
     fclose(f);
     return s;
 }
