@@ -160,6 +160,11 @@ else
 EXPORT_CHECK = true
 endif
 RUN_ENV = AAE_EXAMPLES_DIR=$(CURDIR)/$(EXDIR)
+ifeq ($(VARIANT),tsan)
+# ThreadSanitizer runs the threading suite; OpenBLAS is not instrumented, so
+# it runs single-threaded inside each of the test's threads.
+RUN_ENV += CK_RUN_SUITE=threads OPENBLAS_NUM_THREADS=1
+endif
 
 # Each test runs in its own forked process (Check's default), so a crash is
 # a failure, not an abort of the run. The plain build also checks the ABI,

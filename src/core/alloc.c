@@ -1,15 +1,16 @@
 #include "core/alloc.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 
-/* Test-only counters; the library itself is used from many threads only for
- * inference, which never allocates, so plain counters are not racy there. */
-static long fail_countdown;
-static unsigned long alloc_count;
+/* Test seam counters. Atomic: separate models may build and train in
+ * separate threads at once. */
+static atomic_long fail_countdown;
+static atomic_ulong alloc_count;
 
 int aaei_mul_size(size_t a, size_t b, size_t *out)
 {
@@ -25,15 +26,17 @@ int aaei_add_size(size_t a, size_t b, size_t *out)
     return 1;
 }
 
-void aaei_alloc_fail_after(long n) { fail_countdown = n > 0 ? n : 0; }
+void aaei_alloc_fail_after(long n) { atomic_store(&fail_countdown, n > 0 ? n : 0); }
 
-unsigned long aaei_alloc_count(void) { return alloc_count; }
+unsigned long aaei_alloc_count(void) { return atomic_load_explicit(&alloc_count, memory_order_relaxed); }
 
 /* Returns 0 when the seam says this allocation must fail. */
 static int allowed(void)
 {
-    alloc_count++;
-    if (fail_countdown > 0 && --fail_countdown == 0) return 0;
+    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
+    long c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    while (c > 0)
+        if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1)) return c != 1;
     return 1;
 }
 
