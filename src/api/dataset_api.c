@@ -37,6 +37,7 @@ AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
         int32_t *cl = labels ? aaei_malloc(rows, sizeof *cl, "dataset labels") : NULL;
         if (!cx || (labels && !cl)) {
             aaei_free(cx);
+            aaei_free(cl);
             aaei_free(d);
             return AAE_ERR_NOMEM;
         }
