@@ -1,9 +1,13 @@
 /* Checkpoints and named tensors: round trips are bit-exact, training
  * resumes exactly, and every malformed file is refused cleanly. */
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -260,6 +264,62 @@ START_TEST(files_errors_and_atomic_save)
 }
 END_TEST
 
+/* True once a temporary file of a save to `name` exists in DIR_; with
+ * `remove`, deletes those files instead (what a killed save left). */
+static int temp_files(const char *name, int remove)
+{
+    DIR *d = opendir(DIR_);
+    int found = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, name, strlen(name)) != 0 || !strstr(e->d_name, ".tmp.")) continue;
+        found = 1;
+        if (!remove) break;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", DIR_, e->d_name);
+        unlink(p);
+    }
+    if (d) closedir(d);
+    return found;
+}
+
+/* A process killed while it is writing a checkpoint (its temporary file
+ * exists), over and over, at varying points of the write: the checkpoint
+ * on disk always loads whole. */
+START_TEST(killed_mid_save_keeps_a_loadable_checkpoint)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/killed.aae", DIR_);
+    aae_builder *b;
+    TU_ASSERT_OK(aae_builder_create(&b, AAE_PRESET_AE)); /* 784-1000-1000-2: a 43 MB file */
+    aae_model *m;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    aae_builder_free(b);
+    TU_ASSERT_OK(aae_model_save(m, path));
+    for (int round = 0; round < 10; round++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0)
+            for (;;) aae_model_save(m, path);
+        struct timespec tick = {0, 200000};
+        for (int i = 0; i < 50000 && !temp_files("killed.aae", 0); i++) nanosleep(&tick, NULL);
+        ck_assert_msg(temp_files("killed.aae", 0), "the child never started writing");
+        /* then a little further into the write, different each round */
+        struct timespec delay = {0, 1000000L * (round * 7 % 40)};
+        nanosleep(&delay, NULL);
+        kill(pid, SIGKILL);
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFSIGNALED(status));
+        aae_model *l = NULL;
+        TU_ASSERT_OK(aae_model_load(&l, path));
+        aae_model_free(l);
+        temp_files("killed.aae", 1);
+    }
+    aae_model_free(m);
+}
+END_TEST
+
 START_TEST(named_tensors)
 {
     aae_model *m = small(AAE_PRESET_AAE);
@@ -313,6 +373,7 @@ Suite *suite_checkpoint(void)
     tcase_add_test(tc, every_corruption_is_refused);
     tcase_add_test(tc, files_errors_and_atomic_save);
     tcase_add_test(tc, named_tensors);
+    tcase_add_test(tc, killed_mid_save_keeps_a_loadable_checkpoint);
     suite_add_tcase(s, tc);
     return s;
 }
