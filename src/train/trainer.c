@@ -253,8 +253,9 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
 AAE_API aae_status aae_trainer_fit(aae_trainer *t, aae_model *m, const aae_dataset *train,
                                    const aae_dataset *labelled)
 {
-    AAEI_REQUIRE(t != NULL, "aae_trainer_fit: trainer is NULL");
+    AAEI_REQUIRE(t && m && train, "aae_trainer_fit: trainer, model or train is NULL");
     uint64_t epochs = (uint64_t)t->v[AAE_TRAIN_EPOCHS];
-    for (uint64_t e = 0; e < epochs; e++) AAEI_TRY(aae_trainer_epoch(t, m, train, labelled));
+    for (uint64_t e = 0; e < epochs; e++)
+        AAEI_TRY(aaei_context(aae_trainer_epoch(t, m, train, labelled), "aae_trainer_fit"));
     return AAE_OK;
 }
