@@ -195,12 +195,37 @@ START_TEST(every_hostile_call_is_refused_clearly)
 }
 END_TEST
 
+/* Opting in skips the non-finite rows instead of refusing them. */
+START_TEST(non_finite_rows_are_skipped_when_asked)
+{
+    float x[4 * 2] = {1, 2, NAN, 4, 5, 6, 7, INFINITY};
+    int32_t labels[4] = {0, 1, 2, 3};
+    aae_dataset *ds;
+    ck_assert_int_eq(aae_dataset_from_memory(&ds, x, labels, 4, 2, AAE_COPY), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 1 column 0"));
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, x, labels, 4, 2, AAE_COPY_FINITE));
+    size_t rows, idx[2] = {0, 1};
+    TU_ASSERT_OK(aae_dataset_shape(ds, &rows, NULL, NULL));
+    ck_assert_uint_eq(rows, 2);
+    float got[4];
+    int32_t got_labels[2];
+    TU_ASSERT_OK(aae_dataset_get_rows(ds, idx, 2, got, got_labels));
+    ck_assert(got[0] == 1 && got[1] == 2 && got[2] == 5 && got[3] == 6);
+    ck_assert(got_labels[0] == 0 && got_labels[1] == 2);
+    aae_dataset_free(ds);
+    float none[2] = {NAN, 1};
+    ck_assert_int_eq(aae_dataset_from_memory(&ds, none, NULL, 1, 2, AAE_COPY_FINITE), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "none of the 1 rows"));
+}
+END_TEST
+
 Suite *suite_hostile(void)
 {
     Suite *s = suite_create("hostile");
     TCase *tc = tcase_create("table");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, every_hostile_call_is_refused_clearly);
+    tcase_add_test(tc, non_finite_rows_are_skipped_when_asked);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -622,9 +622,11 @@ typedef struct aae_dataset aae_dataset;
 /** Whether a dataset copies caller memory or borrows it. */
 typedef enum aae_ownership {
     AAE_COPY = 0,  /**< the dataset keeps its own copy */
-    AAE_BORROW = 1 /**< caller memory is used in place and must stay valid and
-                      unchanged until the dataset (and every dataset made
-                      from it) is freed */
+    AAE_BORROW = 1, /**< caller memory is used in place and must stay valid and
+                       unchanged until the dataset (and every dataset made
+                       from it) is freed */
+    AAE_COPY_FINITE = 2 /**< a copy of only the rows whose values are all
+                           finite (with their labels): for data with gaps */
 } aae_ownership;
 
 /** How IDX bytes become floats. */
@@ -635,7 +637,8 @@ typedef enum aae_scale {
 
 /** A dataset over caller rows x (rows x width floats) and optional labels
  * (rows int32, each -1 or >= 0; NULL = unlabelled). Non-finite values in x
- * are refused with the row index. */
+ * are refused with the row index, unless `own` is AAE_COPY_FINITE, which
+ * skips those rows (AAE_ERR_INVALID_ARGUMENT if none is left). */
 AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
                                            const int32_t *labels, size_t rows,
                                            size_t width, aae_ownership own);

@@ -7,6 +7,13 @@
 #include "core/rng.h"
 #include "io/dataset.h"
 
+static int row_is_finite(const float *x, size_t width)
+{
+    for (size_t j = 0; j < width; j++)
+        if (!isfinite(x[j])) return 0;
+    return 1;
+}
+
 AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
                                            const int32_t *labels, size_t rows, size_t width,
                                            aae_ownership own)
@@ -18,31 +25,43 @@ AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
                  "%s: rows must be >= 1 and width in [1, %u] (got %zu x %zu)", fn, 1u << 24, rows, width);
     AAEI_REQUIRE(aaei_mul_size(rows, width, &n) && n <= SIZE_MAX / sizeof(float),
                  "%s: %zu x %zu overflows", fn, rows, width);
-    AAEI_REQUIRE(own == AAE_COPY || own == AAE_BORROW, "%s: unknown ownership %d", fn, (int)own);
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i]))
-            return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: row %zu column %zu is %g", fn,
-                             i / width, i % width, (double)x[i]);
+    AAEI_REQUIRE(own == AAE_COPY || own == AAE_BORROW || own == AAE_COPY_FINITE,
+                 "%s: unknown ownership %d", fn, (int)own);
+    size_t kept = rows;
+    if (own == AAE_COPY_FINITE) {
+        kept = 0;
+        for (size_t r = 0; r < rows; r++) kept += row_is_finite(x + r * width, width);
+        AAEI_REQUIRE(kept > 0, "%s: none of the %zu rows is all finite", fn, rows);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(x[i]))
+                return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: row %zu column %zu is %g", fn,
+                                 i / width, i % width, (double)x[i]);
+    }
     for (size_t r = 0; labels && r < rows; r++)
         AAEI_REQUIRE(labels[r] >= -1, "%s: label of row %zu is %d (use -1 for unlabelled)", fn, r,
                      (int)labels[r]);
     aae_dataset *d = aaei_calloc(1, sizeof *d, "dataset");
     if (!d) return AAE_ERR_NOMEM;
-    d->rows = rows;
+    d->rows = kept;
     d->width = width;
     d->x = x;
     d->labels = labels;
-    if (own == AAE_COPY) {
-        float *cx = aaei_malloc(n, sizeof *cx, "dataset rows");
-        int32_t *cl = labels ? aaei_malloc(rows, sizeof *cl, "dataset labels") : NULL;
+    if (own != AAE_BORROW) {
+        float *cx = aaei_malloc(kept * width, sizeof *cx, "dataset rows");
+        int32_t *cl = labels ? aaei_malloc(kept, sizeof *cl, "dataset labels") : NULL;
         if (!cx || (labels && !cl)) {
             aaei_free(cx);
             aaei_free(cl);
             aaei_free(d);
             return AAE_ERR_NOMEM;
         }
-        memcpy(cx, x, n * sizeof *cx);
-        if (cl) memcpy(cl, labels, rows * sizeof *cl);
+        for (size_t r = 0, k = 0; r < rows; r++) {
+            if (own == AAE_COPY_FINITE && !row_is_finite(x + r * width, width)) continue;
+            memcpy(cx + k * width, x + r * width, width * sizeof *cx);
+            if (cl) cl[k] = labels[r];
+            k++;
+        }
         d->x = cx;
         d->owned_x = cx;
         d->labels = d->owned_labels = cl;

@@ -309,12 +309,14 @@ class Dataset(_Handle):
     _free = staticmethod(_c.aae_dataset_free)
 
     @classmethod
-    def from_array(cls, x, labels=None):
-        """A dataset holding its own copy of x (and labels)."""
+    def from_array(cls, x, labels=None, skip_nonfinite=False):
+        """A dataset holding its own copy of x (and labels). Rows with NaN or
+        Inf are an error, or left out with skip_nonfinite=True."""
         x = _f32(x)
         lab = _i32(labels, x.shape[0])
         p = ctypes.c_void_p()
-        _check(_c.aae_dataset_from_memory(ctypes.byref(p), _fp(x), _ip(lab), x.shape[0], x.shape[1], 0))
+        own = 2 if skip_nonfinite else 0  # AAE_COPY_FINITE / AAE_COPY
+        _check(_c.aae_dataset_from_memory(ctypes.byref(p), _fp(x), _ip(lab), x.shape[0], x.shape[1], own))
         return cls(p.value)
 
     @classmethod

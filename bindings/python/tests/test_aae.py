@@ -141,6 +141,15 @@ def test_semi_supervised_model_classifies():
     assert (cls == labels).mean() > 0.8
 
 
+def test_nonfinite_rows_refused_or_skipped():
+    x = np.array([[1, 2], [np.nan, 4], [5, 6]], np.float32)
+    with pytest.raises(aae.Error, match="row 1"):
+        aae.Dataset.from_array(x)
+    with aae.Dataset.from_array(x, labels=[0, 1, 2], skip_nonfinite=True) as ds:
+        rows, labels = ds.rows([0, 1])
+        assert len(ds) == 2 and rows.tolist() == [[1, 2], [5, 6]] and labels.tolist() == [0, 2]
+
+
 def test_closing_twice_and_use_after_close():
     model = small()
     model.close()

@@ -195,6 +195,7 @@ pub const AAE_SLOT_COUNT: aae_loss_slot = 7;
 pub type aae_ownership = c_int;
 pub const AAE_COPY: aae_ownership = 0;
 pub const AAE_BORROW: aae_ownership = 1;
+pub const AAE_COPY_FINITE: aae_ownership = 2;
 
 pub type aae_scale = c_int;
 pub const AAE_SCALE_UNIT: aae_scale = 0;
