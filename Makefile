@@ -91,7 +91,7 @@ endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs \
-        abi-check abi-baseline consumers python-test rust-test bindings-test bench fuzz
+        abi-check abi-baseline consumers python-test rust-test bindings-test bench fuzz soak
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -109,6 +109,7 @@ help:
 	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
 	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1"
+	@echo "make soak        train + checkpoint + reload in a loop, RSS sampled (SOAK_MINUTES=$(SOAK_MINUTES))"
 	@echo "make fuzz        libFuzzer on the checkpoint and IDX loaders (clang), FUZZ_SECONDS=$(FUZZ_SECONDS) each"
 
 deps:
@@ -234,6 +235,15 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh scripts/fetch-mnist.sh
 	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) sh bench/compare.sh
+
+SOAK_MINUTES ?= 5
+SOAK_BIN := $(OBJDIR)/soak
+$(SOAK_BIN): test/soak.c $(OUTDIR)/libaae.a
+	$(CC) $(ALL_CFLAGS) -o $@ test/soak.c $(OUTDIR)/libaae.a $(LIBS_PRIV)
+
+soak: deps
+	@$(MAKE) --no-print-directory $(SOAK_BIN)
+	$(SOAK_BIN) $(SOAK_MINUTES) $(OUTDIR)
 
 # libFuzzer targets with ASan+UBSan, built from the sources with clang. New
 # inputs go to lib/fuzz/work-*; crashes to lib/fuzz/crash-* (make each one a
