@@ -15,6 +15,9 @@ trap 'rm -f "$tmp"' EXIT
 # Scaling: the training rows again with twice the threads (libaae only).
 "$BENCH" --threads $((THREADS * 2)) --windows "$WINDOWS" --train-only 1 |
     awk -v t=$((THREADS * 2)) '$1 ~ /train_b[0-9]+$/ {print "libaae." $1 "." t "threads", $2}' >> "$tmp"
+# PyTorch's BLAS gets the same thread count as libaae's (left alone, OpenBLAS
+# inside torch would use every core while torch itself uses THREADS).
+export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
     "$PYTHON" bench/torch_bench.py --threads "$THREADS" --windows "$WINDOWS" >> "$tmp"
     [ -f "$MNIST_DIR/train-images-idx3-ubyte" ] && "$PYTHON" bench/torch_bench.py --threads "$THREADS" --rss "$MNIST_DIR" >> "$tmp"
@@ -32,7 +35,7 @@ END {
     json = "{"
     for (i = 0; i < n; i++) {
         k = order[i]
-        if (k !~ /^libaae\./ || !num(v[k])) continue
+        if (k !~ /^libaae\./ || k ~ /\.(version|blas|threads)$/ || !num(v[k])) continue
         key = substr(k, 8); t = "torch." key
         ratio = ""
         if ((t in v) && v[t] > 0) {
