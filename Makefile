@@ -238,8 +238,8 @@ bench: deps
 
 SOAK_MINUTES ?= 5
 SOAK_BIN := $(OBJDIR)/soak
-$(SOAK_BIN): test/soak.c $(OUTDIR)/libaae.a
-	$(CC) $(ALL_CFLAGS) -o $@ test/soak.c $(OUTDIR)/libaae.a $(LIBS_PRIV)
+$(SOAK_BIN): test/soak/soak.c $(OUTDIR)/libaae.a
+	$(CC) $(ALL_CFLAGS) -o $@ test/soak/soak.c $(OUTDIR)/libaae.a $(LIBS_PRIV)
 
 soak: deps
 	@$(MAKE) --no-print-directory $(SOAK_BIN)

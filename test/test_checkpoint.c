@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -264,6 +265,41 @@ START_TEST(files_errors_and_atomic_save)
 }
 END_TEST
 
+static int temp_files(const char *name, int remove);
+
+/* A write that fails (the file size limit, as a full disk would) reports
+ * AAE_ERR_IO, removes its temporary file and leaves the old checkpoint. */
+START_TEST(failed_write_keeps_the_old_checkpoint)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/full.aae", DIR_);
+    aae_model *m = small(AAE_PRESET_AAE);
+    TU_ASSERT_OK(aae_model_save(m, path));
+    fit(m, 1);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim = {1000, 1000};
+        setrlimit(RLIMIT_FSIZE, &lim);
+        aae_status st = aae_model_save(m, path);
+        _exit(st == AAE_ERR_IO && strstr(aae_last_error(), "writing") ? 0 : 1);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the failed write was not reported as I/O");
+    ck_assert(!temp_files("full.aae", 0));
+    aae_model *l = NULL;
+    TU_ASSERT_OK(aae_model_load(&l, path));
+    uint64_t steps;
+    TU_ASSERT_OK(aae_model_steps(l, &steps));
+    ck_assert_uint_eq(steps, 0); /* the first save, not the partial second */
+    aae_model_free(l);
+    aae_model_free(m);
+}
+END_TEST
+
 /* True once a temporary file of a save to `name` exists in DIR_; with
  * `remove`, deletes those files instead (what a killed save left). */
 static int temp_files(const char *name, int remove)
@@ -378,6 +414,7 @@ Suite *suite_checkpoint(void)
     tcase_add_test(tc, files_errors_and_atomic_save);
     tcase_add_test(tc, named_tensors);
     tcase_add_test(tc, killed_mid_save_keeps_a_loadable_checkpoint);
+    tcase_add_test(tc, failed_write_keeps_the_old_checkpoint);
     suite_add_tcase(s, tc);
     return s;
 }
