@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/crc32.h"
 #include "core/rng.h"
 #include "test_util.h"
 
@@ -63,6 +64,26 @@ START_TEST(rng_below_categorical_permutation)
     }
     for (size_t i = 0; i < 100; i++) ck_assert_int_eq(seen[i], 1);
     ck_assert_uint_lt(fixed, 10);
+}
+END_TEST
+
+/* The table-driven CRC equals zlib's check value and a bitwise CRC-32 on
+ * every length and alignment around its 8-byte blocks. */
+START_TEST(crc32_matches_the_bitwise_definition)
+{
+    ck_assert_uint_eq(aaei_crc32((const uint8_t *)"123456789", 9), 0xcbf43926u);
+    ck_assert_uint_eq(aaei_crc32(NULL, 0), 0);
+    uint8_t buf[64];
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (uint8_t)(i * 37 + 11);
+    for (size_t off = 0; off < 8; off++)
+        for (size_t n = 0; off + n <= sizeof buf; n++) {
+            uint32_t c = 0xffffffffu;
+            for (size_t i = 0; i < n; i++) {
+                c ^= buf[off + i];
+                for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+            }
+            ck_assert_uint_eq(aaei_crc32(buf + off, n), ~c);
+        }
 }
 END_TEST
 
@@ -135,6 +156,7 @@ Suite *suite_core(void)
     tcase_add_test(tc, rng_uniform_and_normal_moments);
     tcase_add_test(tc, rng_below_categorical_permutation);
     tcase_add_test(tc, size_arithmetic_overflow);
+    tcase_add_test(tc, crc32_matches_the_bitwise_definition);
     tcase_add_test(tc, allocation_seam_fails_nth);
     tcase_add_test(tc, network_build_survives_every_allocation_failure);
     suite_add_tcase(s, tc);
