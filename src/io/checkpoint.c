@@ -398,6 +398,13 @@ aae_status aaei_checkpoint_read(const uint8_t *buf, size_t size, aae_model **out
     AAEI_TRY(find(buf, body, "OPTS", &r));
     AAEI_TRY(read_options(&r, &o));
     AAEI_TRY(expect_end(&r));
+    /* Every parameter is stored in the file: options claiming more than it
+     * holds are refused before anything that size is allocated. */
+    AAEI_TRY(aaei_options_validate(&o));
+    size_t claimed = aaei_model_param_floats(&o);
+    if (claimed > body / sizeof(float))
+        return aaei_fail(AAE_ERR_FORMAT, "checkpoint: options imply %zu parameters, the file holds %zu bytes",
+                         claimed, size);
     aae_model *m;
     AAEI_TRY(aaei_model_create(&o, &m));
     aae_status st = find(buf, body, "PARM", &r);

@@ -66,6 +66,11 @@ struct aae_model {
 
 /* Builds the networks and optimizers from validated options. */
 aae_status aaei_model_create(const aaei_options *o, aae_model **out);
+
+/* Trainable parameters (and batch-norm statistics) the options imply,
+ * computed without allocating; SIZE_MAX if it overflows. Lets a loader
+ * refuse a file whose options claim more than it holds. */
+size_t aaei_model_param_floats(const aaei_options *o);
 void aaei_model_destroy(aae_model *m);
 
 /* Training scratch for `rows` rows (grows only). */

@@ -120,6 +120,40 @@ static aae_status build_all(aae_model *m)
     return AAE_OK;
 }
 
+/* Parameters of one part as build_net lays it out (saturating). */
+static size_t part_params(const aaei_options *o, aae_part part, size_t in, size_t out)
+{
+    const aaei_part_spec *p = &o->parts[part];
+    size_t total = 0, t;
+    for (size_t i = 0; i < p->nlayers; i++) {
+        size_t w = p->layers[i].width;
+        if (!aaei_mul_size(in, w, &t) || !aaei_add_size(total, t, &total) ||
+            !aaei_add_size(total, w * (p->layers[i].batchnorm ? 3 : 1), &total))
+            return SIZE_MAX;
+        in = w;
+    }
+    if (!aaei_mul_size(in, out, &t) || !aaei_add_size(total, t, &total) || !aaei_add_size(total, out, &total))
+        return SIZE_MAX;
+    return total;
+}
+
+size_t aaei_model_param_floats(const aaei_options *o)
+{
+    aae_model m;
+    memset(&m, 0, sizeof m);
+    m.opt = *o;
+    derive_widths(&m);
+    size_t parts[5] = {part_params(o, AAE_PART_ENCODER, m.in, m.enc_out),
+                       part_params(o, AAE_PART_DECODER, m.zw + m.cw, m.in),
+                       m.has_cls ? part_params(o, AAE_PART_CLASSIFIER, m.in, m.k) : 0,
+                       m.zadv ? part_params(o, AAE_PART_Z_DISCRIMINATOR, m.zw, 1) : 0,
+                       m.yadv ? part_params(o, AAE_PART_Y_DISCRIMINATOR, m.k, 1) : 0};
+    size_t total = 0;
+    for (int i = 0; i < 5; i++)
+        if (!aaei_add_size(total, parts[i], &total)) return SIZE_MAX;
+    return total;
+}
+
 aae_status aaei_model_create(const aaei_options *o, aae_model **out)
 {
     AAEI_TRY(aaei_options_validate(o));
