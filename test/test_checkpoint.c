@@ -214,6 +214,35 @@ START_TEST(every_corruption_is_refused)
 }
 END_TEST
 
+/* Options that claim a model larger than the file are refused before the
+ * model is built: a few kB cannot make the loader allocate gigabytes. */
+START_TEST(options_claiming_more_than_the_file_are_refused)
+{
+    size_t size;
+    uint8_t *buf = tiny_checkpoint(&size);
+    ck_assert(memcmp(buf + 16, "OPTS", 4) == 0);
+    /* OPTS: preset u32, count u32, then (id u32, value f64) pairs */
+    uint8_t *pair = buf + 16 + 12 + 8;
+    uint32_t count = (uint32_t)buf[32] | (uint32_t)buf[33] << 8;
+    int patched = 0;
+    for (uint32_t i = 0; i < count; i++, pair += 12)
+        if (pair[0] == AAE_OPTION_INPUT_WIDTH && !pair[1] && !pair[2] && !pair[3]) {
+            double huge = 16777216.0; /* the largest input width allowed */
+            memcpy(pair + 4, &huge, 8);
+            patched = 1;
+        }
+    ck_assert(patched);
+    refresh_crc(buf, size);
+    aae_model *m = NULL;
+    unsigned long before = aaei_alloc_count();
+    ck_assert_int_eq(aae_model_load_memory(&m, buf, size), AAE_ERR_FORMAT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "imply"));
+    ck_assert_uint_le(aaei_alloc_count() - before, 1);
+    ck_assert_ptr_null(m);
+    free(buf);
+}
+END_TEST
+
 START_TEST(files_errors_and_atomic_save)
 {
     aae_model *m = small(AAE_PRESET_AE), *l = NULL;
@@ -412,6 +441,7 @@ Suite *suite_checkpoint(void)
     tcase_add_loop_test(tc, round_trip_and_resume, 0, 7);
     tcase_add_test(tc, every_corruption_is_refused);
     tcase_add_test(tc, files_errors_and_atomic_save);
+    tcase_add_test(tc, options_claiming_more_than_the_file_are_refused);
     tcase_add_test(tc, named_tensors);
     tcase_add_test(tc, killed_mid_save_keeps_a_loadable_checkpoint);
     tcase_add_test(tc, failed_write_keeps_the_old_checkpoint);
