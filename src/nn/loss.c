@@ -30,6 +30,13 @@ float aaei_loss_l1(const float *p, const float *t, size_t n, float *grad)
     return (float)(s / (double)n);
 }
 
+/* fmaxf for our operands (b is never NaN; a NaN a gives b, as fmaxf does),
+ * inlined: glibc's fmaxf is an out-of-line call in these hot loops. */
+static inline float max_or(float a, float b)
+{
+    return a > b ? a : b;
+}
+
 float aaei_loss_bce(const float *p, const float *t, size_t n, float *grad)
 {
     /* PyTorch clamps each log at -100 and divides the gradient by
@@ -37,10 +44,10 @@ float aaei_loss_bce(const float *p, const float *t, size_t n, float *grad)
     double s = 0.0;
     float k = 1.0f / (float)n;
     for (size_t i = 0; i < n; i++) {
-        float lp = fmaxf(logf(p[i]), -100.0f);
-        float lq = fmaxf(logf(1.0f - p[i]), -100.0f);
+        float lp = max_or(logf(p[i]), -100.0f);
+        float lq = max_or(logf(1.0f - p[i]), -100.0f);
         s -= (double)(t[i] * lp + (1.0f - t[i]) * lq);
-        if (grad) grad[i] = k * (p[i] - t[i]) / fmaxf(p[i] * (1.0f - p[i]), 1e-12f);
+        if (grad) grad[i] = k * (p[i] - t[i]) / max_or(p[i] * (1.0f - p[i]), 1e-12f);
     }
     return (float)(s / (double)n);
 }
@@ -52,7 +59,7 @@ float aaei_loss_bce_logits(const float *z, const float *t, size_t n, float *grad
     float k = 1.0f / (float)n;
     for (size_t i = 0; i < n; i++) {
         float x = z[i];
-        s += (double)(fmaxf(x, 0.0f) - x * t[i] + log1pf(expf(-fabsf(x))));
+        s += (double)(max_or(x, 0.0f) - x * t[i] + log1pf(expf(-fabsf(x))));
         if (grad) {
             float sig = x >= 0.0f ? 1.0f / (1.0f + expf(-x)) : expf(x) / (1.0f + expf(x));
             grad[i] = k * (sig - t[i]);
