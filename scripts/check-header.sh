@@ -1,13 +1,15 @@
 #!/bin/sh
-# The public header compiles on its own as C99, C11, C++11 and C++17 with
+# Each public header compiles on its own as C99, C11, C++11 and C++17 with
 # every warning an error.
 set -eu
 cd "$(dirname "$0")/.."
 flags="-Wall -Wextra -Wpedantic -Werror -fsyntax-only -Iinclude"
-for std in c99 c11; do
-    echo '#include <aae/aae.h>' | ${CC:-cc} -x c -std=$std $flags -
+for h in aae.h version.h; do
+    for std in c99 c11; do
+        echo "#include <aae/$h>" | ${CC:-cc} -x c -std=$std $flags -
+    done
+    for std in c++11 c++17; do
+        echo "#include <aae/$h>" | ${CXX:-c++} -x c++ -std=$std $flags -
+    done
 done
-for std in c++11 c++17; do
-    echo '#include <aae/aae.h>' | ${CXX:-c++} -x c++ -std=$std $flags -
-done
-echo "check-header: aae.h compiles as C99, C11, C++11 and C++17"
+echo "check-header: aae.h and version.h each compile alone as C99, C11, C++11 and C++17"

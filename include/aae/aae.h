@@ -27,15 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aae/version.h"
-
-#if defined(_WIN32) && defined(AAE_BUILDING)
-#define AAE_API __declspec(dllexport)
-#elif defined(__GNUC__) && defined(AAE_BUILDING)
-#define AAE_API __attribute__((visibility("default")))
-#else
-#define AAE_API
-#endif
+#include "aae/version.h" /* also defines AAE_API */
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,11 +71,7 @@ AAE_API void aae_clear_error(void);
 /* Version and runtime                                                 */
 /* ------------------------------------------------------------------ */
 
-/** The runtime library's AAE_VERSION_NUMBER, to compare with the header's. */
-AAE_API unsigned aae_version(void);
-
-/** The runtime library's version as "MAJOR.MINOR.PATCH". Static storage. */
-AAE_API const char *aae_version_string(void);
+/* aae_version() and aae_version_string() are declared in aae/version.h. */
 
 /** Name of the BLAS the library was built against ("openblas" or
  * "reference") and, for OpenBLAS, the kernel core in use, e.g.
@@ -530,8 +518,10 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model,
                                          size_t rows, float *out,
                                          float *scratch, size_t scratch_count);
 
-/** Draws n samples: z from the prior (keyed by seed), c from labels (one-hot;
- * NULL: uniform classes) when the decoder reads one, then decodes into x. */
+/** Draws n samples: z from the prior (keyed by seed; a label-guided prior
+ * takes its component from labels, -1 = any), c from labels (one-hot, each
+ * in [0, classes); NULL: uniform classes) when the decoder reads one, then
+ * decodes into x. */
 AAE_API aae_status aae_model_generate(const aae_model *model, size_t n,
                                       uint64_t seed, const int32_t *labels,
                                       float *x, float *scratch,

@@ -1,5 +1,7 @@
 /** @file version.h
- * libaae version macros. Included by aae.h; see there for the ABI promise. */
+ * libaae's version: the header's macros and the runtime library's answer,
+ * so a program can refuse a library older than the header it was built
+ * with. Included by aae.h; see there for the ABI promise. */
 #ifndef AAE_VERSION_H
 #define AAE_VERSION_H
 
@@ -16,5 +18,31 @@
 #define AAE_VERSION_STRING                                             \
     AAE_STRINGIFY(AAE_VERSION_MAJOR) "." AAE_STRINGIFY(AAE_VERSION_MINOR) \
     "." AAE_STRINGIFY(AAE_VERSION_PATCH)
+
+/* Visibility of the library's functions (defined here, first, for every
+ * libaae header). */
+#if defined(_WIN32) && defined(AAE_BUILDING)
+#define AAE_API __declspec(dllexport)
+#elif defined(__GNUC__) && defined(AAE_BUILDING)
+#define AAE_API __attribute__((visibility("default")))
+#else
+#define AAE_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The runtime library's AAE_VERSION_NUMBER, to compare with the header's.
+ * Safe from any thread. */
+AAE_API unsigned aae_version(void);
+
+/** The runtime library's version as "MAJOR.MINOR.PATCH". Static storage;
+ * safe from any thread. */
+AAE_API const char *aae_version_string(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -180,7 +180,7 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t
     float *s = NULL;
     AAEI_REQUIRE(model && x, "%s: model or x is NULL", fn);
     AAEI_TRY(check_rows(n, model->in, fn));
-    if (labels) AAEI_TRY(check_labels(model, labels, n, 0, model->cw > 0, fn));
+    if (labels) AAEI_TRY(check_labels(model, labels, n, model->cw == 0, model->cw > 0, fn));
     AAEI_TRY(get_scratch(model, n, scratch, scratch_count, &s, fn));
     aaei_model_generate(model, n, seed, labels, x, s);
     put_scratch(s, scratch);

@@ -106,7 +106,12 @@ struct Header {
 }
 
 fn parse_header(dir: &std::path::Path) -> Header {
-    let text = strip_comments(&std::fs::read_to_string(dir.join("aae/aae.h")).unwrap());
+    // Both public headers declare functions (version.h: the version queries).
+    let text = ["aae/version.h", "aae/aae.h"]
+        .iter()
+        .map(|h| strip_comments(&std::fs::read_to_string(dir.join(h)).unwrap()))
+        .collect::<Vec<_>>()
+        .join(";");
     let mut h = Header {
         functions: Vec::new(),
         callbacks: Vec::new(),
@@ -115,7 +120,9 @@ fn parse_header(dir: &std::path::Path) -> Header {
         version: Vec::new(),
     };
     for decl in text.split(';').map(squash) {
-        if let Some(rest) = decl.strip_prefix("AAE_API ") {
+        // The last AAE_API of a chunk starts its declaration; anything before
+        // it is preprocessor text (version.h defines AAE_API itself).
+        if let Some(rest) = decl.rfind("AAE_API ").map(|at| &decl[at + "AAE_API ".len()..]) {
             let open = rest.find('(').unwrap();
             let head = &rest[..open];
             let name_at = head
