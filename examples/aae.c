@@ -12,13 +12,7 @@
 #include "common/draw.h"
 #include "common/ex.h"
 
-typedef struct state {
-    const ex_args *a;
-    const aae_model *model;
-    size_t sample_every;
-} state;
-
-static int write_samples(const state *st, const char *name)
+static int write_samples(const ex_session *st, const char *name)
 {
     float *x = malloc(100 * EX_PIXELS * sizeof *x);
     char path[EX_PATH_MAX];
@@ -29,21 +23,22 @@ static int write_samples(const state *st, const char *name)
     return rc;
 }
 
-static int after_batch(void *user, uint64_t step)
+/* s->user holds --sample-every. */
+static int after_batch(const ex_session *s, uint64_t step)
 {
-    const state *st = user;
-    if (!st->sample_every || step % st->sample_every) return 0;
+    size_t every = *(const size_t *)s->user;
+    if (!every || step % every) return 0;
     char name[64];
     snprintf(name, sizeof name, "samples_step%06llu.png", (unsigned long long)step);
-    return write_samples(st, name);
+    return write_samples(s, name);
 }
 
-static int after_epoch(void *user, int epoch, const double *m)
+static int after_epoch(const ex_session *s, int epoch, const double *m)
 {
     (void)m;
     char name[64];
     snprintf(name, sizeof name, "samples_epoch%02d.png", epoch);
-    return write_samples(user, name);
+    return write_samples(s, name);
 }
 
 /* 20 test digits (top) above their reconstructions (bottom). */
@@ -99,44 +94,28 @@ int main(int argc, char **argv)
     }
     if (ex_setup(&a)) return 1;
 
-    aae_builder *b = NULL;
-    aae_model *model = NULL;
-    aae_dataset *train = NULL, *test = NULL;
-    int rc = 1;
-    EX_TRY(&a, aae_builder_create(&b, AAE_PRESET_AAE));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_SEED, (double)a.seed));
-    if (mixture) {
-        /* The paper's 2-D run: a deterministic code pushed onto the mixture
-         * in its own generator phase with full adversarial weight. */
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_Z_WIDTH, 2));
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_POSTERIOR, AAE_POSTERIOR_DETERMINISTIC));
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_Z_PRIOR, AAE_PRIOR_MIXTURE));
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_PRIOR_COMPONENTS, 10));
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_JOINT_GENERATOR, 0));
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_W_REC, 1));
-        EX_TRY(&a, aae_builder_set(b, AAE_OPTION_W_ADV, 1));
-    }
-    EX_TRY(&a, aae_builder_build(b, &model));
-    if (ex_load_mnist(&a, ex_scale_for(model), &train, &test)) goto fail;
-
-    state st = {&a, model, sample_every};
-    ex_session s = {.a = &a, .model = model, .train = train, .eval = test,
-                    .after_batch = after_batch, .after_epoch = after_epoch, .user = &st};
-    if (ex_train(&s)) goto fail;
-    if (write_reconstructions(&a, model, test) || (mixture && write_scatter(&a, model, test))) {
+    /* The paper's 2-D run: a deterministic code pushed onto the mixture in
+     * its own generator phase with full adversarial weight. */
+    const ex_setting mixture_settings[] = {
+        {AAE_OPTION_Z_WIDTH, 2},           {AAE_OPTION_POSTERIOR, AAE_POSTERIOR_DETERMINISTIC},
+        {AAE_OPTION_Z_PRIOR, AAE_PRIOR_MIXTURE}, {AAE_OPTION_PRIOR_COMPONENTS, 10},
+        {AAE_OPTION_JOINT_GENERATOR, 0},   {AAE_OPTION_W_REC, 1},
+        {AAE_OPTION_W_ADV, 1},
+    };
+    ex_session s = {.a = &a, .after_batch = after_batch, .after_epoch = after_epoch, .user = &sample_every};
+    size_t n = mixture ? sizeof mixture_settings / sizeof mixture_settings[0] : 0;
+    int rc = ex_open(&s, AAE_PRESET_AAE, mixture_settings, n) || ex_train(&s);
+    if (!rc && (write_reconstructions(&a, s.model, s.eval) || (mixture && write_scatter(&a, s.model, s.eval)))) {
         fprintf(stderr, "aae: writing pictures failed: %s\n", aae_last_error());
-        goto fail;
+        rc = 1;
     }
-    printf("aae: %d epochs in %.0f s, test MSE %.4f, L1 %.4f (pixels in [0,1])\n", s.epochs_done,
-           s.seconds, s.metrics[AAE_METRIC_MSE] / 4, s.metrics[AAE_METRIC_L1] / 2);
-    printf("aae: pictures in %s (samples_*.png, reconstructions.png%s, loss_curves.png), "
-           "log %s/log.csv, model %s/aae.model\n",
-           a.out, mixture ? ", latent.png" : "", a.out, a.out);
-    rc = 0;
-fail:
-    aae_model_free(model);
-    aae_builder_free(b);
-    aae_dataset_free(train);
-    aae_dataset_free(test);
+    if (!rc) {
+        printf("aae: %d epochs in %.0f s, test MSE %.4f, L1 %.4f (pixels in [0,1])\n", s.epochs_done,
+               s.seconds, s.metrics[AAE_METRIC_MSE] / 4, s.metrics[AAE_METRIC_L1] / 2);
+        printf("aae: pictures in %s (samples_*.png, reconstructions.png%s, loss_curves.png), "
+               "log %s/log.csv, model %s/aae.model\n",
+               a.out, mixture ? ", latent.png" : "", a.out, a.out);
+    }
+    ex_close(&s);
     return rc;
 }

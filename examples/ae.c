@@ -79,30 +79,18 @@ int main(int argc, char **argv)
     if (p) return p == 1 ? 0 : 2;
     if (ex_setup(&a)) return 1;
 
-    aae_builder *b = NULL;
-    aae_model *model = NULL;
-    aae_dataset *train = NULL, *test = NULL;
-    int rc = 1;
-    EX_TRY(&a, aae_builder_create(&b, AAE_PRESET_AE));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_SEED, (double)a.seed));
-    EX_TRY(&a, aae_builder_build(b, &model));
-    if (ex_load_mnist(&a, ex_scale_for(model), &train, &test)) goto fail;
-
-    ex_session s = {.a = &a, .model = model, .train = train, .eval = test};
-    if (ex_train(&s)) goto fail;
-    if (write_latent(&a, model, test)) {
+    ex_session s = {.a = &a};
+    int rc = ex_open(&s, AAE_PRESET_AE, NULL, 0) || ex_train(&s);
+    if (!rc && write_latent(&a, s.model, s.eval)) {
         fprintf(stderr, "ae: writing pictures failed: %s\n", aae_last_error());
-        goto fail;
+        rc = 1;
     }
-    printf("ae: %d epochs in %.0f s, test MSE %.4f (pixels in [0,1])\n", s.epochs_done, s.seconds,
-           s.metrics[AAE_METRIC_MSE]);
-    printf("ae: pictures in %s (latent.png, latent_plane.png, loss_curves.png), log %s/log.csv, "
-           "model %s/ae.model\n", a.out, a.out, a.out);
-    rc = 0;
-fail:
-    aae_model_free(model);
-    aae_builder_free(b);
-    aae_dataset_free(train);
-    aae_dataset_free(test);
+    if (!rc) {
+        printf("ae: %d epochs in %.0f s, test MSE %.4f (pixels in [0,1])\n", s.epochs_done, s.seconds,
+               s.metrics[AAE_METRIC_MSE]);
+        printf("ae: pictures in %s (latent.png, latent_plane.png, loss_curves.png), log %s/log.csv, "
+               "model %s/ae.model\n", a.out, a.out, a.out);
+    }
+    ex_close(&s);
     return rc;
 }

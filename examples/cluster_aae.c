@@ -72,32 +72,20 @@ int main(int argc, char **argv)
     }
     if (ex_setup(&a)) return 1;
 
-    aae_builder *b = NULL;
-    aae_model *model = NULL;
-    aae_dataset *train = NULL, *test = NULL;
-    int rc = 1;
-    EX_TRY(&a, aae_builder_create(&b, AAE_PRESET_CLUSTERING_AAE));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_SEED, (double)a.seed));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_CLASSES, (double)k));
-    EX_TRY(&a, aae_builder_build(b, &model));
-    if (ex_load_mnist(&a, ex_scale_for(model), &train, &test)) goto fail;
-
-    ex_session s = {.a = &a, .model = model, .train = train, .eval = test};
-    if (ex_train(&s)) goto fail;
-    if (write_clusters(&a, model, test, k)) {
+    const ex_setting settings[] = {{AAE_OPTION_CLASSES, (double)k}};
+    ex_session s = {.a = &a};
+    int rc = ex_open(&s, AAE_PRESET_CLUSTERING_AAE, settings, 1) || ex_train(&s);
+    if (!rc && write_clusters(&a, s.model, s.eval, k)) {
         fprintf(stderr, "cluster_aae: writing clusters.png failed: %s\n", aae_last_error());
-        goto fail;
+        rc = 1;
     }
-    printf("cluster_aae: %d epochs in %.0f s, %zu clusters, test clustering accuracy %.2f%% (error %.2f%%)\n",
-           s.epochs_done, s.seconds, k, 100.0 * s.metrics[AAE_METRIC_CLUSTER_ACCURACY],
-           100.0 * (1.0 - s.metrics[AAE_METRIC_CLUSTER_ACCURACY]));
-    printf("cluster_aae: pictures in %s (clusters.png: a row per cluster, its style-0 image first; "
-           "loss_curves.png), log %s/log.csv, model %s/cluster_aae.model\n", a.out, a.out, a.out);
-    rc = 0;
-fail:
-    aae_model_free(model);
-    aae_builder_free(b);
-    aae_dataset_free(train);
-    aae_dataset_free(test);
+    if (!rc) {
+        printf("cluster_aae: %d epochs in %.0f s, %zu clusters, test clustering accuracy %.2f%% (error %.2f%%)\n",
+               s.epochs_done, s.seconds, k, 100.0 * s.metrics[AAE_METRIC_CLUSTER_ACCURACY],
+               100.0 * (1.0 - s.metrics[AAE_METRIC_CLUSTER_ACCURACY]));
+        printf("cluster_aae: pictures in %s (clusters.png: a row per cluster, its style-0 image first; "
+               "loss_curves.png), log %s/log.csv, model %s/cluster_aae.model\n", a.out, a.out, a.out);
+    }
+    ex_close(&s);
     return rc;
 }

@@ -9,10 +9,9 @@
 
 #include "common/ex.h"
 
-
-static int after_epoch(void *user, int epoch, const double *m)
+static int after_epoch(const ex_session *s, int epoch, const double *m)
 {
-    (void)user;
+    (void)s;
     if (m) fprintf(stderr, "epoch %d: test classification error %.2f%%\n", epoch, 100.0 * m[AAE_METRIC_CLASS_ERROR]);
     return 0;
 }
@@ -34,31 +33,24 @@ int main(int argc, char **argv)
     }
     if (ex_setup(&a)) return 1;
 
-    aae_builder *b = NULL;
-    aae_model *model = NULL;
-    aae_dataset *full = NULL, *train = NULL, *test = NULL;
-    int rc = 1;
-    EX_TRY(&a, aae_builder_create(&b, AAE_PRESET_SEMI_SUPERVISED_AAE));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_SEED, (double)a.seed));
-    EX_TRY(&a, aae_builder_build(b, &model));
-    if (ex_load_mnist(&a, ex_scale_for(model), &full, &test)) goto fail;
+    ex_session s = {.a = &a, .after_epoch = after_epoch};
+    aae_dataset *train = NULL;
+    int rc = ex_open(&s, AAE_PRESET_SEMI_SUPERVISED_AAE, NULL, 0);
     /* Every other label is dropped, so nothing but the kept ones can leak
      * into training. */
-    EX_TRY(&a, aae_dataset_keep_labels(full, labels / 10, a.seed, &train));
-
-    ex_session s = {.a = &a, .model = model, .train = train, .labelled = train, .eval = test,
-                    .after_epoch = after_epoch};
-    if (ex_train(&s)) goto fail;
-    printf("semi_supervised_aae: %d epochs in %.0f s, %zu labels, test classification error %.2f%%\n",
-           s.epochs_done, s.seconds, labels, 100.0 * s.metrics[AAE_METRIC_CLASS_ERROR]);
-    printf("semi_supervised_aae: loss curves %s/loss_curves.png, log %s/log.csv, model %s/semi_supervised_aae.model\n",
-           a.out, a.out, a.out);
-    rc = 0;
-fail:
-    aae_model_free(model);
-    aae_builder_free(b);
-    aae_dataset_free(full);
+    aae_status st = rc ? AAE_OK : aae_dataset_keep_labels(s.mnist_train, labels / 10, a.seed, &train);
+    if (st != AAE_OK) rc = ex_report(&a, "aae_dataset_keep_labels", st);
+    if (!rc) {
+        s.train = s.labelled = train;
+        rc = ex_train(&s);
+    }
+    if (!rc) {
+        printf("semi_supervised_aae: %d epochs in %.0f s, %zu labels, test classification error %.2f%%\n",
+               s.epochs_done, s.seconds, labels, 100.0 * s.metrics[AAE_METRIC_CLASS_ERROR]);
+        printf("semi_supervised_aae: loss curves %s/loss_curves.png, log %s/log.csv, "
+               "model %s/semi_supervised_aae.model\n", a.out, a.out, a.out);
+    }
     aae_dataset_free(train);
-    aae_dataset_free(test);
+    ex_close(&s);
     return rc;
 }

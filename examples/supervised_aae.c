@@ -37,16 +37,10 @@ static int write_styles(const ex_args *a, const aae_model *model, int epoch)
     return rc;
 }
 
-typedef struct state {
-    const ex_args *a;
-    const aae_model *model;
-} state;
-
-static int after_epoch(void *user, int epoch, const double *m)
+static int after_epoch(const ex_session *s, int epoch, const double *m)
 {
     (void)m;
-    const state *st = user;
-    return write_styles(st->a, st->model, epoch);
+    return write_styles(s->a, s->model, epoch);
 }
 
 int main(int argc, char **argv)
@@ -57,28 +51,14 @@ int main(int argc, char **argv)
     if (p) return p == 1 ? 0 : 2;
     if (ex_setup(&a)) return 1;
 
-    aae_builder *b = NULL;
-    aae_model *model = NULL;
-    aae_dataset *train = NULL, *test = NULL;
-    int rc = 1;
-    EX_TRY(&a, aae_builder_create(&b, AAE_PRESET_SUPERVISED_AAE));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_SEED, (double)a.seed));
-    EX_TRY(&a, aae_builder_build(b, &model));
-    if (ex_load_mnist(&a, ex_scale_for(model), &train, &test)) goto fail;
-
-    state st = {&a, model};
-    ex_session s = {.a = &a, .model = model, .train = train, .eval = test, .after_epoch = after_epoch,
-                    .user = &st};
-    if (ex_train(&s)) goto fail;
-    printf("supervised_aae: %d epochs in %.0f s, test MSE %.4f (pixels in [0,1])\n", s.epochs_done,
-           s.seconds, s.metrics[AAE_METRIC_MSE] / 4);
-    printf("supervised_aae: pictures in %s (styles_epoch*.png: rows share z, columns are 0-9; "
-           "loss_curves.png), log %s/log.csv, model %s/supervised_aae.model\n", a.out, a.out, a.out);
-    rc = 0;
-fail:
-    aae_model_free(model);
-    aae_builder_free(b);
-    aae_dataset_free(train);
-    aae_dataset_free(test);
+    ex_session s = {.a = &a, .after_epoch = after_epoch};
+    int rc = ex_open(&s, AAE_PRESET_SUPERVISED_AAE, NULL, 0) || ex_train(&s);
+    if (!rc) {
+        printf("supervised_aae: %d epochs in %.0f s, test MSE %.4f (pixels in [0,1])\n", s.epochs_done,
+               s.seconds, s.metrics[AAE_METRIC_MSE] / 4);
+        printf("supervised_aae: pictures in %s (styles_epoch*.png: rows share z, columns are 0-9; "
+               "loss_curves.png), log %s/log.csv, model %s/supervised_aae.model\n", a.out, a.out, a.out);
+    }
+    ex_close(&s);
     return rc;
 }

@@ -15,14 +15,8 @@
 
 enum { DIGITS = 10, N = 100 };
 
-typedef struct state {
-    const ex_args *a;
-    const aae_model *model;
-} state;
-
-static int after_epoch(void *user, int epoch, const double *m)
+static int after_epoch(const ex_session *st, int epoch, const double *m)
 {
-    const state *st = user;
     float *x = malloc(N * EX_PIXELS * sizeof *x);
     int32_t labels[N];
     char path[EX_PATH_MAX], name[64];
@@ -49,30 +43,16 @@ int main(int argc, char **argv)
     if (p) return p == 1 ? 0 : 2;
     if (ex_setup(&a)) return 1;
 
-    aae_builder *b = NULL;
-    aae_model *model = NULL;
-    aae_dataset *train = NULL, *test = NULL;
-    int rc = 1;
-    EX_TRY(&a, aae_builder_create(&b, AAE_PRESET_VAE_CLASSIFIER));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_SEED, (double)a.seed));
-    EX_TRY(&a, aae_builder_set(b, AAE_OPTION_DETACH_Y, detach));
-    EX_TRY(&a, aae_builder_build(b, &model));
-    if (ex_load_mnist(&a, ex_scale_for(model), &train, &test)) goto fail;
-
-    state st = {&a, model};
-    ex_session s = {.a = &a, .model = model, .train = train, .eval = test, .after_epoch = after_epoch,
-                    .user = &st};
-    if (ex_train(&s)) goto fail;
-    printf("vae_classifier: %d epochs in %.0f s, classifier test accuracy %.2f%%, test ELBO %.1f nats\n",
-           s.epochs_done, s.seconds, 100.0 * (1.0 - s.metrics[AAE_METRIC_CLASS_ERROR]),
-           s.metrics[AAE_METRIC_ELBO]);
-    printf("vae_classifier: pictures in %s (digits_epoch*.png: column = digit; loss_curves.png), "
-           "log %s/log.csv, model %s/vae_classifier.model\n", a.out, a.out, a.out);
-    rc = 0;
-fail:
-    aae_model_free(model);
-    aae_builder_free(b);
-    aae_dataset_free(train);
-    aae_dataset_free(test);
+    const ex_setting settings[] = {{AAE_OPTION_DETACH_Y, detach}};
+    ex_session s = {.a = &a, .after_epoch = after_epoch};
+    int rc = ex_open(&s, AAE_PRESET_VAE_CLASSIFIER, settings, 1) || ex_train(&s);
+    if (!rc) {
+        printf("vae_classifier: %d epochs in %.0f s, classifier test accuracy %.2f%%, test ELBO %.1f nats\n",
+               s.epochs_done, s.seconds, 100.0 * (1.0 - s.metrics[AAE_METRIC_CLASS_ERROR]),
+               s.metrics[AAE_METRIC_ELBO]);
+        printf("vae_classifier: pictures in %s (digits_epoch*.png: column = digit; loss_curves.png), "
+               "log %s/log.csv, model %s/vae_classifier.model\n", a.out, a.out, a.out);
+    }
+    ex_close(&s);
     return rc;
 }

@@ -253,6 +253,33 @@ size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels)
 
 /* ---- the training session ---------------------------------------------- */
 
+int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)
+{
+    const ex_args *a = s->a;
+    aae_builder *b = NULL;
+    int rc = 1;
+    EX_TRY(a, aae_builder_create(&b, preset));
+    EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed));
+    for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
+    EX_TRY(a, aae_builder_build(b, &s->model));
+    if (ex_load_mnist(a, ex_scale_for(s->model), &s->mnist_train, &s->mnist_test)) goto fail;
+    s->train = s->mnist_train;
+    s->eval = s->mnist_test;
+    rc = 0;
+fail:
+    aae_builder_free(b);
+    return rc;
+}
+
+void ex_close(ex_session *s)
+{
+    aae_model_free(s->model);
+    aae_dataset_free(s->mnist_train);
+    aae_dataset_free(s->mnist_test);
+    s->model = NULL;
+    s->mnist_train = s->mnist_test = NULL;
+}
+
 static const char *const slot_names[AAE_SLOT_COUNT] = {"rec", "kl", "ce", "disc_z", "gen_z", "disc_y", "gen_y"};
 static const char *const metric_names[AAE_METRIC_COUNT] = {"test_mse", "test_l1", "test_class_error",
                                                            "test_cluster_accuracy", "test_elbo"};
@@ -346,7 +373,7 @@ static int on_batch(void *user, uint64_t epoch, uint64_t batch, uint64_t batches
         if (!r->tty) fputc('\n', stderr);
     }
     if (interrupted) return 1;
-    return r->s->after_batch ? r->s->after_batch(r->s->user, r->step) : 0;
+    return r->s->after_batch ? r->s->after_batch(r->s, r->step) : 0;
 }
 
 static void write_csv_row(run *r, int epoch, double rate, double seconds)
@@ -414,7 +441,7 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
         fprintf(stderr, "%s: writing loss_curves.png failed\n", s->a->prog);
         return 1;
     }
-    return s->after_epoch ? s->after_epoch(s->user, epoch, m) : 0;
+    return s->after_epoch ? s->after_epoch(s, epoch, m) : 0;
 }
 
 static FILE *open_csv(const ex_args *a)

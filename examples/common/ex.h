@@ -76,22 +76,42 @@ int ex_load_mnist(const ex_args *a, aae_scale scale, aae_dataset **train, aae_da
  * NULL); n is capped at the dataset's rows and returned. */
 size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels);
 
-/* A training run. Set the inputs, then call ex_train. */
-typedef struct ex_session {
+/* A training run: ex_open builds the model and loads MNIST, ex_train
+ * trains, ex_close frees what ex_open made. */
+typedef struct ex_session ex_session;
+struct ex_session {
     const ex_args *a;
+    /* Set by ex_open and owned by the session. */
     aae_model *model;
-    const aae_dataset *train, *labelled, *eval; /* labelled, eval may be NULL */
+    aae_dataset *mnist_train, *mnist_test;
+    /* What ex_train reads: ex_open points train and eval at MNIST; a
+     * program may point them elsewhere (labelled may be NULL). */
+    const aae_dataset *train, *labelled, *eval;
     /* Optional hooks, non-zero return stops with an error: after every
      * batch (global step, counted from 1) and after every epoch (1-based,
-     * the evaluation metrics or NULL). */
-    int (*after_batch)(void *user, uint64_t step);
-    int (*after_epoch)(void *user, int epoch, const double *metrics);
+     * the evaluation metrics or NULL). `user` is the program's own. */
+    int (*after_batch)(const ex_session *s, uint64_t step);
+    int (*after_epoch)(const ex_session *s, int epoch, const double *metrics);
     void *user;
     /* Results. */
     double seconds;                   /* wall time of the training */
     double metrics[AAE_METRIC_COUNT]; /* last epoch's evaluation (NaN: none) */
     int epochs_done;
-} ex_session;
+};
+
+/* One option a program sets on top of its preset. */
+typedef struct ex_setting {
+    aae_option option;
+    double value;
+} ex_setting;
+
+/* Builds `preset` with --seed and the n settings into s->model, then loads
+ * MNIST at the model's output scale (ex_scale_for). 0, or 1 after
+ * reporting the failure; call ex_close either way. */
+int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n);
+
+/* Frees the model and data ex_open made. */
+void ex_close(ex_session *s);
 
 /* Trains a->epochs epochs (Ctrl-C stops after the current batch and keeps
  * what was learnt), then writes <out>/log.csv, <out>/loss_curves.png and
