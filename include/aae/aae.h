@@ -295,7 +295,8 @@ typedef struct aae_builder aae_builder;
 /** A built model: encoder (with optional Gaussian and categorical heads),
  * optional separate classifier, decoder, and up to two discriminators.
  * Thread safety: the inference functions (encode, decode, reconstruct,
- * generate, classify, evaluate) only read the model and may run on many
+ * generate, sample_prior, classify, evaluate, get, tensor_get,
+ * save) only read the model and may run on many
  * threads at once; training, loading parameters and freeing need exclusive
  * use. A second concurrent training call fails with AAE_ERR_BUSY. */
 typedef struct aae_model aae_model;
