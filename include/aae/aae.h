@@ -67,6 +67,11 @@ AAE_API const char *aae_last_error(void);
 /** Empties this thread's last-error message. */
 AAE_API void aae_clear_error(void);
 
+/** Records `message` as this thread's last error and returns `status`: for
+ * hooks and callbacks (and libraries built on libaae, such as libaae-mpi),
+ * so the error the library then returns carries their explanation. */
+AAE_API aae_status aae_set_error(aae_status status, const char *message);
+
 /* ------------------------------------------------------------------ */
 /* Version and runtime                                                 */
 /* ------------------------------------------------------------------ */
@@ -783,6 +788,65 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,
 AAE_API aae_status aae_trainer_fit(aae_trainer *trainer, aae_model *model,
                                    const aae_dataset *train,
                                    const aae_dataset *labelled);
+
+/* ------------------------------------------------------------------ */
+/* Data-parallel training                                              */
+/* ------------------------------------------------------------------ */
+
+/** What an aae_allreduce_fn call carries. */
+typedef enum aae_reduce_kind {
+    AAE_REDUCE_GRADIENTS = 1,   /**< one phase's parameter gradients */
+    AAE_REDUCE_BATCH_STATS = 2, /**< batch norm sums (synchronized BN) */
+    AAE_REDUCE_LOSSES = 3,      /**< one phase's losses, weighted by rows */
+    AAE_REDUCE_STATUS = 4       /**< one float per process: 1 if its checks
+                                     failed (so all stop together) */
+} aae_reduce_kind;
+
+/** Replaces data[0..n) on every process by its sum over all processes
+ * (e.g. MPI_Allreduce with MPI_SUM). A collective: every process makes the
+ * same calls in the same order. Return AAE_OK, or an error to stop the step. */
+typedef aae_status (*aae_allreduce_fn)(void *user, aae_reduce_kind kind,
+                                       float *data, size_t n);
+
+/** Replaces data[0..bytes) on every process by rank 0's (e.g. MPI_Bcast). */
+typedef aae_status (*aae_broadcast_fn)(void *user, void *data, size_t bytes);
+
+/** Makes the trainer one of `size` processes training one model on one
+ * global batch (data parallelism); `rank` in [0, size) is this process.
+ * The library itself does no communication: the hooks do (libaae-mpi
+ * implements them with MPI). size 1 switches it off.
+ *
+ * Every process calls aae_trainer_epoch or aae_trainer_fit with the same
+ * settings and datasets (same rows, same order) on a model built from the
+ * same options; each epoch call checks this (sizes and settings against
+ * rank 0's) and fails on every process with AAE_ERR_INVALID_ARGUMENT if a
+ * process differs. Then:
+ * - each epoch call broadcasts rank 0's model (parameters, batch norm
+ *   statistics, optimizer state, step counter), so all processes start
+ *   equal, e.g. after rank 0 alone loaded a checkpoint;
+ * - every global batch of AAE_TRAIN_BATCH_SIZE rows (and every labelled
+ *   batch) is split into contiguous slices, rows [B*rank/size,
+ *   B*(rank+1)/size) going to `rank`; random draws (noise, prior samples,
+ *   dropout) are keyed by the global row index, so the result equals one
+ *   process training with batch B, up to floating-point summation order;
+ * - after each phase's backward pass, before its optimizer step, allreduce
+ *   receives that phase's gradients as one contiguous buffer (the networks
+ *   the phase updates are adjacent in memory), already weighted by this
+ *   process's share of the rows: their sum is the global gradient;
+ * - batch norm in training mode is synchronized: per layer two reductions
+ *   in the forward pass and one in the backward pass;
+ * - each phase's losses are reduced before its divergence check, so every
+ *   process reports the global losses and takes the same decision.
+ * Callbacks run on every process with the global losses and counts. The
+ * batch needs at least `size` rows; a final partial batch with fewer rows
+ * than processes is skipped. If a hook fails, the call returns its status
+ * and the processes' models may differ: reload a checkpoint.
+ * The hooks and `user` are borrowed until replaced or the trainer is freed. */
+AAE_API aae_status aae_trainer_set_parallel(aae_trainer *trainer,
+                                            unsigned rank, unsigned size,
+                                            aae_allreduce_fn allreduce,
+                                            aae_broadcast_fn broadcast,
+                                            void *user);
 
 /* ------------------------------------------------------------------ */
 /* Metrics                                                             */

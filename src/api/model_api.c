@@ -57,11 +57,10 @@ static aae_status check_labels(const aae_model *m, const int32_t *labels, size_t
     return AAE_OK;
 }
 
-AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const int32_t *labels,
-                                        size_t rows, const float *xl, const int32_t *yl,
-                                        size_t rows_l, uint64_t step, float *losses)
+aae_status aaei_model_check_step(const aae_model *model, const float *x, const int32_t *labels,
+                                 size_t rows, const float *xl, const int32_t *yl,
+                                 size_t rows_l, const char *fn)
 {
-    static const char fn[] = "aae_model_train_step";
     AAEI_REQUIRE(model != NULL && x != NULL, "%s: model or x is NULL", fn);
     AAEI_TRY(check_rows(rows, model->in, fn));
     AAEI_TRY(check_finite(x, rows, model->in, fn));
@@ -79,11 +78,20 @@ AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const 
         AAEI_TRY(check_finite(xl, rows_l, model->in, fn));
         AAEI_TRY(check_labels(model, yl, rows_l, 1, 1, fn));
     }
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const int32_t *labels,
+                                        size_t rows, const float *xl, const int32_t *yl,
+                                        size_t rows_l, uint64_t step, float *losses)
+{
+    static const char fn[] = "aae_model_train_step";
+    AAEI_TRY(aaei_model_check_step(model, x, labels, rows, xl, yl, rows_l, fn));
     if (atomic_flag_test_and_set(&model->busy))
         return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained by another thread", fn);
     aae_status st = aaei_model_train_step(model, x, labels, rows, xl, yl,
                                           model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0,
-                                          step, losses);
+                                          step, NULL, losses);
     atomic_flag_clear(&model->busy);
     return st;
 }

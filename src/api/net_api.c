@@ -144,7 +144,7 @@ AAE_API aae_status aae_net_forward(aae_net *net, const float *x, size_t rows,
     /* The caller's x is borrowed for this call only, but backward needs it. */
     memcpy(net->input, x, rows * net->in_width * sizeof *x);
     const float *out;
-    AAEI_TRY(aaei_net_forward(net, net->input, rows, mode == AAE_MODE_TRAINING, step, 0, &out));
+    AAEI_TRY(aaei_net_forward(net, net->input, rows, mode == AAE_MODE_TRAINING, step, NULL, &out));
     memcpy(y, out, rows * net->out_width * sizeof *y);
     return AAE_OK;
 }

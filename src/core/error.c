@@ -31,6 +31,21 @@ aae_status aaei_context(aae_status status, const char *fn)
     return status;
 }
 
+void aaei_hook_begin(void) { last_error[0] = '\0'; }
+
+aae_status aaei_hook_end(aae_status status, const char *what)
+{
+    if (status == AAE_OK) return status;
+    if (!last_error[0]) snprintf(last_error, sizeof last_error, "%s", aae_status_string(status));
+    return aaei_context(status, what);
+}
+
+AAE_API aae_status aae_set_error(aae_status status, const char *message)
+{
+    snprintf(last_error, sizeof last_error, "%s", message ? message : "");
+    return status;
+}
+
 AAE_API const char *aae_last_error(void) { return last_error; }
 
 AAE_API void aae_clear_error(void) { last_error[0] = '\0'; }

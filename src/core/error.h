@@ -17,6 +17,12 @@ aae_status aaei_fail(aae_status status, const char *fmt, ...) AAEI_PRINTF(2, 3);
  * returns it: for public functions whose internals do not know their name. */
 aae_status aaei_context(aae_status status, const char *fn);
 
+/* Around a call of a user hook: begin clears the message so that end can
+ * tell whether the hook explained a failure (aae_set_error); end keeps that
+ * explanation, or the status's description, behind "what: ". */
+void aaei_hook_begin(void);
+aae_status aaei_hook_end(aae_status status, const char *what);
+
 /* Returns AAE_ERR_INVALID_ARGUMENT with a message unless `cond` holds. */
 #define AAEI_REQUIRE(cond, ...)                                          \
     do {                                                                 \

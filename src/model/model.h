@@ -36,11 +36,23 @@ typedef struct aaei_tensor {
     float *data;
 } aaei_tensor;
 
+/* This process's part of a data-parallel step (aae_trainer_set_parallel). */
+typedef struct aaei_shard {
+    aae_allreduce_fn allreduce;
+    void *user;
+    size_t row0, total;     /* first global row of x; rows of the global batch */
+    size_t row0_l, total_l; /* the same for the labelled batch */
+} aaei_shard;
+
 struct aae_model {
     aaei_options opt;
     aae_net enc, dec, cls, zdisc, ydisc;
     int has_cls, has_zdisc, has_ydisc;
     aaei_optim optims[AAEI_OPT_COUNT];
+    /* Every network's gradients in one block, in the order decoder, encoder,
+     * classifier, z and y discriminator: the networks one phase updates are
+     * adjacent, so one allreduce covers the phase. */
+    float *grad_pool;
 
     /* Widths derived from the options. */
     size_t in, zw, k;        /* input, z, classes */
@@ -82,10 +94,21 @@ aae_status aaei_model_index_tensors(aae_model *m);
 /* Scales every optimizer's learning rate to factor x its configured value. */
 void aaei_model_set_lr_factor(aae_model *m, double factor);
 
-/* One training step (see aae_model_train_step); arguments validated. */
+/* The argument checks of aae_model_train_step (fn names the caller). */
+aae_status aaei_model_check_step(const aae_model *m, const float *x, const int32_t *labels,
+                                 size_t rows, const float *xl, const int32_t *yl,
+                                 size_t rows_l, const char *fn);
+
+/* One training step (see aae_model_train_step); arguments checked. shard is
+ * NULL for one process, else this process's rows of a data-parallel step. */
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
-                                 size_t rows_l, uint64_t step, float *losses);
+                                 size_t rows_l, uint64_t step, const aaei_shard *shard,
+                                 float *losses);
+
+/* Replaces the model's whole training state (parameters, batch norm
+ * statistics, optimizer state, step counters) by rank 0's. */
+aae_status aaei_model_broadcast(aae_model *m, aae_broadcast_fn broadcast, void *user);
 
 /* Inference helpers (read-only, caller scratch of aaei_model_scratch). */
 size_t aaei_model_scratch(const aae_model *m, size_t rows);

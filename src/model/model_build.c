@@ -154,6 +154,24 @@ size_t aaei_model_param_floats(const aaei_options *o)
     return total;
 }
 
+/* Moves every network's gradients into m->grad_pool (see model.h). */
+static aae_status pool_gradients(aae_model *m)
+{
+    aae_net *order[] = {&m->dec, &m->enc, &m->cls, &m->zdisc, &m->ydisc};
+    size_t total = 0;
+    for (size_t i = 0; i < 5; i++) total += order[i]->nparams;
+    float *pool = aaei_calloc(total ? total : 1, sizeof *pool, "gradient pool");
+    if (!pool) return AAE_ERR_NOMEM;
+    float *p = pool;
+    for (size_t i = 0; i < 5; i++) {
+        aaei_free(order[i]->grads);
+        order[i]->grads = p;
+        p += order[i]->nparams;
+    }
+    m->grad_pool = pool;
+    return AAE_OK;
+}
+
 aae_status aaei_model_create(const aaei_options *o, aae_model **out)
 {
     AAEI_TRY(aaei_options_validate(o));
@@ -163,6 +181,7 @@ aae_status aaei_model_create(const aaei_options *o, aae_model **out)
     atomic_flag_clear(&m->busy);
     derive_widths(m);
     aae_status st = build_all(m);
+    if (st == AAE_OK) st = pool_gradients(m);
     if (st == AAE_OK) st = aaei_model_index_tensors(m);
     if (st != AAE_OK) {
         aaei_model_destroy(m);
@@ -175,6 +194,11 @@ aae_status aaei_model_create(const aaei_options *o, aae_model **out)
 void aaei_model_destroy(aae_model *m)
 {
     if (!m) return;
+    if (m->grad_pool) {
+        /* The networks' gradients live in the pool: not theirs to free. */
+        m->enc.grads = m->dec.grads = m->cls.grads = m->zdisc.grads = m->ydisc.grads = NULL;
+        aaei_free(m->grad_pool);
+    }
     aaei_net_release(&m->enc);
     aaei_net_release(&m->dec);
     aaei_net_release(&m->cls);

@@ -20,6 +20,12 @@ typedef struct step_ctx {
     size_t rows;
     uint64_t step, seed;
     float *losses;
+    /* Data parallelism: x holds global rows [row0, row0 + rows) of a batch
+     * of `total`; losses are weighted by share = rows / total before their
+     * gradients are summed across processes. One process: 0, rows, 1. */
+    size_t row0, total;
+    float share;
+    aaei_sync *sync;
 } step_ctx;
 
 static int finite(float v) { return isfinite(v); }
@@ -28,6 +34,37 @@ static aae_status diverged(const char *phase, float loss)
 {
     return aaei_fail(AAE_ERR_DIVERGED, "%s loss is %g: training diverged; this phase was not applied",
                      phase, (double)loss);
+}
+
+/* Sums the gradients of networks first..last (adjacent in the gradient
+ * pool) across processes. */
+static aae_status reduce_grads(const step_ctx *c, const aae_net *first, const aae_net *last)
+{
+    if (!c->sync) return AAE_OK;
+    size_t n = (size_t)(last->grads - first->grads) + last->nparams;
+    aaei_hook_begin();
+    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_GRADIENTS, first->grads, n);
+    return aaei_hook_end(st, "the allreduce hook (gradients)");
+}
+
+/* Replaces this process's losses of a phase (means over its rows) by the
+ * global batch's: sum over processes of share x loss. */
+static aae_status reduce_losses(const step_ctx *c, float *const *loss, size_t n)
+{
+    if (!c->sync) return AAE_OK;
+    float buf[AAE_SLOT_COUNT + 1];
+    for (size_t i = 0; i < n; i++) buf[i] = c->share * *loss[i];
+    aaei_hook_begin();
+    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_LOSSES, buf, n);
+    AAEI_TRY(aaei_hook_end(st, "the allreduce hook (losses)"));
+    for (size_t i = 0; i < n; i++) *loss[i] = buf[i];
+    return AAE_OK;
+}
+
+/* Row keys of x (global rows row0...). */
+static aaei_row_keys x_keys(const step_ctx *c)
+{
+    return (aaei_row_keys){c->row0, c->rows, c->row0 + c->rows};
 }
 
 static void step_net(aae_model *m, int slot, aae_net *net)
@@ -47,7 +84,7 @@ static void sample_z(const step_ctx *c, const float *E, uint64_t salt)
             memcpy(z, e, m->zw * sizeof *z);
             continue;
         }
-        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, r);
+        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, c->row0 + r);
         for (size_t j = 0; j < m->zw; j++) {
             eps[j] = aaei_rng_normal(&g);
             z[j] = e[j] + expf(0.5f * e[m->off_logvar + j]) * eps[j];
@@ -98,11 +135,12 @@ static aae_status forward_encoders(const step_ctx *c, const float *x, size_t row
                                    const float **E, const float **ylog, size_t *ld)
 {
     aae_model *m = c->m;
-    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, 0, E));
+    aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, E));
     *ylog = NULL;
     *ld = 0;
     if (m->has_cls) {
-        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, 0, ylog));
+        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, &keys, ylog));
         *ld = m->k;
     } else if (m->yhead == AAE_Y_SHARED) {
         *ylog = *E + m->off_y;
@@ -137,14 +175,16 @@ static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fak
     float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
     memcpy(m->disc_in, fake, n * sizeof *fake);
     for (size_t r = 0; noise > 0.0f && r < rows; r++) {
-        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, rows + r);
+        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step,
+                                    c->total + c->row0 + r);
         for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
     }
     const float *logit, *dx;
-    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, 0, &logit));
+    aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, &keys, &logit));
     for (size_t r = 0; r < rows; r++) m->disc_t[r] = 1.0f;
     *loss = aaei_loss_bce_logits(logit, m->disc_t, rows, m->disc_d);
-    float w = (float)m->opt.v[AAE_OPTION_W_ADV];
+    float w = (float)m->opt.v[AAE_OPTION_W_ADV] * c->share;
     for (size_t r = 0; r < rows; r++) m->disc_d[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_d, &dx));
     memcpy(dfake, dx, n * sizeof *dfake);
@@ -161,23 +201,30 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     aae_model *m = c->m;
     size_t rows = c->rows, dim = p->dim, n = rows * dim;
     const int32_t *guide = p->label_guided ? c->labels : NULL;
-    aaei_prior_sample(p, c->seed, c->step, prior_salt, 0, guide, rows, m->disc_in);
+    aaei_prior_sample(p, c->seed, c->step, prior_salt, c->row0, guide, rows, m->disc_in);
     memcpy(m->disc_in + n, fake, n * sizeof *fake);
     float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
+    /* Global layout: B prior rows, then B fakes; this process has a slice
+     * of each. */
+    aaei_row_keys keys = {c->row0, rows, c->total + c->row0};
     for (size_t r = 0; noise > 0.0f && r < 2 * rows; r++) {
-        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (noise_salt << 8), c->step, r);
+        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (noise_salt << 8), c->step,
+                                    aaei_row_key(&keys, r));
         for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
     }
     for (size_t r = 0; r < 2 * rows; r++) m->disc_t[r] = r < rows ? 1.0f : 0.0f;
     const float *logit;
     aaei_net_zero_grad(D);
-    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, 0, &logit));
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, &keys, &logit));
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
     *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
+    AAEI_TRY(reduce_losses(c, &loss, 1));
     if (!finite(*loss)) return diverged("discriminator", *loss);
+    w *= c->share;
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
+    AAEI_TRY(reduce_grads(c, D, D));
     step_net(m, slot, D);
     return AAE_OK;
 }
@@ -194,7 +241,7 @@ static float reconstruction_loss(const step_ctx *c, const float *xhat)
     }
     /* REC_SUM: sum over features, mean over rows = mean * width. */
     float scale = m->opt.v[AAE_OPTION_REC_SUM] != 0 ? (float)m->in : 1.0f;
-    float w = (float)m->opt.v[AAE_OPTION_W_REC] * scale;
+    float w = (float)m->opt.v[AAE_OPTION_W_REC] * scale * c->share;
     for (size_t i = 0; i < n; i++) m->dxhat[i] *= w;
     return l * scale;
 }
@@ -217,7 +264,8 @@ static aae_status phase_reconstruction(const step_ctx *c)
             memcpy(d + m->zw, m->y + r * m->k, m->k * sizeof *d);
         }
     }
-    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, 0, &xhat));
+    aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, &xhat));
     float rec = reconstruction_loss(c, xhat), total = rec;
     c->losses[AAE_SLOT_REC] = rec;
 
@@ -227,7 +275,7 @@ static aae_status phase_reconstruction(const step_ctx *c)
 
     if (aaei_opt_int(&m->opt, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL) {
         /* KL(N(mu, exp(lv)) || N(0, I)), summed over z, mean over rows. */
-        float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta / (float)rows;
+        float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta * c->share / (float)rows;
         double kl = 0.0;
         for (size_t r = 0; r < rows; r++) {
             const float *e = E + r * m->enc_out;
@@ -250,8 +298,9 @@ static aae_status phase_reconstruction(const step_ctx *c)
             memcpy(m->ylog_sep + r * m->k, ylog + r * ld, m->k * sizeof(float));
         /* In place: each row's logits are read before its gradient is written. */
         float ce = aaei_loss_cross_entropy(m->ylog_sep, c->labels, rows, m->k, m->ylog_sep);
+        float ws = w * c->share;
         for (size_t r = 0; r < rows; r++)
-            for (size_t j = 0; j < m->k; j++) dl[r * gld + j] += w * m->ylog_sep[r * m->k + j];
+            for (size_t j = 0; j < m->k; j++) dl[r * gld + j] += ws * m->ylog_sep[r * m->k + j];
         c->losses[AAE_SLOT_CE] = ce;
         total += w * ce;
     }
@@ -268,6 +317,10 @@ static aae_status phase_reconstruction(const step_ctx *c)
             total += (float)m->opt.v[AAE_OPTION_W_ADV] * gl;
         }
     }
+    float *rec_losses[] = {&c->losses[AAE_SLOT_REC], &c->losses[AAE_SLOT_KL],
+                           &c->losses[AAE_SLOT_CE], &c->losses[AAE_SLOT_GEN_Z],
+                           &c->losses[AAE_SLOT_GEN_Y], &total};
+    AAEI_TRY(reduce_losses(c, rec_losses, 6));
     if (!finite(total)) {
         aaei_net_zero_grad(&m->enc);
         aaei_net_zero_grad(&m->dec);
@@ -284,6 +337,7 @@ static aae_status phase_reconstruction(const step_ctx *c)
     z_grad_to_enc(c, E, m->dz);
     if (m->yhead) y_grad_to_logits(c, m->dy);
     AAEI_TRY(backward_encoders(c));
+    AAEI_TRY(reduce_grads(c, &m->dec, m->has_cls ? &m->cls : &m->enc));
     step_net(m, AAEI_OPT_ENC, &m->enc);
     step_net(m, AAEI_OPT_DEC, &m->dec);
     if (m->has_cls) step_net(m, AAEI_OPT_CLS, &m->cls);
@@ -324,8 +378,11 @@ static aae_status phase_regularization(const step_ctx *c)
         total += w * c->losses[AAE_SLOT_GEN_Y];
         y_grad_to_logits(c, m->dy);
     }
+    float *gen_losses[] = {&c->losses[AAE_SLOT_GEN_Z], &c->losses[AAE_SLOT_GEN_Y], &total};
+    AAEI_TRY(reduce_losses(c, gen_losses, 3));
     if (!finite(total)) return diverged("generator", total);
     AAEI_TRY(backward_encoders(c));
+    AAEI_TRY(reduce_grads(c, &m->enc, m->has_cls ? &m->cls : &m->enc));
     if (m->has_cls) {
         /* A separate classifier is the generator of y; the encoder of z. */
         if (m->yadv) step_net(m, AAEI_OPT_GEN_CLS, &m->cls);
@@ -338,42 +395,82 @@ static aae_status phase_regularization(const step_ctx *c)
     return AAE_OK;
 }
 
-static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, const int32_t *yl,
-                                        size_t rows_l)
+/* Its batch is the labelled one: c describes that batch's rows. */
+static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, const int32_t *yl)
 {
     aae_model *m = c->m;
-    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return AAE_OK;
+    size_t rows_l = c->rows;
     aae_net *net = m->has_cls ? &m->cls : &m->enc;
     const float *out;
-    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, 0, &out));
+    aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, &out));
     size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
         memcpy(m->ylog_sep + r * m->k, out + r * ld + off, m->k * sizeof(float));
     float ce = aaei_loss_cross_entropy(m->ylog_sep, yl, rows_l, m->k, m->dy);
+    float *ce_loss = &ce;
+    AAEI_TRY(reduce_losses(c, &ce_loss, 1));
     if (!finite(ce)) return diverged("semi-supervised", ce);
     c->losses[AAE_SLOT_CE] = ce;
-    float w = (float)m->opt.v[AAE_OPTION_W_CE];
+    float w = (float)m->opt.v[AAE_OPTION_W_CE] * c->share;
     float *d = m->has_cls ? m->d_cls : m->d_enc;
     memset(d, 0, rows_l * ld * sizeof *d);
     for (size_t r = 0; r < rows_l; r++)
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
     AAEI_TRY(aaei_net_backward(net, d, NULL));
+    AAEI_TRY(reduce_grads(c, net, net));
     step_net(m, AAEI_OPT_SEMI, net);
     return AAE_OK;
 }
 
+static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, size_t rows_l,
+                             const aaei_shard *shard)
+{
+    aae_model *m = c->m;
+    AAEI_TRY(phase_reconstruction(c));
+    AAEI_TRY(phase_regularization(c));
+    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return AAE_OK;
+    step_ctx l = *c;
+    l.rows = rows_l;
+    l.labels = yl;
+    if (shard) {
+        l.row0 = shard->row0_l;
+        l.total = shard->total_l;
+        l.share = (float)rows_l / (float)shard->total_l;
+    } else {
+        l.row0 = 0;
+        l.total = rows_l;
+    }
+    return phase_semi_supervised(&l, xl, yl);
+}
+
+static void set_sync(aae_model *m, aaei_sync *sync)
+{
+    m->enc.sync = m->dec.sync = m->cls.sync = m->zdisc.sync = m->ydisc.sync = sync;
+}
+
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
-                                 size_t rows_l, uint64_t step, float *losses)
+                                 size_t rows_l, uint64_t step, const aaei_shard *shard,
+                                 float *losses)
 {
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local};
+                  losses ? losses : local, 0, rows, 1.0f, NULL};
+    aaei_sync sync = {NULL, NULL, AAE_OK};
+    if (shard && shard->allreduce) {
+        sync.allreduce = shard->allreduce;
+        sync.user = shard->user;
+        c.sync = &sync;
+        c.row0 = shard->row0;
+        c.total = shard->total;
+        c.share = (float)rows / (float)shard->total;
+    }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
-    AAEI_TRY(phase_reconstruction(&c));
-    AAEI_TRY(phase_regularization(&c));
-    AAEI_TRY(phase_semi_supervised(&c, xl, yl, rows_l));
-    m->steps++;
-    return AAE_OK;
+    set_sync(m, c.sync);
+    aae_status st = run_phases(&c, xl, yl, rows_l, c.sync ? shard : NULL);
+    set_sync(m, NULL);
+    if (st == AAE_OK) m->steps++;
+    return st;
 }

@@ -1,9 +1,11 @@
 /* BatchNorm1d as PyTorch's: normalize with the biased batch variance, track
  * the running variance with the unbiased one, running = (1-m)*running + m*batch.
  * Parameters: gamma then beta. State: running mean then running var.
- * aux (training): xhat [rows x n], then mean [n], then invstd [n]. */
+ * aux (training): xhat [rows x n], mean [n], invstd [n], then 2n+1 floats
+ * for synchronized batch norm: the sums being reduced and the global count. */
 #include <math.h>
 
+#include "core/error.h"
 #include "nn/layer.h"
 
 void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state)
@@ -23,48 +25,100 @@ void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state)
  * loops vectorize. */
 enum { BLOCK = 64 };
 
-static void normalize_block(const aaei_layer *L, const float *params, float *state, const float *x,
-                            float *y, float *xhat, float *mean, float *invstd, size_t rows, size_t j0,
-                            size_t nb)
+static size_t block_width(size_t n, size_t j0) { return n - j0 < BLOCK ? n - j0 : BLOCK; }
+
+/* s[j] = sum over rows of (x[., j0+j] - shift[j]) ^ power (power 1 or 2). */
+static void column_sums(const float *x, size_t n, size_t rows, size_t j0, size_t nb,
+                        const double *shift, int power, double *s)
+{
+    for (size_t j = 0; j < nb; j++) s[j] = 0.0;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < nb; j++) {
+            double d = x[r * n + j0 + j] - (shift ? shift[j] : 0.0);
+            s[j] += power == 2 ? d * d : d;
+        }
+}
+
+/* Records column j's batch mean and (biased) variance over `count` rows:
+ * mean and invstd for backward, the running statistics for inference. */
+static void set_stats(const aaei_layer *L, float *state, float *mean, float *invstd, size_t j,
+                      double mu, double ss, double count)
 {
     size_t n = L->out;
-    const float *gamma = params + j0, *beta = params + n + j0;
-    float *rmean = state + j0, *rvar = state + n + j0, m = L->a;
-    /* Two-pass mean/variance in double: stable for any batch size. */
-    double s[BLOCK] = {0}, ss[BLOCK] = {0}, mu[BLOCK];
-    float muf[BLOCK], inv[BLOCK];
-    for (size_t r = 0; r < rows; r++)
-        for (size_t j = 0; j < nb; j++) s[j] += x[r * n + j0 + j];
-    for (size_t j = 0; j < nb; j++) mu[j] = s[j] / (double)rows;
-    for (size_t r = 0; r < rows; r++)
-        for (size_t j = 0; j < nb; j++) {
-            double d = x[r * n + j0 + j] - mu[j];
-            ss[j] += d * d;
-        }
-    for (size_t j = 0; j < nb; j++) {
-        double var = ss[j] / (double)rows;
-        inv[j] = (float)(1.0 / sqrt(var + L->eps));
-        muf[j] = (float)mu[j];
-        mean[j0 + j] = muf[j];
-        invstd[j0 + j] = inv[j];
-        double unbiased = rows > 1 ? ss[j] / (double)(rows - 1) : var;
-        rmean[j] = (1.0f - m) * rmean[j] + m * muf[j];
-        rvar[j] = (1.0f - m) * rvar[j] + m * (float)unbiased;
-    }
+    float m = L->a;
+    double var = ss / count, unbiased = count > 1 ? ss / (count - 1) : var;
+    mean[j] = (float)mu;
+    invstd[j] = (float)(1.0 / sqrt(var + L->eps));
+    state[j] = (1.0f - m) * state[j] + m * mean[j];
+    state[n + j] = (1.0f - m) * state[n + j] + m * (float)unbiased;
+}
+
+static void normalize(const aaei_layer *L, const float *params, const float *x, float *y,
+                      float *xhat, const float *mean, const float *invstd, size_t rows)
+{
+    size_t n = L->out;
+    const float *gamma = params, *beta = params + n;
     for (size_t r = 0; r < rows; r++) {
-        const float *xr = x + r * n + j0;
-        float *hr = xhat + r * n + j0, *yr = y + r * n + j0;
-        for (size_t j = 0; j < nb; j++) {
-            float h = (xr[j] - muf[j]) * inv[j];
+        const float *xr = x + r * n;
+        float *hr = xhat + r * n, *yr = y + r * n;
+        for (size_t j = 0; j < n; j++) {
+            float h = (xr[j] - mean[j]) * invstd[j];
             hr[j] = h;
             yr[j] = h * gamma[j] + beta[j];
         }
     }
 }
 
+/* Two-pass mean/variance in double over this process's rows. */
+static void local_stats(const aaei_layer *L, float *state, const float *x, float *mean,
+                        float *invstd, size_t rows)
+{
+    size_t n = L->out;
+    double s[BLOCK], ss[BLOCK], mu[BLOCK];
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+        size_t nb = block_width(n, j0);
+        column_sums(x, n, rows, j0, nb, NULL, 1, s);
+        for (size_t j = 0; j < nb; j++) mu[j] = s[j] / (double)rows;
+        column_sums(x, n, rows, j0, nb, mu, 2, ss);
+        for (size_t j = 0; j < nb; j++)
+            set_stats(L, state, mean, invstd, j0 + j, mu[j], ss[j], (double)rows);
+    }
+}
+
+/* The same two passes with each pass's sums (and the row count) summed
+ * across processes: the statistics of the global batch. */
+static void synced_stats(const aaei_layer *L, float *state, const float *x, float *mean,
+                         float *invstd, float *red, size_t rows, aaei_sync *sync)
+{
+    size_t n = L->out;
+    double s[BLOCK], mu[BLOCK];
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+        size_t nb = block_width(n, j0);
+        column_sums(x, n, rows, j0, nb, NULL, 1, s);
+        for (size_t j = 0; j < nb; j++) red[j0 + j] = (float)s[j];
+    }
+    red[n] = (float)rows;
+    aaei_hook_begin();
+    sync->status = sync->allreduce(sync->user, AAE_REDUCE_BATCH_STATS, red, n + 1);
+    if (sync->status != AAE_OK) return;
+    double count = red[n];
+    red[2 * n] = red[n]; /* the global count, for backward */
+    for (size_t j = 0; j < n; j++) mean[j] = (float)(red[j] / count);
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+        size_t nb = block_width(n, j0);
+        for (size_t j = 0; j < nb; j++) mu[j] = mean[j0 + j];
+        column_sums(x, n, rows, j0, nb, mu, 2, s);
+        for (size_t j = 0; j < nb; j++) red[j0 + j] = (float)s[j];
+    }
+    aaei_hook_begin();
+    sync->status = sync->allreduce(sync->user, AAE_REDUCE_BATCH_STATS, red, n);
+    if (sync->status != AAE_OK) return;
+    for (size_t j = 0; j < n; j++) set_stats(L, state, mean, invstd, j, mean[j], red[j], count);
+}
+
 void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
                             float *state, const float *x, float *y, float *aux,
-                            size_t rows, int training)
+                            size_t rows, int training, aaei_sync *sync)
 {
     size_t n = L->out;
     const float *gamma = params, *beta = params + n;
@@ -72,7 +126,7 @@ void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
     if (!training) {
         float scale[BLOCK], shift[BLOCK];
         for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
-            size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
+            size_t nb = block_width(n, j0);
             for (size_t j = 0; j < nb; j++) {
                 float inv = 1.0f / sqrtf(rvar[j0 + j] + L->eps);
                 scale[j] = gamma[j0 + j] * inv;
@@ -83,37 +137,59 @@ void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
         }
         return;
     }
-    float *xhat = aux, *mean = aux + rows * n, *invstd = mean + n;
-    for (size_t j0 = 0; j0 < n; j0 += BLOCK)
-        normalize_block(L, params, state, x, y, xhat, mean, invstd, rows, j0, n - j0 < BLOCK ? n - j0 : BLOCK);
+    float *xhat = aux, *mean = aux + rows * n, *invstd = mean + n, *red = invstd + n;
+    if (sync) {
+        if (sync->status != AAE_OK) return;
+        synced_stats(L, state, x, mean, invstd, red, rows, sync);
+        if (sync->status != AAE_OK) return;
+    } else {
+        local_stats(L, state, x, mean, invstd, rows);
+    }
+    normalize(L, params, x, y, xhat, mean, invstd, rows);
 }
 
 void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
-                             float *grads, const float *aux, const float *dy,
-                             float *dx, size_t rows)
+                             float *grads, float *aux, const float *dy,
+                             float *dx, size_t rows, aaei_sync *sync)
 {
     size_t n = L->out;
     const float *gamma = params;
     float *dgamma = grads, *dbeta = grads + n;
     const float *xhat = aux, *invstd = aux + rows * n + n;
+    /* Synchronized: sums of dy and dy*xhat over the global batch. */
+    float *sum_dy = aux + rows * n + 2 * n, *sum_dy_xhat = sum_dy + n;
     for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
-        size_t nb = n - j0 < BLOCK ? n - j0 : BLOCK;
-        float sum_dy[BLOCK] = {0}, sum_dy_xhat[BLOCK] = {0}, k[BLOCK];
+        size_t nb = block_width(n, j0);
+        float s[BLOCK] = {0}, sx[BLOCK] = {0};
         for (size_t r = 0; r < rows; r++)
             for (size_t j = 0; j < nb; j++) {
-                sum_dy[j] += dy[r * n + j0 + j];
-                sum_dy_xhat[j] += dy[r * n + j0 + j] * xhat[r * n + j0 + j];
+                s[j] += dy[r * n + j0 + j];
+                sx[j] += dy[r * n + j0 + j] * xhat[r * n + j0 + j];
             }
         for (size_t j = 0; j < nb; j++) {
-            dgamma[j0 + j] += sum_dy_xhat[j];
-            dbeta[j0 + j] += sum_dy[j];
-            k[j] = gamma[j0 + j] * invstd[j0 + j] / (float)rows;
+            dgamma[j0 + j] += sx[j];
+            dbeta[j0 + j] += s[j];
+            sum_dy[j0 + j] = s[j];
+            sum_dy_xhat[j0 + j] = sx[j];
         }
-        if (!dx) continue;
-        /* dx = gamma*invstd/N * (N*dy - sum(dy) - xhat*sum(dy*xhat)) */
+    }
+    if (!dx) return;
+    float count = (float)rows;
+    if (sync) {
+        if (sync->status != AAE_OK) return;
+        aaei_hook_begin();
+        sync->status = sync->allreduce(sync->user, AAE_REDUCE_BATCH_STATS, sum_dy, 2 * n);
+        if (sync->status != AAE_OK) return;
+        count = sum_dy[2 * n];
+    }
+    /* dx = gamma*invstd/N * (N*dy - sum(dy) - xhat*sum(dy*xhat)) */
+    for (size_t j0 = 0; j0 < n; j0 += BLOCK) {
+        size_t nb = block_width(n, j0);
+        float k[BLOCK];
+        for (size_t j = 0; j < nb; j++) k[j] = gamma[j0 + j] * invstd[j0 + j] / count;
         for (size_t r = 0; r < rows; r++)
             for (size_t j = 0; j < nb; j++)
-                dx[r * n + j0 + j] = k[j] * ((float)rows * dy[r * n + j0 + j] - sum_dy[j] -
-                                             xhat[r * n + j0 + j] * sum_dy_xhat[j]);
+                dx[r * n + j0 + j] = k[j] * (count * dy[r * n + j0 + j] - sum_dy[j0 + j] -
+                                             xhat[r * n + j0 + j] * sum_dy_xhat[j0 + j]);
     }
 }

@@ -1,6 +1,6 @@
 /* Inverted dropout: kept units are scaled by 1/(1-p) in training, so
  * inference is the identity. The mask of row r is keyed by
- * (seed, step, row0 + r, layer), never by a running stream. aux holds the
+ * (seed, step, global row, layer), never by a running stream. aux holds the
  * scaled mask (0 or 1/(1-p)). */
 #include "core/rng.h"
 #include "nn/layer.h"
@@ -14,7 +14,7 @@ void aaei_dropout_forward(const aaei_layer *L, const float *x, float *y,
         /* Fold the layer into the stream id so two dropout layers differ. */
         aaei_rng g = aaei_rng_keyed(pass->seed,
                                     AAEI_STREAM_DROPOUT + (pass->layer_index << 8),
-                                    pass->step, pass->row0 + r);
+                                    pass->step, aaei_row_key(&pass->keys, r));
         for (size_t j = 0; j < n; j++) {
             float m = aaei_rng_uniform(&g) < L->a ? 0.0f : keep_scale;
             aux[r * n + j] = m;

@@ -5,7 +5,8 @@
 size_t aaei_layer_aux_floats(const aaei_layer *L, size_t rows)
 {
     switch (L->kind) {
-    case AAEI_BATCHNORM: return rows * L->out + 2 * L->out; /* xhat, mean, invstd */
+    case AAEI_BATCHNORM: /* xhat, mean, invstd; for sync: 2n+1 reduction floats */
+        return rows * L->out + 4 * L->out + 1;
     case AAEI_DROPOUT: return rows * L->out;                /* scaled mask */
     default: return 0;
     }
@@ -28,7 +29,7 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
         break;
     case AAEI_BATCHNORM:
         aaei_batchnorm_forward(L, params, state, x, y, aux, pass->rows,
-                               pass->training);
+                               pass->training, pass->sync);
         break;
     case AAEI_DROPOUT:
         if (pass->training && L->a > 0.0f)
@@ -43,15 +44,15 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
 }
 
 void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
-                         const float *x, const float *y, const float *aux,
-                         const float *dy, float *dx, size_t rows)
+                         const float *x, const float *y, float *aux,
+                         const float *dy, float *dx, size_t rows, aaei_sync *sync)
 {
     switch (L->kind) {
     case AAEI_DENSE:
         aaei_dense_backward(L, params, grads, x, dy, dx, rows);
         break;
     case AAEI_BATCHNORM:
-        aaei_batchnorm_backward(L, params, grads, aux, dy, dx, rows);
+        aaei_batchnorm_backward(L, params, grads, aux, dy, dx, rows, sync);
         break;
     case AAEI_DROPOUT:
         if (dx) {

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aae/aae.h"
+
 typedef enum aaei_layer_kind {
     AAEI_DENSE = 1,
     AAEI_RELU,
@@ -28,14 +30,36 @@ typedef struct aaei_layer {
     size_t state_off, nstate; /* into its running state (BN mean, var) */
 } aaei_layer;
 
+/* Data-parallel training: this process holds some rows of a global batch.
+ * Batch norm sums its statistics across processes through the hook; a
+ * failing hook is recorded in status and stops the pass. NULL: one process. */
+typedef struct aaei_sync {
+    aae_allreduce_fn allreduce;
+    void *user;
+    aae_status status;
+} aaei_sync;
+
+/* Global index of local row r, which keys its random draws: rows below
+ * split count from row0, the rest from row0b (a batch of two stacked
+ * halves, like a discriminator's real and fake rows). */
+typedef struct aaei_row_keys {
+    uint64_t row0, split, row0b;
+} aaei_row_keys;
+
+static inline uint64_t aaei_row_key(const aaei_row_keys *k, size_t r)
+{
+    return r < k->split ? k->row0 + r : k->row0b + (r - k->split);
+}
+
 /* What a forward pass needs besides the layer's own data. */
 typedef struct aaei_pass {
     size_t rows;
     int training;      /* batch statistics, dropout, caches for backward */
-    uint64_t seed;     /* dropout masks are keyed by (seed, step, row0+row) */
+    uint64_t seed;     /* dropout masks are keyed by (seed, step, row key) */
     uint64_t step;
-    uint64_t row0;
+    aaei_row_keys keys;
     uint64_t layer_index;
+    aaei_sync *sync;
 } aaei_pass;
 
 /* Floats of per-layer cache a training forward keeps for backward. */
@@ -54,8 +78,8 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
 /* Adds parameter gradients into grads and, unless dx is NULL, writes dx
  * (rows x in). x, y and aux are those of the training forward. */
 void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
-                         const float *x, const float *y, const float *aux,
-                         const float *dy, float *dx, size_t rows);
+                         const float *x, const float *y, float *aux,
+                         const float *dy, float *dx, size_t rows, aaei_sync *sync);
 
 /* The ops, one file each. */
 void aaei_dense_init(const aaei_layer *L, float *params, uint64_t seed,
@@ -75,10 +99,10 @@ void aaei_activation_backward(const aaei_layer *L, const float *x,
 void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state);
 void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
                             float *state, const float *x, float *y, float *aux,
-                            size_t rows, int training);
+                            size_t rows, int training, aaei_sync *sync);
 void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
-                             float *grads, const float *aux, const float *dy,
-                             float *dx, size_t rows);
+                             float *grads, float *aux, const float *dy,
+                             float *dx, size_t rows, aaei_sync *sync);
 
 void aaei_dropout_forward(const aaei_layer *L, const float *x, float *y,
                           float *aux, const aaei_pass *pass);

@@ -159,13 +159,21 @@ static aae_status check_batchnorm_rows(const aae_net *net, size_t rows, int trai
     return AAE_OK;
 }
 
+/* A failed reduction hook of a data-parallel step, as an error. */
+static aae_status sync_status(const aae_net *net)
+{
+    return aaei_hook_end(net->sync ? net->sync->status : AAE_OK, "the allreduce hook (batch norm)");
+}
+
 aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
-                            int training, uint64_t step, uint64_t row0,
+                            int training, uint64_t step, const aaei_row_keys *keys,
                             const float **y)
 {
     AAEI_TRY(check_batchnorm_rows(net, rows, training));
     AAEI_TRY(aaei_net_reserve(net, rows));
-    aaei_pass pass = {rows, training, net->seed, step, row0, 0};
+    aaei_pass pass = {rows, training, net->seed, step, {0, rows, rows}, 0,
+                      training ? net->sync : NULL};
+    if (keys) pass.keys = *keys;
     const float *in = x;
     for (size_t i = 0; i < net->nlayers; i++) {
         const aaei_layer *L = &net->layers[i];
@@ -174,6 +182,7 @@ aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
                            in, net->outs[i], net->auxs[i], &pass);
         in = net->outs[i];
     }
+    AAEI_TRY(sync_status(net));
     net->x = x;
     net->rows = rows;
     net->trained = training;
@@ -193,10 +202,11 @@ aae_status aaei_net_backward(aae_net *net, const float *dy, const float **dx)
         const float *x = i ? net->outs[i - 1] : net->x;
         float *out = (i > 0 || dx) ? bufs[which] : NULL;
         aaei_layer_backward(L, at(net->params, L->param_off), at(net->grads, L->param_off),
-                            x, net->outs[i], net->auxs[i], g, out, net->rows);
+                            x, net->outs[i], net->auxs[i], g, out, net->rows, net->sync);
         g = out;
         which ^= 1;
     }
+    AAEI_TRY(sync_status(net));
     if (dx) *dx = g;
     return AAE_OK;
 }
@@ -211,7 +221,7 @@ size_t aaei_net_infer_scratch(const aae_net *net, size_t rows)
 void aaei_net_infer(const aae_net *net, const float *x, size_t rows, float *y,
                     float *scratch)
 {
-    aaei_pass pass = {rows, 0, net->seed, 0, 0, 0};
+    aaei_pass pass = {rows, 0, net->seed, 0, {0, rows, rows}, 0, NULL};
     float *bufs[2] = {scratch, scratch + rows * net->max_width};
     const float *in = x;
     if (net->nlayers == 0) {

@@ -25,6 +25,7 @@ struct aae_net {
     const float *x;        /* input of the last training forward */
     size_t rows;           /* rows of the last forward */
     int trained;           /* last forward was in training mode */
+    aaei_sync *sync;       /* set by a data-parallel step, else NULL */
 };
 
 /* Initializes an empty network in caller storage (used by models that embed
@@ -41,9 +42,10 @@ aae_status aaei_net_add(aae_net *net, aaei_layer_kind kind, size_t width,
 aae_status aaei_net_reserve(aae_net *net, size_t rows);
 
 /* Training or inference forward through the net's own workspace. x is
- * borrowed until the matching backward. *y points into the workspace. */
+ * borrowed until the matching backward. *y points into the workspace.
+ * keys give each row's global index for random draws (NULL: its index). */
 aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
-                            int training, uint64_t step, uint64_t row0,
+                            int training, uint64_t step, const aaei_row_keys *keys,
                             const float **y);
 
 /* Backward of the last training forward: accumulates parameter gradients;

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "model/model.h"
+#include "train/parallel.h"
 #include "train/trainer.h"
 
 static const struct {
@@ -48,6 +49,7 @@ AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
     aae_trainer *t = aaei_calloc(1, sizeof *t, "trainer");
     if (!t) return AAE_ERR_NOMEM;
     for (int i = 1; i <= AAEI_TRAIN_LAST; i++) t->v[i] = params[i].def;
+    t->size = 1;
     *trainer = t;
     return AAE_OK;
 }
@@ -100,6 +102,23 @@ AAE_API aae_status aae_trainer_set_eval(aae_trainer *t, const aae_dataset *eval)
 {
     AAEI_REQUIRE(t != NULL, "aae_trainer_set_eval: trainer is NULL");
     t->eval = eval;
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_trainer_set_parallel(aae_trainer *t, unsigned rank, unsigned size,
+                                            aae_allreduce_fn allreduce, aae_broadcast_fn broadcast,
+                                            void *user)
+{
+    static const char fn[] = "aae_trainer_set_parallel";
+    AAEI_REQUIRE(t != NULL, "%s: trainer is NULL", fn);
+    AAEI_REQUIRE(size >= 1 && rank < size, "%s: rank %u is not in [0, size %u)", fn, rank, size);
+    AAEI_REQUIRE(size == 1 || (allreduce && broadcast),
+                 "%s: %u processes need both the allreduce and the broadcast hook", fn, size);
+    t->rank = size > 1 ? rank : 0;
+    t->size = size;
+    t->allreduce = size > 1 ? allreduce : NULL;
+    t->broadcast = size > 1 ? broadcast : NULL;
+    t->par_user = size > 1 ? user : NULL;
     return AAE_OK;
 }
 
@@ -176,7 +195,13 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
     int drop_last = t->v[AAE_TRAIN_DROP_LAST] != 0;
     AAEI_REQUIRE(rows >= (drop_last ? B : 1),
                  "%s: the dataset has %zu rows, fewer than one batch of %zu", fn, rows, B);
+    AAEI_REQUIRE(B >= t->size, "%s: a batch of %zu rows cannot be split over %u processes", fn, B,
+                 t->size);
     uint64_t batches = drop_last ? rows / B : (rows + B - 1) / B;
+    /* In parallel, a final partial batch needs a row for every process. */
+    if (!drop_last && rows % B != 0 && rows % B < t->size) batches--;
+    AAEI_REQUIRE(batches > 0, "%s: the dataset has %zu rows, fewer than %u processes", fn, rows,
+                 t->size);
     int semi = m->supervised == AAE_SUPERVISE_PHASE && labelled != NULL;
     if (semi) {
         AAEI_TRY(aae_dataset_shape(labelled, &lrows, &lwidth, &lhas));
@@ -194,11 +219,14 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
         AAEI_REQUIRE(nl > 0, "%s: the labelled dataset has no labelled rows", fn);
         rows_l = (size_t)t->v[AAE_TRAIN_LABELLED_BATCH];
         if (rows_l > nl) rows_l = nl;
+        AAEI_REQUIRE(rows_l >= t->size, "%s: a labelled batch of %zu rows cannot be split over %u processes",
+                     fn, rows_l, t->size);
         GROW(xl, rows_l * width, "labelled batch");
         GROW(yl, rows_l, "labelled labels");
         GROW(lbatch, rows_l, "labelled batch index");
     }
     AAEI_TRY(aaei_model_reserve(m, B > rows_l ? B : rows_l));
+    if (t->size > 1) AAEI_TRY(aaei_parallel_begin(t, m, rows, rows_l, fn));
 
     uint64_t epoch = m->steps / batches, first = m->steps % batches;
     uint64_t seed = (uint64_t)t->v[AAE_TRAIN_SEED];
@@ -223,13 +251,21 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
     aae_status st = AAE_OK;
     for (uint64_t b = first; b < batches; b++) {
         size_t r0 = (size_t)b * B, n = rows - r0 < B ? rows - r0 : B;
-        AAEI_TRY(aae_dataset_get_rows(train, t->perm + r0, n, t->x, t->y));
+        /* This process's slice of the batch (all of it in one process). */
+        size_t lo = n * t->rank / t->size, hi = n * (t->rank + 1) / t->size;
+        size_t lo_l = rows_l * t->rank / t->size, hi_l = rows_l * (t->rank + 1) / t->size;
+        AAEI_TRY(aae_dataset_get_rows(train, t->perm + r0 + lo, hi - lo, t->x, t->y));
         if (semi) {
             labelled_batch(t, nl, rows_l, b);
-            AAEI_TRY(aae_dataset_get_rows(labelled, t->lbatch, rows_l, t->xl, t->yl));
+            AAEI_TRY(aae_dataset_get_rows(labelled, t->lbatch + lo_l, hi_l - lo_l, t->xl, t->yl));
         }
-        st = aae_model_train_step(m, t->x, has_labels ? t->y : NULL, n, t->xl, t->yl, rows_l,
-                                  m->steps, losses);
+        const int32_t *y = has_labels ? t->y : NULL;
+        if (t->size > 1) {
+            aaei_slice s = {t->x, y, hi - lo, lo, n, t->xl, t->yl, hi_l - lo_l, lo_l, rows_l};
+            st = aaei_parallel_step(t, m, &s, m->steps, losses, fn);
+        } else {
+            st = aae_model_train_step(m, t->x, y, n, t->xl, t->yl, rows_l, m->steps, losses);
+        }
         if (st != AAE_OK) return st;
         seen += n;
         for (int k = 0; k < AAE_SLOT_COUNT; k++) sums[k] += losses[k];

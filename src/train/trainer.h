@@ -13,6 +13,12 @@ struct aae_trainer {
     void *user;
     const aae_dataset *eval;
 
+    /* Data parallelism (aae_trainer_set_parallel); size 1: off. */
+    unsigned rank, size;
+    aae_allreduce_fn allreduce;
+    aae_broadcast_fn broadcast;
+    void *par_user;
+
     /* Buffers grown at the start of an epoch, reused by every batch. */
     size_t *perm;           /* this epoch's row order */
     float *x;               /* one batch */

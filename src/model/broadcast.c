@@ -1,0 +1,30 @@
+/* Rank 0's training state to every process of a data-parallel run: the
+ * same calls in the same order on every process (a collective). */
+#include "core/error.h"
+#include "model/model.h"
+
+static aae_status send(aae_broadcast_fn broadcast, void *user, void *data, size_t bytes)
+{
+    if (bytes == 0) return AAE_OK;
+    aaei_hook_begin();
+    return aaei_hook_end(broadcast(user, data, bytes), "the broadcast hook");
+}
+
+static aae_status send_net(aae_net *net, aae_broadcast_fn broadcast, void *user)
+{
+    AAEI_TRY(send(broadcast, user, net->params, net->nparams * sizeof *net->params));
+    return send(broadcast, user, net->state, net->nstate * sizeof *net->state);
+}
+
+aae_status aaei_model_broadcast(aae_model *m, aae_broadcast_fn broadcast, void *user)
+{
+    aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
+    for (size_t i = 0; i < 5; i++) AAEI_TRY(send_net(nets[i], broadcast, user));
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) {
+        aaei_optim *o = &m->optims[i];
+        if (o->m) AAEI_TRY(send(broadcast, user, o->m, o->n * sizeof *o->m));
+        if (o->v) AAEI_TRY(send(broadcast, user, o->v, o->n * sizeof *o->v));
+        AAEI_TRY(send(broadcast, user, &o->steps, sizeof o->steps));
+    }
+    return send(broadcast, user, &m->steps, sizeof m->steps);
+}
