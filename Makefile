@@ -176,7 +176,7 @@ check: deps
 	@sh scripts/check-header.sh
 	cd test && $(RUN_ENV) ../$(TEST_BIN)
 ifeq ($(VARIANT),plain)
-	@$(MAKE) --no-print-directory abi-check consumers bindings-test
+	@$(MAKE) --no-print-directory abi-check consumers bindings-test mpi-test
 endif
 
 abi-check: $(SHLIB)
@@ -211,7 +211,8 @@ valgrind: deps
 # Examples use the public header and the shared library only; their
 # pictures go through libpng (examples only, never the library).
 EXDIR    := $(OUTDIR)/examples
-EXAMPLES := $(patsubst examples/%.c,$(EXDIR)/%,$(wildcard examples/*.c))
+# (mpi_train needs MPI: src/mpi/mpi.mk builds it.)
+EXAMPLES := $(patsubst examples/%.c,$(EXDIR)/%,$(filter-out examples/mpi_train.c,$(wildcard examples/*.c)))
 EX_COMMON := $(wildcard examples/common/*.c)
 EX_CFLAGS = -std=c11 $(OPT) $(WARN) $(SAN_FLAGS) -Iinclude -Iexamples -D_POSIX_C_SOURCE=200809L \
             $(shell $(PKG_CONFIG) --cflags libpng 2>/dev/null) $(CFLAGS)
@@ -305,3 +306,5 @@ uninstall:
 
 clean:
 	rm -rf lib/*
+
+include src/mpi/mpi.mk

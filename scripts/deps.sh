@@ -7,7 +7,7 @@
 set -eu
 pkgs="gcc make pkg-config libopenblas-dev libpng-dev"
 [ "${DEPS:-test}" = build ] ||
-    pkgs="$pkgs g++ check valgrind abigail-tools python3-numpy python3-pytest"
+    pkgs="$pkgs g++ check valgrind abigail-tools python3-numpy python3-pytest libopenmpi-dev openmpi-bin"
 pkgs="$pkgs ${AAE_EXTRA_PKGS:-}"
 [ "${BLAS:-openblas}" = reference ] && pkgs="$pkgs libblas-dev"
 missing=""

@@ -1,0 +1,67 @@
+/** @file aae/mpi.h
+ * libaae-mpi: data-parallel training over MPI (a companion library; link
+ * with `pkg-config --libs aae-mpi`, compile with mpicc or
+ * `pkg-config --cflags aae-mpi`).
+ *
+ * It implements the trainer's hooks (aae_trainer_set_parallel) with
+ * MPI_Allreduce and MPI_Bcast on a communicator you supply, and does the
+ * I/O of a run from rank 0. Every process runs the same program: opens the
+ * same datasets, builds the model from the same options, attaches its
+ * trainer and calls aae_trainer_fit. Each global batch is split by rank
+ * (see aae_trainer_set_parallel), so N processes with batch B train the
+ * model one process trains with batch B, batch norm included (it is
+ * synchronized), up to floating-point summation order.
+ *
+ * Every function here is collective over the communicator unless noted:
+ * all processes call it, in the same order. Errors are returned as
+ * aae_status with aae_last_error() explaining them (MPI's own error string
+ * included); MPI errors on the library's communicator are returned, never
+ * fatal.
+ */
+#ifndef AAE_MPI_H
+#define AAE_MPI_H
+
+#include <mpi.h>
+
+#include "aae/aae.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A process's membership in a training group. */
+typedef struct aae_mpi aae_mpi;
+
+/** Joins the processes of `comm` (MPI must be initialized). The library
+ * works on its own duplicate of comm, so its messages never meet yours. */
+AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out);
+
+/** Leaves the group and frees it (collective: it frees the duplicate
+ * communicator). Call before MPI_Finalize. NULL is a no-op. */
+AAE_API void aae_mpi_free(aae_mpi *mpi);
+
+/** This process's rank and the group's size (local, not collective). */
+AAE_API int aae_mpi_rank(const aae_mpi *mpi);
+AAE_API int aae_mpi_size(const aae_mpi *mpi);
+
+/** Makes `trainer` one member of the group: aae_trainer_set_parallel with
+ * MPI hooks (local). The group must outlive the trainer's training calls. */
+AAE_API aae_status aae_mpi_attach(aae_mpi *mpi, aae_trainer *trainer);
+
+/** Rank 0 saves the model to `path` (aae_model_save: atomic); every process
+ * returns rank 0's outcome. Other ranks' models are not read: after
+ * training through an attached trainer they equal rank 0's. */
+AAE_API aae_status aae_mpi_save(aae_mpi *mpi, const aae_model *model,
+                                const char *path);
+
+/** Rank 0 reads the checkpoint at `path` and sends it; every process loads
+ * the same model from those bytes (only rank 0 touches the file system).
+ * Every process returns the same status. */
+AAE_API aae_status aae_mpi_load(aae_mpi *mpi, const char *path,
+                                aae_model **model);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
