@@ -11,9 +11,10 @@ found (AAE_LIBRARY, pkg-config, the system loader).
 from .core import (Builder, Dataset, Error, Model, Trainer, blas_info, set_num_threads,
                    version)
 from .enums import (Activation, DecoderInput, Metric, OptimizerKind, OptimizerParam, Option,
-                    Output, Part, Preset, Prior, Scale, Slot, Status, TrainParam, YHead)
+                    Output, Part, Preset, Prior, ReduceKind, Scale, Slot, Status, TrainParam,
+                    YHead)
 
 __all__ = ["Builder", "Dataset", "Error", "Model", "Trainer", "blas_info", "set_num_threads",
            "version", "Activation", "DecoderInput", "Metric", "OptimizerKind", "OptimizerParam",
-           "Option", "Output", "Part", "Preset", "Prior", "Scale", "Slot", "Status", "TrainParam",
-           "YHead"]
+           "Option", "Output", "Part", "Preset", "Prior", "ReduceKind", "Scale", "Slot", "Status",
+           "TrainParam", "YHead"]

@@ -18,6 +18,9 @@ BATCH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64
                                   ctypes.c_uint64, c_float_p, ctypes.c_double)
 EPOCH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, c_float_p,
                                   c_double_p, ctypes.c_double)
+# Data-parallel hooks: aae_allreduce_fn(user, kind, data, n), aae_broadcast_fn(user, data, bytes).
+ALLREDUCE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, c_float_p, ctypes.c_size_t)
+BROADCAST_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
 
 
 def _candidates():
@@ -106,6 +109,8 @@ _PROTOTYPES = {
     "aae_trainer_set_eval": (_S, [_P, _P]),
     "aae_trainer_epoch": (_S, [_P, _P, _P, _P]),
     "aae_trainer_fit": (_S, [_P, _P, _P, _P]),
+    "aae_trainer_set_parallel": (_S, [_P, ctypes.c_uint, ctypes.c_uint, ALLREDUCE_FN, BROADCAST_FN,
+                                      ctypes.c_void_p]),
 }
 
 for _name, (_res, _args) in _PROTOTYPES.items():

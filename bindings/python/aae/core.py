@@ -13,7 +13,8 @@ import weakref
 import numpy as np
 
 from . import _lib
-from .enums import Metric, Option, Part, Preset, Scale, Slot, Status, TrainParam, YHead
+from .enums import (Metric, Option, Part, Preset, ReduceKind, Scale, Slot, Status, TrainParam,
+                    YHead)
 
 _c = _lib.lib
 
@@ -366,6 +367,10 @@ class Trainer(_Handle):
         p = ctypes.c_void_p()
         _check(_c.aae_trainer_create(ctypes.byref(p)))
         super().__init__(p.value)
+        # Exceptions raised in callbacks and hooks during fit (fit re-raises
+        # the first); the hooks hold this list, not the trainer.
+        self._raised = []
+        self._parallel = None  # the registered hook thunks, kept alive
         for k, v in params.items():
             self.set(TrainParam[k.upper()], v)
 
@@ -378,12 +383,63 @@ class Trainer(_Handle):
         _check(_c.aae_trainer_get(self._h, int(param), ctypes.byref(v)))
         return v.value
 
+    def set_parallel(self, rank, size, allreduce=None, broadcast=None):
+        """Makes this trainer process `rank` of `size` training one model on
+        one global batch (data parallelism); size 1 trains alone again. The
+        library does no communication itself: it calls
+
+            allreduce(kind, data)  # ReduceKind, float32 array: replace by
+                                   # its sum over all processes, in place
+            broadcast(data)        # uint8 array: replace by rank 0's, in place
+
+        at the same points, in the same order, on every process (e.g. with
+        mpi4py: comm.Allreduce(MPI.IN_PLACE, data) and comm.Bcast(data)).
+        The arrays are views of the library's buffers, valid only during
+        the call. Every process then calls fit with the same settings and
+        datasets on a model built from the same options; the result equals
+        one process training with the same batch size (up to summation
+        order). An exception raised in a hook stops training and is
+        re-raised from fit; the other processes are not told."""
+        if rank < 0 or size < 0:
+            raise ValueError(f"rank {rank} and size {size} must not be negative")
+        raised = self._raised
+
+        def fail(e):
+            raised.append(e)
+            status = int(e.status) if isinstance(e, Error) else 0
+            return status or int(Status.ERR_CANCELLED)  # an aae.Error keeps its status
+
+        def allreduce_cb(_user, kind, data, n):
+            try:
+                view = np.ctypeslib.as_array(data, shape=(n,)) if n else np.empty(0, np.float32)
+                allreduce(ReduceKind(kind) if kind in ReduceKind._value2member_map_ else kind, view)
+                return 0
+            except BaseException as e:  # noqa: B036 - must not unwind through C
+                return fail(e)
+
+        def broadcast_cb(_user, data, nbytes):
+            try:
+                view = (np.ctypeslib.as_array(ctypes.cast(data, ctypes.POINTER(ctypes.c_uint8)),
+                                              shape=(nbytes,)) if nbytes else np.empty(0, np.uint8))
+                broadcast(view)
+                return 0
+            except BaseException as e:  # noqa: B036
+                return fail(e)
+
+        a = _lib.ALLREDUCE_FN(allreduce_cb) if allreduce else _lib.ALLREDUCE_FN()
+        b = _lib.BROADCAST_FN(broadcast_cb) if broadcast else _lib.BROADCAST_FN()
+        _check(_c.aae_trainer_set_parallel(self._h, int(rank), int(size), a, b, None))
+        # The C side keeps the thunks until replaced: they must stay alive.
+        self._parallel = (a, b) if int(size) > 1 else None
+        return self
+
     def fit(self, model, train, labelled=None, eval=None, on_epoch=None, on_batch=None):
         """Trains; on_epoch(epoch, losses, metrics, samples_per_s) and
         on_batch(epoch, batch, batches, losses, samples_per_s) may return True
         to stop. An exception raised in a callback stops training and is
         re-raised here; the model keeps what it learnt until then."""
-        raised = []
+        raised = self._raised
+        raised.clear()
 
         def batch_cb(_user, epoch, batch, batches, losses, rate):
             try:

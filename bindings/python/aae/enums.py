@@ -153,10 +153,19 @@ class TrainParam(IntEnum):
     MIN_FACTOR = 11
 
 
+class ReduceKind(IntEnum):
+    """What a data-parallel allreduce carries (every kind is summed)."""
+    GRADIENTS = 1
+    BATCH_STATS = 2
+    LOSSES = 3
+    STATUS = 4
+
+
 # C prefix of each enum's members, for the header check.
 C_PREFIX = {
     Status: "AAE_", Activation: "AAE_ACT_", Preset: "AAE_PRESET_", Option: "AAE_OPTION_",
     Part: "AAE_PART_", Output: "AAE_OUTPUT_", YHead: "AAE_Y_", DecoderInput: "AAE_DECODE_",
     Prior: "AAE_PRIOR_", OptimizerKind: "AAE_OPTIMIZER_", OptimizerParam: "AAE_OPT_",
     Slot: "AAE_SLOT_", Metric: "AAE_METRIC_", Scale: "AAE_SCALE_", TrainParam: "AAE_TRAIN_",
+    ReduceKind: "AAE_REDUCE_",
 }

@@ -227,6 +227,12 @@ pub const AAE_TRAIN_GAMMA: aae_trainer_param = 9;
 pub const AAE_TRAIN_HORIZON: aae_trainer_param = 10;
 pub const AAE_TRAIN_MIN_FACTOR: aae_trainer_param = 11;
 
+pub type aae_reduce_kind = c_int;
+pub const AAE_REDUCE_GRADIENTS: aae_reduce_kind = 1;
+pub const AAE_REDUCE_BATCH_STATS: aae_reduce_kind = 2;
+pub const AAE_REDUCE_LOSSES: aae_reduce_kind = 3;
+pub const AAE_REDUCE_STATUS: aae_reduce_kind = 4;
+
 // --- callbacks ----------------------------------------------------------
 
 /// Called after every batch; non-zero stops training.
@@ -253,6 +259,22 @@ pub type aae_epoch_callback = Option<
     ) -> c_int,
 >;
 
+/// Data parallelism: replaces `data[0..n)` on every process by its sum
+/// over all processes (a collective, e.g. `MPI_Allreduce` with `MPI_SUM`).
+pub type aae_allreduce_fn = Option<
+    unsafe extern "C" fn(
+        user: *mut c_void,
+        kind: aae_reduce_kind,
+        data: *mut f32,
+        n: usize,
+    ) -> aae_status,
+>;
+
+/// Data parallelism: replaces `data[0..bytes)` on every process by rank
+/// 0's (e.g. `MPI_Bcast`).
+pub type aae_broadcast_fn =
+    Option<unsafe extern "C" fn(user: *mut c_void, data: *mut c_void, bytes: usize) -> aae_status>;
+
 // --- functions ------------------------------------------------------------
 
 extern "C" {
@@ -261,6 +283,7 @@ extern "C" {
     pub fn aae_status_name(status: aae_status) -> *const c_char;
     pub fn aae_last_error() -> *const c_char;
     pub fn aae_clear_error();
+    pub fn aae_set_error(status: aae_status, message: *const c_char) -> aae_status;
 
     // Version and runtime
     pub fn aae_version() -> c_uint;
@@ -623,6 +646,16 @@ extern "C" {
         model: *mut aae_model,
         train: *const aae_dataset,
         labelled: *const aae_dataset,
+    ) -> aae_status;
+
+    // Data-parallel training
+    pub fn aae_trainer_set_parallel(
+        trainer: *mut aae_trainer,
+        rank: c_uint,
+        size: c_uint,
+        allreduce: aae_allreduce_fn,
+        broadcast: aae_broadcast_fn,
+        user: *mut c_void,
     ) -> aae_status;
 
     // Metrics

@@ -122,7 +122,10 @@ fn parse_header(dir: &std::path::Path) -> Header {
     for decl in text.split(';').map(squash) {
         // The last AAE_API of a chunk starts its declaration; anything before
         // it is preprocessor text (version.h defines AAE_API itself).
-        if let Some(rest) = decl.rfind("AAE_API ").map(|at| &decl[at + "AAE_API ".len()..]) {
+        if let Some(rest) = decl
+            .rfind("AAE_API ")
+            .map(|at| &decl[at + "AAE_API ".len()..])
+        {
             let open = rest.find('(').unwrap();
             let head = &rest[..open];
             let name_at = head
@@ -137,11 +140,15 @@ fn parse_header(dir: &std::path::Path) -> Header {
             ));
         } else if let Some(rest) = decl.strip_prefix("typedef struct ") {
             h.handles.push(rest.split(' ').next().unwrap().to_string());
-        } else if let Some(rest) = decl.strip_prefix("typedef int (*") {
+        } else if let Some((ret, rest)) = decl
+            .strip_prefix("typedef ")
+            .and_then(|d| d.split_once(" (*"))
+        {
+            // A callback type: `typedef RET (*NAME)(PARAMS)`.
             let name = rest.split(')').next().unwrap();
             let params = &decl[decl.find(")(").unwrap() + 2..decl.rfind(')').unwrap()];
             h.callbacks
-                .push((name.to_string(), "c_int".to_string(), c_params(params)));
+                .push((name.to_string(), c_return(ret), c_params(params)));
         }
     }
     // Enumerators: `typedef enum NAME { A = 1, B = 2 } NAME`.
@@ -232,6 +239,11 @@ fn declarations_match_header() {
         h.functions.len() >= 80,
         "parsed only {} functions",
         h.functions.len()
+    );
+    assert!(
+        h.callbacks.len() >= 4,
+        "parsed only {} callback types",
+        h.callbacks.len()
     );
     let mut errors = Vec::new();
     for (name, ret, params) in h.functions.iter().chain(&h.callbacks) {

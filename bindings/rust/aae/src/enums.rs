@@ -309,6 +309,50 @@ impl TrainerParam {
     }
 }
 
+/// What an allreduce of data-parallel training carries (`aae_reduce_kind`),
+/// as [`Collective::allreduce`](crate::Collective::allreduce) receives it.
+/// Every kind is summed the same way; the kind only helps a collective
+/// (or its logs) tell the calls apart. It comes from the library, so a
+/// newer library's unknown kind arrives as `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReduceKind {
+    /// One phase's parameter gradients, already weighted by this process's
+    /// share of the batch.
+    Gradients,
+    /// Batch norm sums (synchronized batch norm).
+    BatchStats,
+    /// One phase's losses, weighted by rows.
+    Losses,
+    /// One float per process: 1 if its checks failed, so all stop together.
+    Status,
+    /// A kind this version of the bindings does not know.
+    Other(i32),
+}
+
+impl ReduceKind {
+    pub(crate) fn from_raw(v: sys::aae_reduce_kind) -> ReduceKind {
+        match v {
+            sys::AAE_REDUCE_GRADIENTS => ReduceKind::Gradients,
+            sys::AAE_REDUCE_BATCH_STATS => ReduceKind::BatchStats,
+            sys::AAE_REDUCE_LOSSES => ReduceKind::Losses,
+            sys::AAE_REDUCE_STATUS => ReduceKind::Status,
+            other => ReduceKind::Other(other),
+        }
+    }
+
+    /// The C value (`aae_reduce_kind`).
+    pub fn code(self) -> i32 {
+        match self {
+            ReduceKind::Gradients => sys::AAE_REDUCE_GRADIENTS,
+            ReduceKind::BatchStats => sys::AAE_REDUCE_BATCH_STATS,
+            ReduceKind::Losses => sys::AAE_REDUCE_LOSSES,
+            ReduceKind::Status => sys::AAE_REDUCE_STATUS,
+            ReduceKind::Other(code) => code,
+        }
+    }
+}
+
 /// How IDX bytes become floats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]

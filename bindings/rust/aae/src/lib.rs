@@ -38,12 +38,12 @@ pub use builder::{Builder, Layer};
 pub use dataset::Dataset;
 pub use enums::{
     Activation, DecoderInput, Losses, Metrics, ModelOption, OptimizerKind, OptimizerParam,
-    OutputKind, Part, Posterior, Preset, Prior, RecLoss, Scale, Schedule, Supervision,
+    OutputKind, Part, Posterior, Preset, Prior, RecLoss, ReduceKind, Scale, Schedule, Supervision,
     TrainerParam, YHead, ZRegularizer,
 };
 pub use error::{Error, Result, Status};
 pub use model::{Model, Tensor};
-pub use trainer::{BatchReport, EpochReport, Trainer};
+pub use trainer::{BatchReport, Collective, EpochReport, Trainer};
 
 use error::{ffi, static_str};
 
@@ -143,6 +143,18 @@ pub fn num_threads() -> usize {
 /// let rc = std::rc::Rc::new(());
 /// let mut t = aae::Trainer::new().unwrap();
 /// t.on_epoch(move |_| { let _ = &rc; std::ops::ControlFlow::Continue(()) });
+/// ```
+///
+/// ```compile_fail
+/// // A collective must be Send too.
+/// struct Local(std::rc::Rc<()>);
+/// impl aae::Collective for Local {
+///     fn allreduce(&mut self, _: aae::ReduceKind, _: &mut [f32]) -> aae::Result<()> { Ok(()) }
+///     fn broadcast(&mut self, _: &mut [u8]) -> aae::Result<()> { Ok(()) }
+/// }
+/// let mut c = Local(std::rc::Rc::new(()));
+/// let mut t = aae::Trainer::new().unwrap();
+/// t.set_parallel(0, 2, Some(&mut c)).unwrap();
 /// ```
 ///
 /// ```compile_fail

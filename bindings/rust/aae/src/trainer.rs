@@ -1,5 +1,5 @@
 //! The trainer: epochs of shuffled minibatches, with Rust closures as
-//! progress callbacks.
+//! progress callbacks and a [`Collective`] for data-parallel training.
 
 use std::any::Any;
 use std::ffi::{c_int, c_void};
@@ -11,7 +11,7 @@ use std::ptr::{self, NonNull};
 
 use aae_sys as sys;
 
-use crate::enums::{Losses, Metrics, TrainerParam, METRIC_COUNT, SLOT_COUNT};
+use crate::enums::{Losses, Metrics, ReduceKind, TrainerParam, METRIC_COUNT, SLOT_COUNT};
 use crate::error::{check, ffi, Error, Result, Status};
 use crate::{compute_guard, Dataset, Model};
 
@@ -41,18 +41,42 @@ pub struct BatchReport {
     pub samples_per_second: f64,
 }
 
+/// The communication of data-parallel training
+/// ([`Trainer::set_parallel`]): each of the `size` processes (or threads)
+/// training one model owns one. The library does no communication itself;
+/// it calls these at the same points, in the same order, on every process
+/// (libaae-mpi implements them with MPI in C).
+///
+/// Both are collectives: a process returning an error (or panicking) stops
+/// its own training, but the others keep waiting in their next call unless
+/// the implementation lets them fail too (e.g. by aborting the group).
+pub trait Collective {
+    /// Replaces `data` on every process by its element-wise sum over all
+    /// processes (`MPI_Allreduce` with `MPI_SUM`). To keep the processes'
+    /// models bit-identical, every process must compute the same sums (add
+    /// the contributions in the same order everywhere).
+    fn allreduce(&mut self, kind: ReduceKind, data: &mut [f32]) -> Result<()>;
+
+    /// Replaces `data` on every process by rank 0's (`MPI_Bcast`).
+    fn broadcast(&mut self, data: &mut [u8]) -> Result<()>;
+}
+
 type EpochFn<'a> = Box<dyn FnMut(&EpochReport) -> ControlFlow<()> + Send + 'a>;
 type BatchFn<'a> = Box<dyn FnMut(&BatchReport) -> ControlFlow<()> + Send + 'a>;
 
-/// The closures behind the C callbacks' `user` pointer.
+/// The closures and the collective behind the C callbacks' and hooks'
+/// `user` pointer.
 struct Callbacks<'a> {
     on_epoch: Option<EpochFn<'a>>,
     on_batch: Option<BatchFn<'a>>,
-    /// A panic caught in a callback: which callback, and the payload.
+    collective: Option<&'a mut (dyn Collective + Send)>,
+    /// A panic caught in a callback or hook: which one, and the payload.
     panic: Option<(&'static str, Box<dyn Any + Send>)>,
+    /// The error a hook returned: which hook, and the error.
+    hook_error: Option<(&'static str, Error)>,
 }
 
-impl Callbacks<'_> {
+impl<'a> Callbacks<'a> {
     /// Runs a callback without letting a panic unwind into C (which would be
     /// undefined behaviour / an abort): a panic is kept for the Rust side
     /// and stops training like `Break`. Returns the C callback's result.
@@ -67,6 +91,36 @@ impl Callbacks<'_> {
             Err(payload) => {
                 self.panic = Some((which, payload));
                 1
+            }
+        }
+    }
+
+    /// Runs a [`Collective`] method as [`guard`](Self::guard) runs a
+    /// callback: an error is kept and its status returned to C, a panic is
+    /// kept and returns `AAE_ERR_CANCELLED`. Returns the hook's status.
+    fn hook(
+        &mut self,
+        which: &'static str,
+        f: impl FnOnce(&mut (dyn Collective + Send + 'a)) -> Result<()>,
+    ) -> sys::aae_status {
+        let Some(collective) = self.collective.as_deref_mut() else {
+            // Unreachable: the hooks are registered only with a collective.
+            return sys::AAE_ERR_STATE;
+        };
+        match panic::catch_unwind(AssertUnwindSafe(|| f(collective))) {
+            Ok(Ok(())) => sys::AAE_OK,
+            Ok(Err(e)) => {
+                let code = e.status.code();
+                self.hook_error = Some((which, e));
+                if code == sys::AAE_OK {
+                    sys::AAE_ERR_CANCELLED
+                } else {
+                    code
+                }
+            }
+            Err(payload) => {
+                self.panic = Some((which, payload));
+                sys::AAE_ERR_CANCELLED
             }
         }
     }
@@ -101,7 +155,7 @@ unsafe extern "C" fn epoch_trampoline(
             .then(|| Metrics::from(unsafe { read_array::<f64, METRIC_COUNT>(metrics) })),
         samples_per_second,
     };
-    cbs.guard("epoch", |cbs| {
+    cbs.guard("epoch callback", |cbs| {
         cbs.on_epoch
             .as_mut()
             .map_or(ControlFlow::Continue(()), |f| f(&report))
@@ -125,11 +179,44 @@ unsafe extern "C" fn batch_trampoline(
         losses: Losses::from(unsafe { read_array::<f32, SLOT_COUNT>(losses) }),
         samples_per_second,
     };
-    cbs.guard("batch", |cbs| {
+    cbs.guard("batch callback", |cbs| {
         cbs.on_batch
             .as_mut()
             .map_or(ControlFlow::Continue(()), |f| f(&report))
     })
+}
+
+unsafe extern "C" fn allreduce_trampoline(
+    user: *mut c_void,
+    kind: sys::aae_reduce_kind,
+    data: *mut f32,
+    n: usize,
+) -> sys::aae_status {
+    // SAFETY: as in epoch_trampoline; `data` holds `n` floats that only this
+    // call accesses (a NULL or empty buffer becomes an empty slice).
+    let cbs = unsafe { &mut *user.cast::<Callbacks<'_>>() };
+    let data: &mut [f32] = if n == 0 || data.is_null() {
+        &mut []
+    } else {
+        unsafe { std::slice::from_raw_parts_mut(data, n) }
+    };
+    let kind = ReduceKind::from_raw(kind);
+    cbs.hook("allreduce hook", |c| c.allreduce(kind, data))
+}
+
+unsafe extern "C" fn broadcast_trampoline(
+    user: *mut c_void,
+    data: *mut c_void,
+    bytes: usize,
+) -> sys::aae_status {
+    // SAFETY: as in allreduce_trampoline, with `bytes` bytes.
+    let cbs = unsafe { &mut *user.cast::<Callbacks<'_>>() };
+    let data: &mut [u8] = if bytes == 0 || data.is_null() {
+        &mut []
+    } else {
+        unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), bytes) }
+    };
+    cbs.hook("broadcast hook", |c| c.broadcast(data))
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
@@ -141,7 +228,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
 }
 
 /// Drives a model over a dataset (`aae_trainer`). `'a` is the lifetime of
-/// the evaluation dataset and of whatever the callbacks borrow.
+/// the evaluation dataset, of whatever the callbacks borrow and of the
+/// [`Collective`].
 ///
 /// ```no_run
 /// # fn demo(model: &mut aae::Model, data: &aae::Dataset) -> aae::Result<()> {
@@ -161,11 +249,13 @@ pub struct Trainer<'a> {
     // Boxed: the C side holds its address during fit/epoch.
     callbacks: Box<Callbacks<'a>>,
     eval: PhantomData<&'a Dataset>,
+    /// (rank, size) of data-parallel training; size 1: alone.
+    parallel: (u32, u32),
 }
 
 // SAFETY: the trainer has no thread affinity ("one thread at a time"); the
-// callbacks are Send and the evaluation dataset is Sync. Not Sync: no
-// concurrent use is allowed.
+// callbacks and the collective are Send and the evaluation dataset is Sync.
+// Not Sync: no concurrent use is allowed.
 unsafe impl Send for Trainer<'_> {}
 
 impl<'a> Trainer<'a> {
@@ -180,9 +270,12 @@ impl<'a> Trainer<'a> {
             callbacks: Box::new(Callbacks {
                 on_epoch: None,
                 on_batch: None,
+                collective: None,
                 panic: None,
+                hook_error: None,
             }),
             eval: PhantomData,
+            parallel: (0, 1),
         })
     }
 
@@ -234,6 +327,68 @@ impl<'a> Trainer<'a> {
         self.callbacks.on_epoch = None;
         self.callbacks.on_batch = None;
         self
+    }
+
+    /// Makes this trainer process `rank` of `size` training one model on one
+    /// global batch (data parallelism, `aae_trainer_set_parallel`), talking
+    /// to the others through `collective`; `size` 1 (with `None`) trains
+    /// alone again. Every process then calls [`fit`](Self::fit) or
+    /// [`epoch`](Self::epoch) with the same settings and datasets on a
+    /// model built from the same options: each epoch starts from rank 0's
+    /// model, each batch of [`TrainerParam::BatchSize`] rows is split into
+    /// contiguous slices, one per process, and the result equals one
+    /// process training with that batch (up to summation order). See the
+    /// header for the details.
+    ///
+    /// `rank >= size`, `size` 0, or `size > 1` without a collective is an
+    /// [`Status::InvalidArgument`] error (the previous setting stays). An
+    /// error returned by the collective stops training with its status; a
+    /// panic in it stops training with a [`Status::Cancelled`] error naming
+    /// the panic (it never unwinds through the C library).
+    ///
+    /// ```no_run
+    /// # struct Mpi;
+    /// # impl aae::Collective for Mpi {
+    /// #     fn allreduce(&mut self, _: aae::ReduceKind, _: &mut [f32]) -> aae::Result<()> { Ok(()) }
+    /// #     fn broadcast(&mut self, _: &mut [u8]) -> aae::Result<()> { Ok(()) }
+    /// # }
+    /// # fn demo(model: &mut aae::Model, data: &aae::Dataset, rank: u32, size: u32) -> aae::Result<()> {
+    /// let mut comm = Mpi; // implements aae::Collective
+    /// let mut trainer = aae::Trainer::new()?;
+    /// trainer.set_parallel(rank, size, Some(&mut comm))?;
+    /// trainer.fit(model, data, None)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_parallel(
+        &mut self,
+        rank: u32,
+        size: u32,
+        collective: Option<&'a mut (dyn Collective + Send)>,
+    ) -> Result<&mut Self> {
+        let with = collective.is_some();
+        let user: *mut Callbacks<'a> = &mut *self.callbacks;
+        // SAFETY: valid handle. The hooks cannot run before `run`, which
+        // registers them again with a fresh pointer; here the library only
+        // checks and stores the arguments.
+        unsafe {
+            ffi!(aae_trainer_set_parallel(
+                self.raw.as_ptr(),
+                rank,
+                size,
+                with.then_some(allreduce_trampoline),
+                with.then_some(broadcast_trampoline),
+                user.cast()
+            ))
+        }?;
+        self.callbacks.collective = if size > 1 { collective } else { None };
+        self.parallel = (rank, size);
+        Ok(self)
+    }
+
+    /// `(rank, size)` as set by [`set_parallel`](Self::set_parallel);
+    /// `(0, 1)` when training alone.
+    pub fn parallel(&self) -> (u32, u32) {
+        self.parallel
     }
 
     /// Trains one epoch of `train`; `labelled` feeds the semi-supervised
@@ -293,6 +448,8 @@ impl<'a> Trainer<'a> {
             .is_some()
             .then_some(epoch_trampoline);
         self.callbacks.panic = None;
+        self.callbacks.hook_error = None;
+        let (rank, size) = self.parallel;
         // Registered afresh for each call, from a pointer derived last, so
         // the trampolines' &mut is the only access while C runs.
         let user: *mut Callbacks<'a> = &mut *self.callbacks;
@@ -305,6 +462,19 @@ impl<'a> Trainer<'a> {
                 user.cast()
             ))
         }?;
+        if size > 1 {
+            // SAFETY: as above; set_parallel accepted these arguments.
+            unsafe {
+                ffi!(aae_trainer_set_parallel(
+                    self.raw.as_ptr(),
+                    rank,
+                    size,
+                    Some(allreduce_trampoline),
+                    Some(broadcast_trampoline),
+                    user.cast()
+                ))
+            }?;
+        }
         let status = {
             let _g = compute_guard();
             // SAFETY: valid handles; the model is exclusively borrowed.
@@ -321,11 +491,16 @@ impl<'a> Trainer<'a> {
         if let Some((which, payload)) = self.callbacks.panic.take() {
             return Err(Error::new(
                 Status::Cancelled,
-                format!(
-                    "{name}: the {which} callback panicked: {}",
-                    panic_message(&*payload)
-                ),
+                format!("{name}: the {which} panicked: {}", panic_message(&*payload)),
             ));
+        }
+        if let Some((which, e)) = self.callbacks.hook_error.take() {
+            if result.is_err() {
+                return Err(Error::new(
+                    e.status,
+                    format!("{name}: the {which} failed: {}", e.message),
+                ));
+            }
         }
         result
     }
@@ -343,6 +518,7 @@ impl fmt::Debug for Trainer<'_> {
         f.debug_struct("Trainer")
             .field("on_epoch", &self.callbacks.on_epoch.is_some())
             .field("on_batch", &self.callbacks.on_batch.is_some())
+            .field("parallel", &self.parallel)
             .finish_non_exhaustive()
     }
 }
