@@ -162,7 +162,7 @@ EXPORT_CHECK = true
 endif
 RUN_ENV = AAE_EXAMPLES_DIR=$(CURDIR)/$(EXDIR)
 ifeq ($(VARIANT),tsan)
-# ThreadSanitizer runs the threading suite; OpenBLAS is not instrumented, so
+# ThreadSanitizer runs the threading suites (threads, parallel); OpenBLAS is not instrumented, so
 # it runs single-threaded inside each of the test's threads.
 RUN_ENV += CK_RUN_SUITE=threads OPENBLAS_NUM_THREADS=1
 endif
@@ -175,6 +175,9 @@ check: deps
 	@$(EXPORT_CHECK)
 	@sh scripts/check-header.sh
 	cd test && $(RUN_ENV) ../$(TEST_BIN)
+ifeq ($(VARIANT),tsan)
+	cd test && $(RUN_ENV) CK_RUN_SUITE=parallel ../$(TEST_BIN)
+endif
 ifeq ($(VARIANT),plain)
 	@$(MAKE) --no-print-directory abi-check consumers bindings-test mpi-test
 endif

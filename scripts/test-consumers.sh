@@ -26,6 +26,29 @@ ${CC:-cc} -std=c11 $flags "$tmp/snippet.c" $(pkg-config --cflags --libs aae) -o 
 (cd "$tmp/run" && "$tmp/snippet")
 echo "consumer (docs/embedding.md snippet): ran"
 
+# The MPI snippet of docs/parallel.md against the staged libaae-mpi, with
+# only `pkg-config aae-mpi` (it brings MPI's flags), on two processes. A
+# sysroot would also move MPI's paths: the staged .pc files get the stage
+# written into them instead.
+if [ -f "$stage/usr/local/lib/pkgconfig/aae-mpi.pc" ]; then
+    mkdir -p "$tmp/pc"
+    for pc in aae aae-mpi; do
+        sed "s|=/usr/local|=$stage/usr/local|" "$stage/usr/local/lib/pkgconfig/$pc.pc" > "$tmp/pc/$pc.pc"
+    done
+    awk '/^## Example/ {f = 1} f && /^```c$/ {c = 1; next} c && /^```$/ {exit} c' docs/parallel.md \
+        > "$tmp/mpi_snippet.c"
+    ${CC:-cc} -std=c11 $flags "$tmp/mpi_snippet.c" \
+        $(PKG_CONFIG_SYSROOT_DIR= PKG_CONFIG_PATH="$tmp/pc" pkg-config --cflags --libs aae-mpi) -o "$tmp/mpi_snippet"
+    # 256 random 28x28 images in IDX form.
+    printf '\000\000\010\003\000\000\001\000\000\000\000\034\000\000\000\034' > "$tmp/images.idx"
+    head -c $((256 * 784)) /dev/urandom >> "$tmp/images.idx"
+    root=$([ "$(id -u)" = 0 ] && echo --allow-run-as-root || true)
+    (cd "$tmp/run" && OPENBLAS_NUM_THREADS=1 timeout 300 mpirun --oversubscribe $root \
+        --mca btl_vader_single_copy_mechanism none -np 2 "$tmp/mpi_snippet" "$tmp/images.idx")
+    test -s "$tmp/run/aae.model"
+    echo "consumer (docs/parallel.md MPI snippet, pkg-config aae-mpi): ran on 2 processes"
+fi
+
 # Static: the same flags with --static, asking the linker for the archive.
 libs=$(pkg-config --static --libs aae | sed 's/-laae\b/-l:libaae.a/')
 ${CC:-cc} -std=c11 $flags test/consumers/consumer.c $(pkg-config --cflags aae) $libs -o "$tmp/c-static"
