@@ -13,3 +13,10 @@ for h in aae.h version.h; do
     done
 done
 echo "check-header: aae.h and version.h each compile alone as C99, C11, C++11 and C++17"
+# libaae-mpi's header, with MPI's include path, when MPI is installed.
+if mpi=$(pkg-config --cflags mpi-c 2>/dev/null); then
+    echo "#include <aae/mpi.h>" | ${CC:-cc} -x c -std=c11 $flags $mpi -
+    # (Open MPI's own C++ bindings warn; C++ programs use its C API.)
+    echo "#include <aae/mpi.h>" | ${CXX:-c++} -x c++ -std=c++17 $flags -DOMPI_SKIP_MPICXX $mpi -
+    echo "check-header: mpi.h compiles alone as C11 and C++17"
+fi
