@@ -55,6 +55,8 @@ ifeq ($(MPI),1)
 	    echo "mpi-test: $(MPIRUN) -np $$np"; \
 	    OPENBLAS_NUM_THREADS=1 timeout 600 $(MPIRUN) $(MPIRUN_FLAGS) -np $$np $(MPI_TEST) || exit 1; \
 	done
+	@$(MAKE) --no-print-directory $(EXDIR)/mpi_train
+	@MPIRUN="$(MPIRUN) $(MPIRUN_FLAGS)" sh scripts/test-mpi-example.sh $(EXDIR)/mpi_train
 else
 	@echo "mpi-test: skipped: no $(MPICC) (Debian libopenmpi-dev openmpi-bin; make deps installs them)"
 endif
