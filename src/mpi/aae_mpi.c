@@ -3,6 +3,7 @@
 #include "aae/mpi.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,16 @@ struct aae_mpi {
 
 enum { MSG = 512 };
 
-static aae_status fail(aae_status st, const char *fn, const char *what)
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static aae_status fail(aae_status st, const char *fmt, ...)
 {
     char msg[MSG];
-    snprintf(msg, sizeof msg, "%s: %s", fn, what);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap); /* a long path may be cut short */
+    va_end(ap);
     return aae_set_error(st, msg);
 }
 
@@ -27,7 +34,7 @@ static aae_status mpi_fail(int rc, const char *call)
     char err[MPI_MAX_ERROR_STRING] = "";
     int len = 0;
     MPI_Error_string(rc, err, &len);
-    return fail(AAE_ERR_IO, call, err);
+    return fail(AAE_ERR_IO, "%s: %s", call, err);
 }
 
 /* MPI counts are int: larger buffers go in chunks. */
@@ -64,13 +71,13 @@ static aae_status hook_broadcast(void *user, void *data, size_t bytes)
 AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out)
 {
     static const char fn[] = "aae_mpi_create";
-    if (!out) return fail(AAE_ERR_INVALID_ARGUMENT, fn, "out is NULL");
+    if (!out) return fail(AAE_ERR_INVALID_ARGUMENT, "%s: out is NULL", fn);
     int ready = 0, done = 0;
     MPI_Initialized(&ready);
     MPI_Finalized(&done);
-    if (!ready || done) return fail(AAE_ERR_STATE, fn, "MPI is not initialized (or already finalized)");
+    if (!ready || done) return fail(AAE_ERR_STATE, "%s: MPI is not initialized (or already finalized)", fn);
     aae_mpi *mpi = calloc(1, sizeof *mpi);
-    if (!mpi) return fail(AAE_ERR_NOMEM, fn, "no memory for the group");
+    if (!mpi) return fail(AAE_ERR_NOMEM, "%s: no memory for the group", fn);
     int rc = MPI_Comm_dup(comm, &mpi->comm);
     if (rc != MPI_SUCCESS) {
         free(mpi);
@@ -96,7 +103,7 @@ AAE_API int aae_mpi_size(const aae_mpi *mpi) { return mpi ? mpi->size : 0; }
 
 AAE_API aae_status aae_mpi_attach(aae_mpi *mpi, aae_trainer *trainer)
 {
-    if (!mpi || !trainer) return fail(AAE_ERR_INVALID_ARGUMENT, "aae_mpi_attach", "mpi or trainer is NULL");
+    if (!mpi || !trainer) return fail(AAE_ERR_INVALID_ARGUMENT, "aae_mpi_attach: mpi or trainer is NULL");
     return aae_trainer_set_parallel(trainer, (unsigned)mpi->rank, (unsigned)mpi->size,
                                     hook_allreduce, hook_broadcast, mpi);
 }
@@ -118,7 +125,7 @@ static aae_status share_outcome(aae_mpi *mpi, aae_status st)
 
 AAE_API aae_status aae_mpi_save(aae_mpi *mpi, const aae_model *model, const char *path)
 {
-    if (!mpi) return fail(AAE_ERR_INVALID_ARGUMENT, "aae_mpi_save", "mpi is NULL");
+    if (!mpi) return fail(AAE_ERR_INVALID_ARGUMENT, "aae_mpi_save: mpi is NULL");
     aae_status st = AAE_OK;
     if (mpi->rank == 0) st = aae_model_save(model, path);
     return share_outcome(mpi, st);
@@ -128,25 +135,18 @@ AAE_API aae_status aae_mpi_save(aae_mpi *mpi, const aae_model *model, const char
 static aae_status read_file(const char *path, unsigned char **buf, uint64_t *size)
 {
     static const char fn[] = "aae_mpi_load";
-    char what[MSG];
-    if (!path) return fail(AAE_ERR_INVALID_ARGUMENT, fn, "path is NULL");
+    if (!path) return fail(AAE_ERR_INVALID_ARGUMENT, "%s: path is NULL", fn);
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(what, sizeof what, "cannot open %s", path);
-        return fail(AAE_ERR_IO, fn, what);
-    }
+    if (!f) return fail(AAE_ERR_IO, "%s: cannot open %s", fn, path);
     long len = -1;
     if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
     aae_status st = AAE_OK;
-    if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        snprintf(what, sizeof what, "cannot seek in %s", path);
-        st = fail(AAE_ERR_IO, fn, what);
-    } else if (!(*buf = malloc(len ? (size_t)len : 1))) {
-        st = fail(AAE_ERR_NOMEM, fn, "no memory for the checkpoint");
-    } else if (fread(*buf, 1, (size_t)len, f) != (size_t)len) {
-        snprintf(what, sizeof what, "cannot read %s", path);
-        st = fail(AAE_ERR_IO, fn, what);
-    }
+    if (len < 0 || fseek(f, 0, SEEK_SET) != 0)
+        st = fail(AAE_ERR_IO, "%s: cannot seek in %s", fn, path);
+    else if (!(*buf = malloc(len ? (size_t)len : 1)))
+        st = fail(AAE_ERR_NOMEM, "%s: no memory for the checkpoint", fn);
+    else if (fread(*buf, 1, (size_t)len, f) != (size_t)len)
+        st = fail(AAE_ERR_IO, "%s: cannot read %s", fn, path);
     fclose(f);
     *size = (uint64_t)len;
     return st;
@@ -154,7 +154,7 @@ static aae_status read_file(const char *path, unsigned char **buf, uint64_t *siz
 
 AAE_API aae_status aae_mpi_load(aae_mpi *mpi, const char *path, aae_model **model)
 {
-    if (!mpi) return fail(AAE_ERR_INVALID_ARGUMENT, "aae_mpi_load", "mpi is NULL");
+    if (!mpi) return fail(AAE_ERR_INVALID_ARGUMENT, "aae_mpi_load: mpi is NULL");
     unsigned char *buf = NULL;
     uint64_t size = 0;
     aae_status st = AAE_OK;
@@ -162,12 +162,12 @@ AAE_API aae_status aae_mpi_load(aae_mpi *mpi, const char *path, aae_model **mode
     st = share_outcome(mpi, st);
     if (st == AAE_OK) st = bcast(mpi, &size, sizeof size);
     if (st == AAE_OK && mpi->rank != 0 && !(buf = malloc(size ? (size_t)size : 1)))
-        st = fail(AAE_ERR_NOMEM, "aae_mpi_load", "no memory for the checkpoint");
+        st = fail(AAE_ERR_NOMEM, "aae_mpi_load: no memory for the checkpoint");
     /* A rank without memory must not leave the others waiting. */
     int failed = st != AAE_OK, any = 0;
     if (MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, mpi->comm) != MPI_SUCCESS && st == AAE_OK)
-        st = fail(AAE_ERR_IO, "aae_mpi_load", "MPI_Allreduce failed");
-    if (st == AAE_OK && any) st = fail(AAE_ERR_NOMEM, "aae_mpi_load", "another process could not hold the checkpoint");
+        st = fail(AAE_ERR_IO, "aae_mpi_load: MPI_Allreduce failed");
+    if (st == AAE_OK && any) st = fail(AAE_ERR_NOMEM, "aae_mpi_load: another process could not hold the checkpoint");
     if (st == AAE_OK) st = bcast(mpi, buf, (size_t)size);
     if (st == AAE_OK) st = aae_model_load_memory(model, buf, (size_t)size);
     free(buf);
