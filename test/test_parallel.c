@@ -115,6 +115,7 @@ static aae_trainer *trainer_for(size_t batch)
 
 typedef struct job {
     member me;
+    int stop_at_batch; /* >= 1: this process's batch callback stops training there */
     aae_model *m;
     aae_trainer *t;
     const aae_dataset *ds, *labelled;
@@ -130,10 +131,17 @@ static int keep_losses(void *user, uint64_t e, uint64_t b, uint64_t nb, const fl
     return 0;
 }
 
+static int job_batch(void *user, uint64_t e, uint64_t b, uint64_t nb, const float *l, double r)
+{
+    job *j = user;
+    keep_losses(j->last, e, b, nb, l, r);
+    return j->stop_at_batch > 0 && b + 1 == (uint64_t)j->stop_at_batch;
+}
+
 static void *run(void *arg)
 {
     job *j = arg;
-    aae_trainer_set_callbacks(j->t, keep_losses, NULL, j->last);
+    aae_trainer_set_callbacks(j->t, job_batch, NULL, j);
     j->st = aae_trainer_fit(j->t, j->m, j->ds, j->labelled);
     snprintf(j->msg, sizeof j->msg, "%s", aae_last_error());
     return NULL;
@@ -167,6 +175,7 @@ typedef struct run_setup {
     size_t batch_rank1;  /* 0: BATCH */
     int phases;          /* see model_for */
     int pretrain_rank1;  /* rank 1's model first trains alone: the broadcast must undo it */
+    int stop_rank0;      /* rank 0's batch callback stops training at this batch (1-based) */
 } run_setup;
 
 /* Runs `procs` members to completion; jobs[] keeps their models. */
@@ -186,6 +195,7 @@ static void run_group(const run_setup *s, group *g, job *jobs, const aae_dataset
         if (r == 1 && s->pretrain_rank1) TU_ASSERT_OK(aae_trainer_epoch(j->t, j->m, ds, labelled));
         j->ds = ds;
         j->labelled = labelled;
+        if (r == 0) j->stop_at_batch = s->stop_rank0;
         TU_ASSERT_OK(aae_trainer_set_parallel(j->t, r, s->procs, t_allreduce, t_broadcast, &j->me));
         ck_assert_int_eq(pthread_create(&th[r], NULL, run, j), 0);
     }
@@ -235,21 +245,21 @@ static void check_equivalence(const run_setup *s, double atol, double rtol)
 
 START_TEST(two_processes_match_one)
 {
-    run_setup s = {AAE_PRESET_AAE, 2, 1, 0, 0, 0, 0};
+    run_setup s = {AAE_PRESET_AAE, 2, 1, 0, 0, 0, 0, 0};
     check_equivalence(&s, 2e-5, 1e-4);
 }
 END_TEST
 
 START_TEST(three_processes_uneven_split_match_one)
 {
-    run_setup s = {AAE_PRESET_AAE, 3, 1, 0, 0, 1, 0}; /* 32 rows: 10 + 11 + 11 */
+    run_setup s = {AAE_PRESET_AAE, 3, 1, 0, 0, 1, 0, 0}; /* 32 rows: 10 + 11 + 11 */
     check_equivalence(&s, 2e-5, 1e-4);
 }
 END_TEST
 
 START_TEST(semi_supervised_phase_is_split_too)
 {
-    run_setup s = {AAE_PRESET_SEMI_SUPERVISED_AAE, 3, 1, 0, 0, 0, 0}; /* labelled 24: 8 x 3 */
+    run_setup s = {AAE_PRESET_SEMI_SUPERVISED_AAE, 3, 1, 0, 0, 0, 0, 0}; /* labelled 24: 8 x 3 */
     check_equivalence(&s, 2e-5, 1e-4);
 }
 END_TEST
@@ -258,14 +268,14 @@ START_TEST(adam_presets_match_closely)
 {
     /* Adam: rounding in near-zero gradients can flip an update of size lr,
      * so only a looser bound holds for every parameter. */
-    run_setup s = {AAE_PRESET_AAE, 2, 0, 0, 0, 0, 0};
+    run_setup s = {AAE_PRESET_AAE, 2, 0, 0, 0, 0, 0, 0};
     check_equivalence(&s, 2e-3, 1e-3);
 }
 END_TEST
 
 START_TEST(broadcast_starts_every_process_from_rank_0)
 {
-    run_setup s = {AAE_PRESET_AAE, 2, 1, 0, 0, 0, 1};
+    run_setup s = {AAE_PRESET_AAE, 2, 1, 0, 0, 0, 1, 0};
     check_equivalence(&s, 2e-5, 1e-4);
 }
 END_TEST
@@ -276,14 +286,16 @@ START_TEST(one_gradient_reduction_per_phase)
     TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
     group g = {.fail_rank = -1};
     job jobs[MAXP];
-    run_setup s = {AAE_PRESET_AAE, 2, 1, 0, 0, 1, 0};
+    run_setup s = {AAE_PRESET_AAE, 2, 1, 0, 0, 1, 0, 0};
     run_group(&s, &g, jobs, ds, NULL);
     TU_ASSERT_OK(jobs[0].st);
     /* AAE: reconstruction, discriminator, generator = 3 per step, 6 steps. */
     long steps = 2 * (ROWS / BATCH);
     ck_assert_int_eq(jobs[0].me.kinds[AAE_REDUCE_GRADIENTS], 3 * steps);
     ck_assert_int_eq(jobs[0].me.kinds[AAE_REDUCE_LOSSES], 3 * steps);
-    ck_assert_int_eq(jobs[0].me.kinds[AAE_REDUCE_STATUS], steps + 2);
+    /* Per step: its checks and the batch callback's verdict; per epoch: the
+     * start's agreement and the epoch callback's verdict. */
+    ck_assert_int_eq(jobs[0].me.kinds[AAE_REDUCE_STATUS], 2 * steps + 2 * 2);
     /* Two BN layers in the encoder, forward twice per step (reconstruction,
      * regularization), each 2 reductions, and backward twice, 1 each. */
     ck_assert_int_eq(jobs[0].me.kinds[AAE_REDUCE_BATCH_STATS], steps * 2 * (2 * 2 + 2 * 1));
@@ -311,16 +323,35 @@ START_TEST(a_process_that_differs_fails_everywhere)
     TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
     group g = {.fail_rank = -1};
     job jobs[MAXP];
-    run_setup batch = {AAE_PRESET_AAE, 2, 1, 0, 16, 0, 0}; /* rank 1: batch 16 */
+    run_setup batch = {AAE_PRESET_AAE, 2, 1, 0, 16, 0, 0, 0}; /* rank 1: batch 16 */
     run_group(&batch, &g, jobs, ds, NULL);
     for (unsigned r = 0; r < 2; r++) ck_assert_int_eq(jobs[r].st, AAE_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(jobs[1].msg, "process 1 differs from rank 0"));
     ck_assert_ptr_nonnull(strstr(jobs[0].msg, "another process differs from rank 0"));
     free_jobs(jobs, 2);
-    run_setup seed = {AAE_PRESET_AAE, 2, 1, 99, 0, 0, 0}; /* rank 1: another model seed */
+    run_setup seed = {AAE_PRESET_AAE, 2, 1, 99, 0, 0, 0, 0}; /* rank 1: another model seed */
     run_group(&seed, &g, jobs, ds, NULL);
     for (unsigned r = 0; r < 2; r++) ck_assert_int_eq(jobs[r].st, AAE_ERR_INVALID_ARGUMENT);
     free_jobs(jobs, 2);
+    aae_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(a_callback_stopping_one_process_stops_all)
+{
+    aae_dataset *ds;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
+    group g = {.fail_rank = -1};
+    job jobs[MAXP];
+    run_setup s = {AAE_PRESET_AAE, 3, 1, 0, 0, 0, 0, 2}; /* rank 0 stops after batch 2 */
+    run_group(&s, &g, jobs, ds, NULL);
+    for (unsigned r = 0; r < 3; r++) {
+        uint64_t steps;
+        ck_assert_int_eq(jobs[r].st, AAE_ERR_CANCELLED);
+        TU_ASSERT_OK(aae_model_steps(jobs[r].m, &steps));
+        ck_assert_uint_eq(steps, 2);
+    }
+    free_jobs(jobs, 3);
     aae_dataset_free(ds);
 }
 END_TEST
@@ -331,7 +362,7 @@ START_TEST(a_failing_hook_stops_training_with_its_status)
     TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
     group g = {.fail_rank = 0, .fail_after = 5}; /* inside the first step */
     job jobs[MAXP];
-    run_setup s = {AAE_PRESET_AAE, 1, 1, 0, 0, 0, 0};
+    run_setup s = {AAE_PRESET_AAE, 1, 1, 0, 0, 0, 0, 0};
     /* A single member: its own hook fails at the first reduction. */
     g.size = 1;
     pthread_barrier_init(&g.bar, NULL, 1);
@@ -394,6 +425,7 @@ Suite *suite_parallel(void)
     tcase_add_test(tc, broadcast_starts_every_process_from_rank_0);
     tcase_add_test(tc, one_gradient_reduction_per_phase);
     tcase_add_test(tc, a_process_that_differs_fails_everywhere);
+    tcase_add_test(tc, a_callback_stopping_one_process_stops_all);
     tcase_add_test(tc, a_failing_hook_stops_training_with_its_status);
     tcase_add_test(tc, set_parallel_checks_its_arguments);
     suite_add_tcase(s, tc);

@@ -799,7 +799,8 @@ typedef enum aae_reduce_kind {
     AAE_REDUCE_BATCH_STATS = 2, /**< batch norm sums (synchronized BN) */
     AAE_REDUCE_LOSSES = 3,      /**< one phase's losses, weighted by rows */
     AAE_REDUCE_STATUS = 4       /**< one float per process: 1 if its checks
-                                     failed (so all stop together) */
+                                     failed or a callback asked to stop
+                                     (so all stop together) */
 } aae_reduce_kind;
 
 /** Replaces data[0..n) on every process by its sum over all processes
@@ -837,7 +838,9 @@ typedef aae_status (*aae_broadcast_fn)(void *user, void *data, size_t bytes);
  *   in the forward pass and one in the backward pass;
  * - each phase's losses are reduced before its divergence check, so every
  *   process reports the global losses and takes the same decision.
- * Callbacks run on every process with the global losses and counts. The
+ * Callbacks run on every process with the global losses and counts; if a
+ * callback stops one process, all stop after the same batch with
+ * AAE_ERR_CANCELLED (one more reduction per batch). The
  * batch needs at least `size` rows; a final partial batch with fewer rows
  * than processes is skipped. If a hook fails, the call returns its status
  * and the processes' models may differ: reload a checkpoint.

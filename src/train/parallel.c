@@ -7,8 +7,7 @@
 #include "model/model.h"
 #include "train/parallel.h"
 
-/* True on every process if `failed` is true on any. */
-static aae_status any_failed(const aae_trainer *t, int failed, int *any, const char *fn)
+aae_status aaei_parallel_any(const aae_trainer *t, int failed, int *any, const char *fn)
 {
     float flag = failed ? 1.0f : 0.0f;
     aaei_hook_begin();
@@ -41,7 +40,7 @@ aae_status aaei_parallel_begin(const aae_trainer *t, aae_model *m, size_t rows, 
     aae_status st = t->broadcast(t->par_user, root, sizeof root);
     AAEI_TRY(aaei_context(aaei_hook_end(st, "the broadcast hook"), fn));
     int differs = memcmp(root, mine, sizeof root) != 0, any = 0;
-    AAEI_TRY(any_failed(t, differs, &any, fn));
+    AAEI_TRY(aaei_parallel_any(t, differs, &any, fn));
     if (differs)
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                          "%s: process %u differs from rank 0 (model size or seed, dataset rows or batch settings)",
@@ -60,7 +59,7 @@ aae_status aaei_parallel_step(const aae_trainer *t, aae_model *m, const aaei_sli
     int mine = st == AAE_OK && !atomic_flag_test_and_set(&m->busy), any = 0;
     if (st == AAE_OK && !mine)
         st = aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained by another thread", fn);
-    aae_status hs = any_failed(t, st != AAE_OK, &any, fn);
+    aae_status hs = aaei_parallel_any(t, st != AAE_OK, &any, fn);
     if (hs == AAE_OK && st == AAE_OK && any)
         hs = aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                        "%s: another process's slice of this batch failed its checks", fn);

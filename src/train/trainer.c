@@ -181,6 +181,13 @@ static void labelled_batch(aae_trainer *t, size_t nl, size_t rows_l, uint64_t b)
     for (size_t i = 0; i < rows_l; i++) t->lbatch[i] = t->lidx[(b * rows_l + i) % nl];
 }
 
+/* In parallel, a callback that stops one process stops all of them at the
+ * same batch (the others would otherwise wait in a collective forever). */
+static aae_status agree_to_stop(const aae_trainer *t, int *stop, const char *fn)
+{
+    return t->size > 1 ? aaei_parallel_any(t, *stop, stop, fn) : AAE_OK;
+}
+
 AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
                                      const aae_dataset *labelled)
 {
@@ -270,7 +277,9 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
         seen += n;
         for (int k = 0; k < AAE_SLOT_COUNT; k++) sums[k] += losses[k];
         double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
-        if (t->on_batch && t->on_batch(t->user, epoch, b, batches, losses, rate))
+        int stop = t->on_batch && t->on_batch(t->user, epoch, b, batches, losses, rate);
+        AAEI_TRY(agree_to_stop(t, &stop, fn));
+        if (stop)
             return aaei_fail(AAE_ERR_CANCELLED, "%s: the batch callback stopped training at epoch %llu batch %llu",
                              fn, (unsigned long long)epoch, (unsigned long long)b);
     }
@@ -280,7 +289,9 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
     for (int k = 0; k < AAE_SLOT_COUNT; k++) mean[k] = done ? (float)(sums[k] / (double)done) : 0.0f;
     double metrics[AAE_METRIC_COUNT];
     if (t->eval) AAEI_TRY(aae_model_evaluate(m, t->eval, metrics));
-    if (t->on_epoch && t->on_epoch(t->user, epoch, mean, t->eval ? metrics : NULL, rate))
+    int stop = t->on_epoch && t->on_epoch(t->user, epoch, mean, t->eval ? metrics : NULL, rate);
+    AAEI_TRY(agree_to_stop(t, &stop, fn));
+    if (stop)
         return aaei_fail(AAE_ERR_CANCELLED, "%s: the epoch callback stopped training after epoch %llu",
                          fn, (unsigned long long)epoch);
     return AAE_OK;
