@@ -67,7 +67,7 @@ endif
 
 OBJDIR   := lib/obj/$(BLAS)-$(VARIANT)
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(BLAS_CFLAGS) $(CFLAGS)
-LIBS_PRIV  = $(BLAS_LIBS) -lm
+LIBS_PRIV  = $(BLAS_LIBS) -lm -lpthread
 
 LIB_SRCS := $(sort $(wildcard src/core/*.c src/nn/*.c src/io/*.c src/model/*.c src/train/*.c src/api/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OBJDIR)/src/%.o,$(LIB_SRCS))
@@ -150,7 +150,7 @@ $(OUTDIR)/pkgconfig-local/aae.pc: aae.pc.in include/aae/version.h Makefile
 	$(call pc_file,$(CURDIR),$(CURDIR)/$(OUTDIR),$(CURDIR)/include) > $@
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
-	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV) -lpthread
+	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV)
 
 # The suite also runs the example programs (test/test_examples.c), built
 # with the same flags against this build's shared library.

@@ -412,6 +412,73 @@ START_TEST(set_parallel_checks_its_arguments)
 }
 END_TEST
 
+/* AAE_TRAIN_THREADS: the same group, as threads the trainer runs itself. */
+static aae_model *train_with_threads(aae_preset preset, unsigned threads, const aae_dataset *ds,
+                                     const aae_dataset *labelled, float *last)
+{
+    aae_model *m = model_for(preset, 3, 1, 0);
+    aae_trainer *t = trainer_for(BATCH);
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, threads));
+    aae_trainer_set_callbacks(t, keep_losses, NULL, last);
+    TU_ASSERT_OK(aae_trainer_fit(t, m, ds, labelled));
+    /* A second fit reuses the replicas (and continues the same run). */
+    TU_ASSERT_OK(aae_trainer_fit(t, m, ds, labelled));
+    aae_trainer_free(t);
+    return m;
+}
+
+START_TEST(training_threads_match_one_thread)
+{
+    aae_dataset *ds, *labelled;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
+    TU_ASSERT_OK(aae_dataset_keep_labels(ds, 8, 1, &labelled));
+    static const aae_preset presets[] = {AAE_PRESET_AAE, AAE_PRESET_SEMI_SUPERVISED_AAE};
+    for (size_t p = 0; p < 2; p++) {
+        const aae_dataset *l = presets[p] == AAE_PRESET_SEMI_SUPERVISED_AAE ? labelled : NULL;
+        float l1[AAE_SLOT_COUNT], l2[AAE_SLOT_COUNT], l3[AAE_SLOT_COUNT], again[AAE_SLOT_COUNT];
+        aae_model *one = train_with_threads(presets[p], 1, ds, l, l1);
+        aae_model *two = train_with_threads(presets[p], 2, ds, l, l2);
+        aae_model *three = train_with_threads(presets[p], 3, ds, l, l3);
+        aae_model *two_again = train_with_threads(presets[p], 2, ds, l, again);
+        assert_models_close(two, one, 2e-5, 1e-4);
+        assert_models_close(three, one, 2e-5, 1e-4);
+        assert_models_close(two_again, two, 0.0, 0.0); /* same thread count: same bits */
+        for (int k = 0; k < AAE_SLOT_COUNT; k++) TU_ASSERT_CLOSE(l3[k], l1[k], 1e-5, 1e-4, k);
+        aae_model_free(one);
+        aae_model_free(two);
+        aae_model_free(three);
+        aae_model_free(two_again);
+    }
+    aae_dataset_free(labelled);
+    aae_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(training_threads_refuse_a_parallel_trainer)
+{
+    aae_dataset *ds;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
+    aae_model *m = model_for(AAE_PRESET_AAE, 3, 1, 0);
+    aae_trainer *t = trainer_for(BATCH);
+    member me = {0};
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, 2));
+    TU_ASSERT_OK(aae_trainer_set_parallel(t, 0, 2, t_allreduce, t_broadcast, &me));
+    ck_assert_int_eq(aae_trainer_epoch(t, m, ds, NULL), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "AAE_TRAIN_THREADS"));
+    /* A batch smaller than the thread count is refused like a process group's. */
+    TU_ASSERT_OK(aae_trainer_set_parallel(t, 0, 1, NULL, NULL, NULL));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, 4));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 3));
+    ck_assert_int_eq(aae_trainer_epoch(t, m, ds, NULL), AAE_ERR_INVALID_ARGUMENT);
+    /* ...and the trainer still trains afterwards. */
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, BATCH));
+    TU_ASSERT_OK(aae_trainer_epoch(t, m, ds, NULL));
+    aae_model_free(m);
+    aae_trainer_free(t);
+    aae_dataset_free(ds);
+}
+END_TEST
+
 Suite *suite_parallel(void)
 {
     Suite *s = suite_create("parallel");
@@ -428,6 +495,8 @@ Suite *suite_parallel(void)
     tcase_add_test(tc, a_callback_stopping_one_process_stops_all);
     tcase_add_test(tc, a_failing_hook_stops_training_with_its_status);
     tcase_add_test(tc, set_parallel_checks_its_arguments);
+    tcase_add_test(tc, training_threads_match_one_thread);
+    tcase_add_test(tc, training_threads_refuse_a_parallel_trainer);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -104,7 +104,7 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
      * the options that make sense without training. */
     int trains = a->epochs > 0;
     const ex_opt all[] = {
-        {"threads", 'i', &a->threads, "BLAS threads"},
+        {"threads", 'i', &a->threads, "threads (training: each takes a slice of every batch)"},
         {"epochs", 'i', &a->epochs, "training epochs"},
         {"seed", 'u', &a->seed, "seed of initialization, sampling and shuffling"},
         {"out", 's', &a->out, "output directory"},
@@ -476,6 +476,7 @@ int ex_train(ex_session *s)
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_THREADS, a->threads));
     EX_TRY(a, aae_trainer_set_eval(t, s->eval));
     EX_TRY(a, aae_trainer_set_callbacks(t, on_batch, on_epoch, &r));
 

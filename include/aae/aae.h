@@ -731,7 +731,18 @@ typedef enum aae_trainer_param {
     AAE_TRAIN_STEP_EPOCHS = 8,    /**< STEP: epochs between decays: 10 */
     AAE_TRAIN_GAMMA = 9,          /**< STEP: decay factor: 0.1 */
     AAE_TRAIN_HORIZON = 10,       /**< COSINE: epochs to the minimum: 100 */
-    AAE_TRAIN_MIN_FACTOR = 11     /**< COSINE: final lr factor: 0 */
+    AAE_TRAIN_MIN_FACTOR = 11,    /**< COSINE: final lr factor: 0 */
+    AAE_TRAIN_THREADS = 12        /**< training threads: 1 (default); 0 means
+                                       aae_get_num_threads(). With n > 1 each
+                                       batch is split over n threads, each on
+                                       its own replica of the model, exactly as
+                                       over n processes (see
+                                       aae_trainer_set_parallel): the same
+                                       model up to summation order, BLAS
+                                       single-threaded inside each; the
+                                       replicas cost n-1 copies of the
+                                       model's memory. Not combined with
+                                       aae_trainer_set_parallel. */
 } aae_trainer_param;
 
 /** Called after every batch: epoch (0-based, counted over the model's whole

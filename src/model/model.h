@@ -42,6 +42,11 @@ typedef struct aaei_shard {
     void *user;
     size_t row0, total;     /* first global row of x; rows of the global batch */
     size_t row0_l, total_l; /* the same for the labelled batch */
+    /* parts > 1: the members share one set of parameters and optimizer
+     * moments (threads of one process); after the gradients' sum, member
+     * `part` updates only its slice of each network, and all meet before
+     * the parameters are read again. parts = 1: every member updates all. */
+    unsigned part, parts;
 } aaei_shard;
 
 struct aae_model {

@@ -247,3 +247,27 @@ aae_status aaei_options_validate(const aaei_options *o)
     for (int p = 0; p < AAEI_PARTS; p++) AAEI_TRY(aaei_optim_validate(&o->parts[p].optim));
     return AAE_OK;
 }
+
+static int optim_equal(const aaei_optim_config *a, const aaei_optim_config *b)
+{
+    return a->kind == b->kind && a->lr == b->lr && a->momentum == b->momentum &&
+           a->dampening == b->dampening && a->weight_decay == b->weight_decay &&
+           a->beta1 == b->beta1 && a->beta2 == b->beta2 && a->eps == b->eps &&
+           a->nesterov == b->nesterov;
+}
+
+int aaei_options_equal(const aaei_options *a, const aaei_options *b)
+{
+    if (a->preset != b->preset || memcmp(a->v, b->v, sizeof a->v) != 0) return 0;
+    for (int p = 0; p < AAEI_PARTS; p++) {
+        const aaei_part_spec *x = &a->parts[p], *y = &b->parts[p];
+        if (x->nlayers != y->nlayers || !optim_equal(&x->optim, &y->optim)) return 0;
+        for (size_t i = 0; i < x->nlayers; i++) {
+            const aaei_layer_spec *l = &x->layers[i], *k = &y->layers[i];
+            if (l->width != k->width || l->act != k->act || l->slope != k->slope ||
+                l->batchnorm != k->batchnorm || l->dropout != k->dropout)
+                return 0;
+        }
+    }
+    return 1;
+}

@@ -43,6 +43,9 @@ aae_status aaei_option_check(aae_option option, double value);
 /* Checks the combination; the message names the conflicting options. */
 aae_status aaei_options_validate(const aaei_options *o);
 
+/* 1 if a and b describe the same model (field by field: no padding read). */
+int aaei_options_equal(const aaei_options *a, const aaei_options *b);
+
 /* The option's name, e.g. "AAE_OPTION_Z_WIDTH". */
 const char *aaei_option_name(aae_option option);
 

@@ -26,6 +26,7 @@ typedef struct step_ctx {
     size_t row0, total;
     float share;
     aaei_sync *sync;
+    unsigned part, parts; /* see aaei_shard */
 } step_ctx;
 
 static int finite(float v) { return isfinite(v); }
@@ -67,10 +68,22 @@ static aaei_row_keys x_keys(const step_ctx *c)
     return (aaei_row_keys){c->row0, c->rows, c->row0 + c->rows};
 }
 
-static void step_net(aae_model *m, int slot, aae_net *net)
+/* This member's update of net (all of it, or its slice when the
+ * parameters are shared). */
+static void step_net(const step_ctx *c, int slot, aae_net *net)
 {
-    aaei_optim_step(&m->optims[slot], net->params, net->grads);
+    size_t n = net->nparams, lo = n * c->part / c->parts, hi = n * (c->part + 1) / c->parts;
+    aaei_optim_step_range(&c->m->optims[slot], net->params, net->grads, lo, hi);
     aaei_net_zero_grad(net);
+}
+
+/* With shared parameters, nobody reads them before every slice is updated. */
+static aae_status steps_done(const step_ctx *c)
+{
+    if (c->parts == 1) return AAE_OK;
+    aaei_hook_begin();
+    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, NULL, 0);
+    return aaei_hook_end(st, "the allreduce hook (barrier)");
 }
 
 /* z from the encoder output E: mu, or mu + exp(logvar / 2) * eps. */
@@ -225,8 +238,8 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
-    step_net(m, slot, D);
-    return AAE_OK;
+    step_net(c, slot, D);
+    return steps_done(c);
 }
 
 static float reconstruction_loss(const step_ctx *c, const float *xhat)
@@ -338,10 +351,10 @@ static aae_status phase_reconstruction(const step_ctx *c)
     if (m->yhead) y_grad_to_logits(c, m->dy);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->dec, m->has_cls ? &m->cls : &m->enc));
-    step_net(m, AAEI_OPT_ENC, &m->enc);
-    step_net(m, AAEI_OPT_DEC, &m->dec);
-    if (m->has_cls) step_net(m, AAEI_OPT_CLS, &m->cls);
-    return AAE_OK;
+    step_net(c, AAEI_OPT_ENC, &m->enc);
+    step_net(c, AAEI_OPT_DEC, &m->dec);
+    if (m->has_cls) step_net(c, AAEI_OPT_CLS, &m->cls);
+    return steps_done(c);
 }
 
 static aae_status phase_regularization(const step_ctx *c)
@@ -385,14 +398,14 @@ static aae_status phase_regularization(const step_ctx *c)
     AAEI_TRY(reduce_grads(c, &m->enc, m->has_cls ? &m->cls : &m->enc));
     if (m->has_cls) {
         /* A separate classifier is the generator of y; the encoder of z. */
-        if (m->yadv) step_net(m, AAEI_OPT_GEN_CLS, &m->cls);
+        if (m->yadv) step_net(c, AAEI_OPT_GEN_CLS, &m->cls);
         else aaei_net_zero_grad(&m->cls);
-        if (m->zadv) step_net(m, AAEI_OPT_GEN_ENC, &m->enc);
+        if (m->zadv) step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
         else aaei_net_zero_grad(&m->enc);
     } else {
-        step_net(m, AAEI_OPT_GEN_ENC, &m->enc);
+        step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
     }
-    return AAE_OK;
+    return steps_done(c);
 }
 
 /* Its batch is the labelled one: c describes that batch's rows. */
@@ -419,8 +432,8 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
     AAEI_TRY(aaei_net_backward(net, d, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
-    step_net(m, AAEI_OPT_SEMI, net);
-    return AAE_OK;
+    step_net(c, AAEI_OPT_SEMI, net);
+    return steps_done(c);
 }
 
 static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, size_t rows_l,
@@ -456,7 +469,7 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
 {
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local, 0, rows, 1.0f, NULL};
+                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1};
     aaei_sync sync = {NULL, NULL, AAE_OK};
     if (shard && shard->allreduce) {
         sync.allreduce = shard->allreduce;
@@ -465,6 +478,8 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
         c.row0 = shard->row0;
         c.total = shard->total;
         c.share = (float)rows / (float)shard->total;
+        c.part = shard->part;
+        c.parts = shard->parts ? shard->parts : 1;
     }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));

@@ -53,13 +53,13 @@ void aaei_optim_release(aaei_optim *o)
     o->m = o->v = NULL;
 }
 
-static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g)
+static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g, size_t lo, size_t hi)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float mom = (float)o->cfg.momentum, damp = (float)o->cfg.dampening;
     const int first = o->steps == 0, nesterov = o->cfg.nesterov;
     float *restrict buf = o->m;
-    for (size_t i = 0; i < o->n; i++) {
+    for (size_t i = lo; i < hi; i++) {
         float d = g[i];
         if (wd != 0.0f) d += wd * p[i];
         if (mom != 0.0f) {
@@ -71,7 +71,7 @@ static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g)
     }
 }
 
-static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g)
+static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g, size_t lo, size_t hi)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float b1 = (float)o->cfg.beta1, b2 = (float)o->cfg.beta2;
@@ -82,7 +82,7 @@ static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g)
     const float bc2_sqrt = sqrtf((float)(1.0 - pow(o->cfg.beta2, t)));
     const float step_size = lr / bc1;
     float *restrict m = o->m, *restrict v = o->v;
-    for (size_t i = 0; i < o->n; i++) {
+    for (size_t i = lo; i < hi; i++) {
         float d = g[i];
         if (wd != 0.0f) d += wd * p[i];
         m[i] = b1 * m[i] + (1.0f - b1) * d;
@@ -92,13 +92,18 @@ static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g)
     }
 }
 
-void aaei_optim_step(aaei_optim *o, float *params, const float *grads)
+void aaei_optim_step_range(aaei_optim *o, float *params, const float *grads, size_t lo, size_t hi)
 {
     if (o->cfg.kind == AAE_OPTIMIZER_ADAM)
-        adam_step(o, params, grads);
+        adam_step(o, params, grads, lo, hi);
     else
-        sgd_step(o, params, grads);
+        sgd_step(o, params, grads, lo, hi);
     o->steps++;
+}
+
+void aaei_optim_step(aaei_optim *o, float *params, const float *grads)
+{
+    aaei_optim_step_range(o, params, grads, 0, o->n);
 }
 
 /* Where a setting lives in the config, and whether the kind has it. */

@@ -38,5 +38,8 @@ aae_status aaei_optim_init(aaei_optim *o, const aaei_optim_config *cfg, size_t n
 void aaei_optim_release(aaei_optim *o);
 /* One update of params from grads (both n floats). */
 void aaei_optim_step(aaei_optim *o, float *params, const float *grads);
+/* The same update of elements [lo, hi) only (counted as a step): threads
+ * sharing the parameters and moments each update their own range. */
+void aaei_optim_step_range(aaei_optim *o, float *params, const float *grads, size_t lo, size_t hi);
 
 #endif

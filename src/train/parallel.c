@@ -64,7 +64,8 @@ aae_status aaei_parallel_step(const aae_trainer *t, aae_model *m, const aaei_sli
         hs = aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                        "%s: another process's slice of this batch failed its checks", fn);
     if (st == AAE_OK && hs == AAE_OK) {
-        aaei_shard shard = {t->allreduce, t->par_user, s->row0, s->total, s->row0_l, s->total_l};
+        aaei_shard shard = {t->allreduce, t->par_user, s->row0, s->total, s->row0_l, s->total_l,
+                            t->shared_params ? t->rank : 0, t->shared_params ? t->size : 1};
         st = aaei_model_train_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, step, &shard,
                                    losses);
     }

@@ -27,6 +27,7 @@ static const struct {
     [AAE_TRAIN_GAMMA] = {0, 1, 0.1, 0},
     [AAE_TRAIN_HORIZON] = {1, 1e9, 100, 1},
     [AAE_TRAIN_MIN_FACTOR] = {0, 1, 0, 0},
+    [AAE_TRAIN_THREADS] = {0, 256, 1, 1},
 };
 
 static int known(aae_trainer_param p)
@@ -57,6 +58,7 @@ AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
 AAE_API void aae_trainer_free(aae_trainer *t)
 {
     if (!t) return;
+    aaei_team_free(t->team);
     aaei_free(t->perm);
     aaei_free(t->x);
     aaei_free(t->y);
@@ -192,9 +194,18 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
                                      const aae_dataset *labelled)
 {
     static const char fn[] = "aae_trainer_epoch";
+    AAEI_REQUIRE(t && m && train, "%s: trainer, model or train is NULL", fn);
+    unsigned threads = (unsigned)t->v[AAE_TRAIN_THREADS];
+    if (threads == 0) threads = (unsigned)aae_get_num_threads();
+    if (threads > 1) return aaei_team_epoch(t, m, train, labelled, threads, fn);
+    return aaei_trainer_epoch(t, m, train, labelled, fn);
+}
+
+aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                              const aae_dataset *labelled, const char *fn)
+{
     size_t rows, width, lrows = 0, lwidth = 0, nl = 0;
     int has_labels, lhas;
-    AAEI_REQUIRE(t && m && train, "%s: trainer, model or train is NULL", fn);
     AAEI_TRY(aae_dataset_shape(train, &rows, &width, &has_labels));
     AAEI_REQUIRE(width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
                  width, m->in);

@@ -4,7 +4,7 @@
 
 #include "aae/aae.h"
 
-#define AAEI_TRAIN_LAST AAE_TRAIN_MIN_FACTOR
+#define AAEI_TRAIN_LAST AAE_TRAIN_THREADS
 
 struct aae_trainer {
     double v[AAEI_TRAIN_LAST + 1];
@@ -18,6 +18,9 @@ struct aae_trainer {
     aae_allreduce_fn allreduce;
     aae_broadcast_fn broadcast;
     void *par_user;
+    int shared_params;      /* members share parameters (AAE_TRAIN_THREADS) */
+
+    struct aaei_team *team; /* AAE_TRAIN_THREADS > 1: replicas and threads */
 
     /* Buffers grown at the start of an epoch, reused by every batch. */
     size_t *perm;           /* this epoch's row order */
@@ -29,6 +32,16 @@ struct aae_trainer {
     int32_t *yl;
     size_t perm_cap, x_cap, y_cap, lidx_cap, lbatch_cap, xl_cap, yl_cap;
 };
+
+/* One epoch of this trainer (one process or one member of a parallel
+ * group); aae_trainer_epoch adds the threads of AAE_TRAIN_THREADS. */
+aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                              const aae_dataset *labelled, const char *fn);
+
+/* An epoch on `threads` threads (src/train/team.c); frees with the trainer. */
+aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                           const aae_dataset *labelled, unsigned threads, const char *fn);
+void aaei_team_free(struct aaei_team *team);
 
 /* Learning-rate factor of `epoch` under the trainer's schedule. */
 double aaei_schedule_factor(const aae_trainer *t, uint64_t epoch);

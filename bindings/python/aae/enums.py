@@ -151,6 +151,7 @@ class TrainParam(IntEnum):
     GAMMA = 9
     HORIZON = 10
     MIN_FACTOR = 11
+    THREADS = 12
 
 
 class ReduceKind(IntEnum):

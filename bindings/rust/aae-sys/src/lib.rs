@@ -226,6 +226,7 @@ pub const AAE_TRAIN_STEP_EPOCHS: aae_trainer_param = 8;
 pub const AAE_TRAIN_GAMMA: aae_trainer_param = 9;
 pub const AAE_TRAIN_HORIZON: aae_trainer_param = 10;
 pub const AAE_TRAIN_MIN_FACTOR: aae_trainer_param = 11;
+pub const AAE_TRAIN_THREADS: aae_trainer_param = 12;
 
 pub type aae_reduce_kind = c_int;
 pub const AAE_REDUCE_GRADIENTS: aae_reduce_kind = 1;

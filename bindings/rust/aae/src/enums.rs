@@ -297,6 +297,9 @@ pub enum TrainerParam {
     Horizon = sys::AAE_TRAIN_HORIZON,
     /// Cosine schedule: final lr factor (default 0).
     MinFactor = sys::AAE_TRAIN_MIN_FACTOR,
+    /// Training threads, each taking a slice of every batch (default 1; 0:
+    /// the library's thread count).
+    Threads = sys::AAE_TRAIN_THREADS,
 }
 
 impl TrainerParam {

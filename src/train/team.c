@@ -1,0 +1,296 @@
+/* Data parallelism inside the process (AAE_TRAIN_THREADS): the calling
+ * thread trains the caller's model as rank 0 of a group whose other members
+ * are threads training replicas, joined by the same hooks a multi-process
+ * run uses (see aae_trainer_set_parallel), implemented here over shared
+ * memory. So n threads compute what n processes compute: the one-process
+ * model up to summation order. The replicas share the model's parameters
+ * and optimizer moments; after each phase's gradient sum every thread
+ * updates its own slice of them. BLAS runs single-threaded meanwhile, so
+ * the team's threads are the only ones using the cores. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "model/model.h"
+#include "train/trainer.h"
+
+typedef struct member {
+    struct aaei_team *team;
+    unsigned rank;
+    unsigned sense; /* this member's phase of the barrier */
+} member;
+
+/* A barrier that spins briefly before it sleeps: a step makes a dozen
+ * collectives, and waking a sleeping thread costs tens of microseconds,
+ * while the other member usually arrives within a few. Sleeping after the
+ * spin keeps an oversubscribed machine from burning its cores. */
+typedef struct barrier {
+    atomic_uint arrived, sense;
+    unsigned n;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} barrier;
+
+enum { SPINS = 20000 };
+
+static void barrier_wait(barrier *b, unsigned *sense)
+{
+    unsigned mine = *sense ^= 1u;
+    if (atomic_fetch_add(&b->arrived, 1) + 1 == b->n) {
+        atomic_store(&b->arrived, 0);
+        pthread_mutex_lock(&b->lock);
+        atomic_store(&b->sense, mine);
+        pthread_cond_broadcast(&b->cond);
+        pthread_mutex_unlock(&b->lock);
+        return;
+    }
+    for (int i = 0; i < SPINS; i++)
+        if (atomic_load_explicit(&b->sense, memory_order_acquire) == mine) return;
+    pthread_mutex_lock(&b->lock);
+    while (atomic_load(&b->sense) != mine) pthread_cond_wait(&b->cond, &b->lock);
+    pthread_mutex_unlock(&b->lock);
+}
+
+typedef struct worker {
+    member me;
+    aae_model *replica;
+    aae_trainer *trainer;
+    pthread_t thread;
+    aae_status status;
+    char message[256]; /* its last error, if status is not AAE_OK */
+    const aae_dataset *train, *labelled;
+} worker;
+
+struct aaei_team {
+    unsigned n;                /* members, the caller's thread included */
+    barrier bar;
+    float **bufs;              /* each member's buffer of the current reduction */
+    void **bytes;              /* each member's buffer of the current broadcast */
+    member lead;               /* rank 0: the caller */
+    worker *workers;           /* ranks 1..n-1 */
+    aaei_options opt;          /* what the replicas were built from */
+    /* Start gate: workers wait until every thread exists (go = 1) or one
+     * could not be created (go = -1: they leave without a collective). */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int go;
+    const char *fn;
+};
+
+/* Sums every member's data in place: member r adds up its own slice of
+ * the elements over all members (in rank order) and writes the sum into
+ * every member's buffer, so no element is summed twice or copied. */
+static aae_status team_allreduce(void *user, aae_reduce_kind kind, float *data, size_t n)
+{
+    (void)kind;
+    member *me = user;
+    struct aaei_team *g = me->team;
+    g->bufs[me->rank] = data;
+    barrier_wait(&g->bar, &me->sense);
+    size_t lo = n * me->rank / g->n, hi = n * (me->rank + 1) / g->n;
+    for (size_t i = lo; i < hi; i++) {
+        float s = g->bufs[0][i];
+        for (unsigned r = 1; r < g->n; r++) s += g->bufs[r][i];
+        for (unsigned r = 0; r < g->n; r++) g->bufs[r][i] = s;
+    }
+    barrier_wait(&g->bar, &me->sense);
+    return AAE_OK;
+}
+
+static aae_status team_broadcast(void *user, void *data, size_t bytes)
+{
+    member *me = user;
+    struct aaei_team *g = me->team;
+    g->bytes[me->rank] = data;
+    barrier_wait(&g->bar, &me->sense);
+    /* (Shared arrays arrive as the root's own.) */
+    if (me->rank != 0 && data != g->bytes[0]) memcpy(data, g->bytes[0], bytes);
+    barrier_wait(&g->bar, &me->sense);
+    return AAE_OK;
+}
+
+/* The networks and optimizers whose arrays replicas share with the model. */
+static void parts_of(aae_model *m, aae_net **nets, aaei_optim **optims)
+{
+    aae_net *n[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
+    for (int i = 0; i < 5; i++) nets[i] = n[i];
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) optims[i] = &m->optims[i];
+}
+
+/* Points the replica's parameters and optimizer moments at m's (its own
+ * are freed the first time): the members update disjoint slices of them.
+ * Batch norm statistics, gradients and workspaces stay the replica's. */
+static void share_arrays(aae_model *replica, aae_model *m, int first)
+{
+    aae_net *rn[5], *mn[5];
+    aaei_optim *ro[AAEI_OPT_COUNT], *mo[AAEI_OPT_COUNT];
+    parts_of(replica, rn, ro);
+    parts_of(m, mn, mo);
+    for (int i = 0; i < 5; i++) {
+        if (first) aaei_free(rn[i]->params);
+        rn[i]->params = mn[i]->params;
+    }
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) {
+        if (first) {
+            aaei_free(ro[i]->m);
+            aaei_free(ro[i]->v);
+        }
+        ro[i]->m = mo[i]->m;
+        ro[i]->v = mo[i]->v;
+    }
+}
+
+/* Frees a replica without the arrays it borrows. */
+static void free_replica(aae_model *replica)
+{
+    if (!replica) return;
+    aae_net *rn[5];
+    aaei_optim *ro[AAEI_OPT_COUNT];
+    parts_of(replica, rn, ro);
+    for (int i = 0; i < 5; i++) rn[i]->params = NULL;
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) ro[i]->m = ro[i]->v = NULL;
+    aae_model_free(replica);
+}
+
+void aaei_team_free(struct aaei_team *g)
+{
+    if (!g) return;
+    for (unsigned r = 1; r < g->n; r++) {
+        free_replica(g->workers[r - 1].replica);
+        aae_trainer_free(g->workers[r - 1].trainer);
+    }
+    pthread_mutex_destroy(&g->bar.lock);
+    pthread_cond_destroy(&g->bar.cond);
+    pthread_mutex_destroy(&g->lock);
+    pthread_cond_destroy(&g->cond);
+    aaei_free(g->workers);
+    aaei_free(g->bufs);
+    aaei_free(g->bytes);
+    aaei_free(g);
+}
+
+static aae_status team_create(unsigned n, struct aaei_team **out)
+{
+    struct aaei_team *g = aaei_calloc(1, sizeof *g, "training threads");
+    if (!g) return AAE_ERR_NOMEM;
+    g->workers = aaei_calloc(n - 1, sizeof *g->workers, "training threads");
+    g->bufs = aaei_calloc(n, sizeof *g->bufs, "training threads");
+    g->bytes = aaei_calloc(n, sizeof *g->bytes, "training threads");
+    /* (Mutex and condition variable initializers cannot fail on Linux.) */
+    if (!g->workers || !g->bufs || !g->bytes || pthread_mutex_init(&g->bar.lock, NULL) != 0 ||
+        pthread_cond_init(&g->bar.cond, NULL) != 0 || pthread_mutex_init(&g->lock, NULL) != 0 ||
+        pthread_cond_init(&g->cond, NULL) != 0) {
+        aaei_free(g->workers);
+        aaei_free(g->bufs);
+        aaei_free(g->bytes);
+        aaei_free(g);
+        return aaei_fail(AAE_ERR_NOMEM, "no resources for %u training threads", n);
+    }
+    g->n = g->bar.n = n;
+    atomic_init(&g->bar.arrived, 0);
+    atomic_init(&g->bar.sense, 0);
+    g->lead = (member){g, 0, 0};
+    for (unsigned r = 1; r < n; r++) g->workers[r - 1].me = (member){g, r, 0};
+    *out = g;
+    return AAE_OK;
+}
+
+/* Replicas built from m's options (reused while the options stay the same;
+ * their state is replaced by m's at every epoch's start anyway) and member
+ * trainers with t's settings. */
+static aae_status team_prepare(aae_trainer *t, aae_model *m, unsigned n)
+{
+    if (t->team && (t->team->n != n || !aaei_options_equal(&t->team->opt, &m->opt))) {
+        aaei_team_free(t->team);
+        t->team = NULL;
+    }
+    if (!t->team) {
+        AAEI_TRY(team_create(n, &t->team));
+        t->team->opt = m->opt;
+    }
+    struct aaei_team *g = t->team;
+    for (unsigned r = 1; r < n; r++) {
+        worker *w = &g->workers[r - 1];
+        int first = !w->replica;
+        if (first) AAEI_TRY(aaei_model_create(&m->opt, &w->replica));
+        share_arrays(w->replica, m, first);
+        if (!w->trainer) AAEI_TRY(aae_trainer_create(&w->trainer));
+        memcpy(w->trainer->v, t->v, sizeof t->v);
+        w->trainer->v[AAE_TRAIN_THREADS] = 1;
+        AAEI_TRY(aae_trainer_set_parallel(w->trainer, r, n, team_allreduce, team_broadcast, &w->me));
+        w->trainer->shared_params = 1;
+    }
+    return AAE_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    struct aaei_team *g = w->me.team;
+    pthread_mutex_lock(&g->lock);
+    while (g->go == 0) pthread_cond_wait(&g->cond, &g->lock);
+    int go = g->go;
+    pthread_mutex_unlock(&g->lock);
+    if (go > 0) w->status = aaei_trainer_epoch(w->trainer, w->replica, w->train, w->labelled, g->fn);
+    if (w->status != AAE_OK) snprintf(w->message, sizeof w->message, "%s", aae_last_error());
+    return NULL;
+}
+
+static void open_gate(struct aaei_team *g, int go)
+{
+    pthread_mutex_lock(&g->lock);
+    g->go = go;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
+aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                           const aae_dataset *labelled, unsigned n, const char *fn)
+{
+    AAEI_REQUIRE(t->size == 1, "%s: AAE_TRAIN_THREADS > 1 cannot be combined with aae_trainer_set_parallel",
+                 fn);
+    AAEI_TRY(aaei_context(team_prepare(t, m, n), fn));
+    struct aaei_team *g = t->team;
+    g->go = 0;
+    g->fn = fn;
+    unsigned started = 0;
+    for (; started + 1 < n; started++) {
+        worker *w = &g->workers[started];
+        w->train = train;
+        w->labelled = labelled;
+        w->status = AAE_OK;
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) break;
+    }
+    aae_status st;
+    if (started + 1 < n) {
+        open_gate(g, -1);
+        st = aaei_fail(AAE_ERR_NOMEM, "%s: could not start training thread %u of %u", fn, started + 2, n);
+    } else {
+        /* The caller's thread is rank 0 for this epoch. */
+        int blas = aae_get_num_threads();
+        aae_set_num_threads(1);
+        t->rank = 0;
+        t->size = n;
+        t->allreduce = team_allreduce;
+        t->broadcast = team_broadcast;
+        t->par_user = &g->lead;
+        t->shared_params = 1;
+        open_gate(g, 1);
+        st = aaei_trainer_epoch(t, m, train, labelled, fn);
+        t->size = 1;
+        t->allreduce = NULL;
+        t->broadcast = NULL;
+        t->par_user = NULL;
+        t->shared_params = 0;
+        aae_set_num_threads(blas);
+    }
+    for (unsigned r = 0; r < started; r++) pthread_join(g->workers[r].thread, NULL);
+    /* Members fail together; rank 0's status and message come first. */
+    for (unsigned r = 0; st == AAE_OK && r < started; r++)
+        if (g->workers[r].status != AAE_OK)
+            st = aaei_fail(g->workers[r].status, "training thread %u: %s", r + 1, g->workers[r].message);
+    return st;
+}
