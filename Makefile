@@ -91,7 +91,7 @@ endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs \
-        abi-check abi-baseline consumers python-test rust-test bindings-test bench fuzz soak
+        abi-check abi-baseline consumers python-test rust-test bindings-test bench match-pytorch fuzz soak
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -109,6 +109,7 @@ help:
 	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
 	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1"
+	@echo "make match-pytorch  the same models trained by libaae and PyTorch: test metrics over SEEDS"
 	@echo "make soak        train + checkpoint + reload in a loop, RSS sampled (SOAK_MINUTES=$(SOAK_MINUTES))"
 	@echo "make fuzz        libFuzzer on the checkpoint and IDX loaders (clang), FUZZ_SECONDS=$(FUZZ_SECONDS) each"
 
@@ -239,6 +240,14 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh scripts/fetch-mnist.sh
 	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) sh bench/compare.sh
+
+# The same models trained by libaae and PyTorch, test metrics side by side
+# (EPOCHS, SEEDS, ARCHS: see bench/match_pytorch.sh).
+match-pytorch: deps
+	@AAE_EXTRA_PKGS=python3-torch BLAS=$(BLAS) sh scripts/deps.sh
+	@$(MAKE) --no-print-directory examples
+	@sh scripts/fetch-mnist.sh
+	@EXDIR=$(EXDIR) PYTHON=$(PYTHON) sh bench/match_pytorch.sh
 
 SOAK_MINUTES ?= 5
 SOAK_BIN := $(OBJDIR)/soak

@@ -90,6 +90,7 @@ class VAEClassifier:
                                  nn.Sigmoid())
         params = [p for m in self.modules() for p in m.parameters()]
         self.opt = torch.optim.Adam(params, lr=1e-3)
+        self.detach_y = False
 
     def encode(self, x):
         return self.enc(x)[:, :20]
@@ -99,7 +100,10 @@ class VAEClassifier:
         mu, logvar = h[:, :20], h[:, 20:]
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
         logits = self.cls(x)
-        x_hat = self.dec(torch.cat([z, F.softmax(logits, dim=1)], dim=1))
+        probs = F.softmax(logits, dim=1)
+        if self.detach_y:  # the decoder's y carries no gradient to the classifier
+            probs = probs.detach()
+        x_hat = self.dec(torch.cat([z, probs], dim=1))
         rows = x.shape[0]
         bce = F.binary_cross_entropy(x_hat, x, reduction="sum") / rows
         kl = -0.5 * torch.sum(1 + logvar - mu * mu - logvar.exp()) / rows

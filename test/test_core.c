@@ -6,6 +6,7 @@
 #include "core/alloc.h"
 #include "core/crc32.h"
 #include "core/rng.h"
+#include "nn/layer.h"
 #include "test_util.h"
 
 START_TEST(rng_is_keyed)
@@ -87,6 +88,29 @@ START_TEST(crc32_matches_the_bitwise_definition)
 }
 END_TEST
 
+/* The vectorized tanh against double-precision tanh: every float from
+ * -12 to 12 in steps of 2^-13 plus tiny, huge and special values. */
+START_TEST(tanh_is_within_2_ulp)
+{
+    enum { N = 24 * 8192 + 1 };
+    static float x[N + 8], y[N + 8];
+    for (size_t i = 0; i < N; i++) x[i] = -12.0f + (float)i / 8192.0f;
+    const float special[8] = {1e-30f, -1e-30f, 0.0f, -0.0f, 1e30f, -INFINITY, INFINITY, NAN};
+    memcpy(x + N, special, sizeof special);
+    aaei_layer L = {AAEI_TANH, N + 8, N + 8, 0.0f, 0.0f, 0, 0, 0, 0};
+    aaei_activation_forward(&L, x, y, 1);
+    double worst = 0.0;
+    for (size_t i = 0; i < N + 7; i++) {
+        double want = tanh((double)x[i]), ulp = nextafterf((float)fabs(want), INFINITY) - (float)fabs(want);
+        double err = fabs((double)y[i] - want) / (ulp > 0 ? ulp : 1e-45);
+        ck_assert_msg(err <= 2.0, "tanh(%.9g) = %.9g, want %.9g (%.2f ulp)", (double)x[i], (double)y[i], want, err);
+        if (err > worst) worst = err;
+    }
+    ck_assert(signbit(y[N + 3]) && y[N + 3] == 0.0f); /* tanh(-0) = -0 */
+    ck_assert(isnan(y[N + 7]));
+}
+END_TEST
+
 START_TEST(size_arithmetic_overflow)
 {
     size_t out;
@@ -156,6 +180,7 @@ Suite *suite_core(void)
     tcase_add_test(tc, rng_uniform_and_normal_moments);
     tcase_add_test(tc, rng_below_categorical_permutation);
     tcase_add_test(tc, size_arithmetic_overflow);
+    tcase_add_test(tc, tanh_is_within_2_ulp);
     tcase_add_test(tc, crc32_matches_the_bitwise_definition);
     tcase_add_test(tc, allocation_seam_fails_nth);
     tcase_add_test(tc, network_build_survives_every_allocation_failure);

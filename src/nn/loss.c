@@ -5,29 +5,67 @@
 /* Sums are kept in double so the mean of a large batch is not at the mercy
  * of float round-off; each element's gradient is in float like PyTorch's. */
 
-float aaei_loss_mse(const float *p, const float *t, size_t n, float *grad)
+/* Lanes of the double sums: the element loops vectorize, and the result
+ * does not depend on how a loop was compiled (fixed summation order). */
+enum { LANES = 8 };
+
+static double lane_total(const double *acc)
 {
     double s = 0.0;
+    for (int j = 0; j < LANES; j++) s += acc[j];
+    return s;
+}
+
+float aaei_loss_mse(const float *p, const float *t, size_t n, float *grad)
+{
+    double acc[LANES] = {0};
     float k = 2.0f / (float)n;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0, body = n - n % LANES;
+    if (grad) {
+        for (; i < body; i += LANES)
+            for (int j = 0; j < LANES; j++) {
+                float d = p[i + j] - t[i + j];
+                acc[j] += (double)d * d;
+                grad[i + j] = k * d;
+            }
+    } else {
+        for (; i < body; i += LANES)
+            for (int j = 0; j < LANES; j++) {
+                float d = p[i + j] - t[i + j];
+                acc[j] += (double)d * d;
+            }
+    }
+    for (; i < n; i++) {
         float d = p[i] - t[i];
-        s += (double)d * d;
+        acc[i % LANES] += (double)d * d;
         if (grad) grad[i] = k * d;
     }
-    return (float)(s / (double)n);
+    return (float)(lane_total(acc) / (double)n);
 }
 
 float aaei_loss_l1(const float *p, const float *t, size_t n, float *grad)
 {
-    double s = 0.0;
+    double acc[LANES] = {0};
     float k = 1.0f / (float)n;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0, body = n - n % LANES;
+    if (grad) {
+        for (; i < body; i += LANES)
+            for (int j = 0; j < LANES; j++) {
+                float d = p[i + j] - t[i + j];
+                acc[j] += fabsf(d);
+                /* sign(0) = 0, as torch.sign */
+                grad[i + j] = d > 0.0f ? k : d < 0.0f ? -k : 0.0f;
+            }
+    } else {
+        for (; i < body; i += LANES)
+            for (int j = 0; j < LANES; j++) acc[j] += fabsf(p[i + j] - t[i + j]);
+    }
+    for (; i < n; i++) {
         float d = p[i] - t[i];
-        s += fabsf(d);
-        /* sign(0) = 0, as torch.sign */
+        acc[i % LANES] += fabsf(d);
         if (grad) grad[i] = d > 0.0f ? k : d < 0.0f ? -k : 0.0f;
     }
-    return (float)(s / (double)n);
+    return (float)(lane_total(acc) / (double)n);
 }
 
 /* fmaxf for our operands (b is never NaN; a NaN a gives b, as fmaxf does),
