@@ -6,7 +6,8 @@
  * each global batch of --batch rows across the processes and sums their
  * gradients, so the result is the model one process trains with that batch.
  * Rank 0 prints progress, evaluates and writes <out>/mpi_train.model after
- * every epoch; --resume continues from that file (only rank 0 reads it). */
+ * every epoch; --resume 1 continues from that file (only rank 0 reads it)
+ * up to --epochs in all. */
 #include <mpi.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,12 +61,10 @@ static aae_status build(const ex_args *a, aae_model **model)
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    int rank = 0, resume = 0;
+    int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     ex_args a = ex_defaults("mpi_train", 2);
-    const ex_opt extra[] = {{"resume", 'i', &resume, "1: continue from <out>/mpi_train.model"},
-                            {NULL, 0, NULL, NULL}};
-    int rc = ex_parse(argc, argv, &a, "Data-parallel AAE training over MPI (run with mpirun)", extra);
+    int rc = ex_parse(argc, argv, &a, "Data-parallel AAE training over MPI (run with mpirun)", NULL);
     if (rc) {
         MPI_Finalize();
         return rc == 1 ? 0 : 2;
@@ -79,14 +78,25 @@ int main(int argc, char **argv)
     EX_TRY(&a, aae_mpi_create(MPI_COMM_WORLD, &mpi));
     r.mpi = mpi;
     char path[EX_PATH_MAX];
-    if (resume)
+    if (a.resume)
         EX_TRY(&a, aae_mpi_load(mpi, ex_path(path, &a, "mpi_train.model"), &r.model));
     else
         EX_TRY(&a, build(&a, &r.model));
     if (ex_load_mnist(&a, ex_scale_for(r.model), &train, &test)) goto fail;
     r.test = test;
     EX_TRY(&a, aae_trainer_create(&t));
-    EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a.epochs));
+    /* --epochs counts all epochs, those of a resumed model included. */
+    size_t rows = 0;
+    uint64_t steps = 0;
+    aae_dataset_shape(train, &rows, NULL, NULL);
+    aae_model_steps(r.model, &steps);
+    int done = a.batch && rows >= a.batch ? (int)(steps / (rows / a.batch)) : 0;
+    if (done >= a.epochs) {
+        if (rank == 0) printf("mpi_train: the model has done %d epochs already\n", done);
+        rc = 0;
+        goto fail;
+    }
+    EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a.epochs - done));
     EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a.batch));
     EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a.seed));
     EX_TRY(&a, aae_trainer_set_callbacks(t, NULL, after_epoch, &r));

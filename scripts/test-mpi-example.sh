@@ -29,7 +29,8 @@ run --epochs 2 > "$tmp/log1"
 grep -q "^mpi_train: 2 processes, global batch 64 (32 rows per process)" "$tmp/log1"
 test "$(grep -c '^epoch [12]: ' "$tmp/log1")" = 2
 test -s "$tmp/out/mpi_train.model"
-run --epochs 1 --resume 1 > "$tmp/log2"
-# The loaded model continues its own count: this is its third epoch.
+run --epochs 3 --resume 1 > "$tmp/log2"
+# The loaded model continues its own count: one more epoch, its third.
 grep -q "^epoch 3: " "$tmp/log2"
+test "$(grep -c '^epoch ' "$tmp/log2")" = 1
 echo "test-mpi-example: mpi_train trained 2 epochs on 2 processes and resumed a third from rank 0's checkpoint"

@@ -290,6 +290,34 @@ START_TEST(semi_supervised_aae_reports_error)
 }
 END_TEST
 
+/* A run stopped after its first epoch continues from the checkpoint saved
+ * every epoch: --epochs counts them all, log.csv grows, and a finished run
+ * trains no more. */
+START_TEST(a_stopped_run_resumes_from_its_checkpoint)
+{
+    train("cluster_aae", "1", NULL);
+    const char *resume[] = {"--resume", "1", NULL};
+    train("cluster_aae", "2", resume);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "cluster_aae"), NULL), "resuming"));
+    const char *filled[] = {"epoch", "rec", "disc_z", "disc_y", "test_cluster_accuracy", NULL};
+    assert_log("cluster_aae", 2, filled);
+    const char *csv = slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
+    ck_assert_ptr_nonnull(strstr(csv, "\n2,")); /* the second row is epoch 2 */
+    aae_model *m = NULL;
+    uint64_t steps;
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "cluster_aae/cluster_aae.model")));
+    TU_ASSERT_OK(aae_model_steps(m, &steps));
+    aae_model_free(m);
+    train("cluster_aae", "2", resume);
+    assert_log("cluster_aae", 2, filled);
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "cluster_aae/cluster_aae.model")));
+    uint64_t again;
+    TU_ASSERT_OK(aae_model_steps(m, &again));
+    ck_assert_uint_eq(again, steps);
+    aae_model_free(m);
+}
+END_TEST
+
 START_TEST(encode_writes_csv_and_npy)
 {
     train("vae_classifier", "1", NULL);
@@ -391,6 +419,7 @@ Suite *suite_examples(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, ae_writes_scatter_plane_and_log);
+    tcase_add_test(tc, a_stopped_run_resumes_from_its_checkpoint);
     tcase_add_test(tc, aae_writes_samples_reconstructions_and_mixture_scatter);
     tcase_add_test(tc, supervised_aae_writes_style_grid);
     tcase_add_test(tc, vae_classifier_reports_accuracy);

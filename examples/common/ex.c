@@ -111,6 +111,7 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"data", 's', &a->data, "directory with the MNIST IDX files"},
         {"limit", 'z', &a->limit, "use the first N rows of each set (0: all)"},
         {"batch", 'z', &a->batch, "minibatch rows"},
+        {"resume", 'i', &a->resume, "1: continue <out>/<prog>.model (saved every epoch) up to --epochs in all"},
         {NULL, 0, NULL, NULL},
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
@@ -258,10 +259,18 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
     const ex_args *a = s->a;
     aae_builder *b = NULL;
     int rc = 1;
-    EX_TRY(a, aae_builder_create(&b, preset));
-    EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed));
-    for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
-    EX_TRY(a, aae_builder_build(b, &s->model));
+    char path[EX_PATH_MAX], name[256];
+    snprintf(name, sizeof name, "%s.model", a->prog);
+    ex_path(path, a, name);
+    if (a->resume && access(path, F_OK) == 0) {
+        EX_TRY(a, aae_model_load(&s->model, path));
+        fprintf(stderr, "%s: resuming %s\n", a->prog, path);
+    } else {
+        EX_TRY(a, aae_builder_create(&b, preset));
+        EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed));
+        for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
+        EX_TRY(a, aae_builder_build(b, &s->model));
+    }
     if (ex_load_mnist(a, ex_scale_for(s->model), &s->mnist_train, &s->mnist_test)) goto fail;
     s->train = s->mnist_train;
     s->eval = s->mnist_test;
@@ -293,6 +302,7 @@ typedef struct run {
     double *losses;  /* epochs x AAE_SLOT_COUNT */
     double *metrics; /* epochs x AAE_METRIC_COUNT */
     FILE *csv;
+    int first;       /* epochs the model had done before this run */
 } run;
 
 static volatile sig_atomic_t interrupted;
@@ -398,7 +408,10 @@ static void write_csv_row(run *r, int epoch, double rate, double seconds)
 static int write_curves(const run *r, int epochs)
 {
     const char *names[AAE_SLOT_COUNT + AAE_METRIC_COUNT];
-    double *v = malloc((size_t)epochs * (AAE_SLOT_COUNT + AAE_METRIC_COUNT) * sizeof *v);
+    /* This run's epochs only (a resumed run's earlier ones are in log.csv). */
+    int first = r->first;
+    size_t span = (size_t)(epochs - first);
+    double *v = malloc(span * (AAE_SLOT_COUNT + AAE_METRIC_COUNT) * sizeof *v);
     if (!v) return -1;
     size_t n = 0;
     for (int k = 0; k < AAE_SLOT_COUNT + AAE_METRIC_COUNT; k++) {
@@ -406,13 +419,13 @@ static int write_curves(const run *r, int epochs)
         if (is_loss ? !r->used[k] : !isfinite(r->metrics[(size_t)(epochs - 1) * AAE_METRIC_COUNT + (size_t)m]))
             continue;
         names[n] = is_loss ? slot_names[k] : metric_names[m];
-        for (int e = 0; e < epochs; e++)
-            v[n * (size_t)epochs + (size_t)e] = is_loss ? r->losses[(size_t)e * AAE_SLOT_COUNT + (size_t)k]
+        for (int e = first; e < epochs; e++)
+            v[n * span + (size_t)(e - first)] = is_loss ? r->losses[(size_t)e * AAE_SLOT_COUNT + (size_t)k]
                                                         : r->metrics[(size_t)e * AAE_METRIC_COUNT + (size_t)m];
         n++;
     }
     char path[EX_PATH_MAX];
-    int rc = draw_curves(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, (size_t)epochs);
+    int rc = draw_curves(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, span);
     free(v);
     return rc;
 }
@@ -441,13 +454,19 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
         fprintf(stderr, "%s: writing loss_curves.png failed\n", s->a->prog);
         return 1;
     }
+    char path[EX_PATH_MAX], name[256];
+    snprintf(name, sizeof name, "%s.model", s->a->prog);
+    aae_status st = aae_model_save(s->model, ex_path(path, s->a, name));
+    if (st != AAE_OK) return ex_report(s->a, "saving the checkpoint", st);
     return s->after_epoch ? s->after_epoch(s, epoch, m) : 0;
 }
 
-static FILE *open_csv(const ex_args *a)
+static FILE *open_csv(const ex_args *a, int append)
 {
     char path[EX_PATH_MAX];
-    FILE *f = fopen(ex_path(path, a, "log.csv"), "w");
+    ex_path(path, a, "log.csv");
+    if (append && access(path, F_OK) == 0) return fopen(path, "a");
+    FILE *f = fopen(path, "w");
     if (!f) return NULL;
     fprintf(f, "epoch");
     for (int k = 0; k < AAE_SLOT_COUNT; k++) fprintf(f, ",%s", slot_names[k]);
@@ -463,17 +482,25 @@ int ex_train(ex_session *s)
     aae_trainer *t = NULL;
     int rc = 1;
     for (int k = 0; k < AAE_METRIC_COUNT; k++) s->metrics[k] = NAN;
-    s->epochs_done = 0;
     find_used_slots(&r);
     r.losses = calloc((size_t)a->epochs * AAE_SLOT_COUNT, sizeof *r.losses);
     r.metrics = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.metrics);
-    r.csv = open_csv(a);
+    /* Epochs the model has done (a loaded one continues its count). */
+    size_t rows = 0, batches;
+    uint64_t steps = 0;
+    aae_dataset_shape(s->train, &rows, NULL, NULL);
+    aae_model_steps(s->model, &steps);
+    batches = a->batch ? rows / a->batch : 0;
+    r.first = batches ? (int)(steps / batches) : 0;
+    if (r.first > a->epochs) r.first = a->epochs;
+    s->epochs_done = r.first;
+    r.csv = open_csv(a, r.first > 0);
     if (!r.losses || !r.metrics || !r.csv) {
         fprintf(stderr, "%s: cannot start the log in %s: %s\n", a->prog, a->out, strerror(errno));
         goto fail;
     }
     EX_TRY(a, aae_trainer_create(&t));
-    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs - r.first > 0 ? a->epochs - r.first : 1));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_THREADS, a->threads));
@@ -486,7 +513,7 @@ int ex_train(ex_session *s)
     sigaction(SIGINT, &sa, &old);
     interrupted = 0;
     r.t0 = now();
-    aae_status st = aae_trainer_fit(t, s->model, s->train, s->labelled);
+    aae_status st = r.first < a->epochs ? aae_trainer_fit(t, s->model, s->train, s->labelled) : AAE_OK;
     s->seconds = now() - r.t0;
     sigaction(SIGINT, &old, NULL);
     if (st == AAE_ERR_CANCELLED && interrupted) {
@@ -498,7 +525,7 @@ int ex_train(ex_session *s)
     }
     char path[EX_PATH_MAX], name[256];
     snprintf(name, sizeof name, "%s.model", a->prog);
-    EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name)));
+    EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name))); /* also after Ctrl-C */
     rc = 0;
 fail:
     if (r.csv) fclose(r.csv);

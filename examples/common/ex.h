@@ -28,6 +28,7 @@ typedef struct ex_opt {
 typedef struct ex_args {
     const char *prog;  /* program name: messages, default --out, model file */
     int epochs, threads;
+    int resume;        /* continue <out>/<prog>.model up to `epochs` in all */
     unsigned long long seed;
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;
@@ -105,17 +106,20 @@ typedef struct ex_setting {
     double value;
 } ex_setting;
 
-/* Builds `preset` with --seed and the n settings into s->model, then loads
- * MNIST at the model's output scale (ex_scale_for). 0, or 1 after
+/* Builds `preset` with --seed and the n settings into s->model (with
+ * --resume 1 and a saved <out>/<prog>.model, loads that instead), then
+ * loads MNIST at the model's output scale (ex_scale_for). 0, or 1 after
  * reporting the failure; call ex_close either way. */
 int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n);
 
 /* Frees the model and data ex_open made. */
 void ex_close(ex_session *s);
 
-/* Trains a->epochs epochs (Ctrl-C stops after the current batch and keeps
- * what was learnt), then writes <out>/log.csv, <out>/loss_curves.png and
- * <out>/<prog>.model. 0, or 1 after reporting the failure. */
+/* Trains up to a->epochs epochs in all (with --resume, counting those the
+ * loaded model has done), writing <out>/log.csv and <out>/loss_curves.png
+ * and saving <out>/<prog>.model after every epoch, so a stopped run
+ * continues with --resume 1. Ctrl-C stops after the current batch and keeps
+ * what was learnt. 0, or 1 after reporting the failure. */
 int ex_train(ex_session *s);
 
 #endif

@@ -4,18 +4,26 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/simd.h"
 #include "nn/layer.h"
 
 /* tanh in plain float arithmetic so the loop vectorizes (glibc's tanhf is a
  * scalar call, 6 % of an AAE step). Within 2 ulp of the exact value (tested
  * against double tanh); NaN propagates, +-inf gives +-1.
  *   |x| < 0.625: x + x^3 Q(x^2), Q a least-squares fit of degree 4;
- *   else: 1 - 2 / (e^(2|x|) + 1), with e^t = 2^n e^r, |r| <= ln2/2, e^r
+ *   else: 1 - 2 / (e^(2|x|) + 1), with e^t = 2^k e^r, |r| <= ln2/2, e^r
  *   by its Taylor polynomial of degree 7, |x| capped at 10 (tanh = 1). */
+AAEI_CLONES
 static void tanh_all(const float *x, float *y, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        float v = x[i], a = fabsf(v);
+        float v = x[i];
+        uint32_t vbits, sign, mbits;
+        memcpy(&vbits, &v, sizeof v);
+        sign = vbits & 0x80000000u;
+        vbits ^= sign;
+        float a; /* |v|, by its bits (fabsf is a call in some clones) */
+        memcpy(&a, &vbits, sizeof a);
         float u = a * a;
         float q = -0.006104958709329367f;
         q = q * u + 0.02100365050137043f;
@@ -24,8 +32,13 @@ static void tanh_all(const float *x, float *y, size_t n)
         q = q * u - 0.333333283662796f;
         float small = a + a * u * q;
         float t = 2.0f * (a < 10.0f ? a : 10.0f); /* NaN takes the cap; see below */
-        int32_t k = (int32_t)(t * 1.44269504088896341f + 0.5f);
-        float kf = (float)k;
+        /* k = round(t / ln 2) by the 1.5 * 2^23 trick: the sum's low
+         * mantissa bits hold k, and no float-to-int conversion (which AVX2
+         * code would branch on) is needed. */
+        float shifted = t * 1.44269504088896341f + 12582912.0f, kf = shifted - 12582912.0f;
+        int32_t k;
+        memcpy(&k, &shifted, sizeof k);
+        k -= 0x4B400000;
         float r = (t - kf * 0.693145751953125f) - kf * 1.428606765330187045e-06f;
         float p = 1.0f / 5040.0f;
         p = p * r + 1.0f / 720.0f;
@@ -40,7 +53,10 @@ static void tanh_all(const float *x, float *y, size_t n)
         memcpy(&scale, &bits, sizeof scale);
         float big = 1.0f - 2.0f / (p * scale + 1.0f);
         float m = a < 0.625f ? small : big;
-        y[i] = v == v ? copysignf(m, v) : v;
+        memcpy(&mbits, &m, sizeof m);
+        mbits |= sign; /* m >= 0: this is copysign(m, v) */
+        memcpy(&m, &mbits, sizeof m);
+        y[i] = v == v ? m : v;
     }
 }
 
@@ -58,6 +74,7 @@ static void softmax_rows(const float *x, float *y, size_t rows, size_t n)
     }
 }
 
+AAEI_CLONES
 void aaei_activation_forward(const aaei_layer *L, const float *x, float *y,
                              size_t rows)
 {
@@ -84,6 +101,7 @@ void aaei_activation_forward(const aaei_layer *L, const float *x, float *y,
     }
 }
 
+AAEI_CLONES
 void aaei_activation_backward(const aaei_layer *L, const float *x,
                               const float *y, const float *dy, float *dx,
                               size_t rows)
@@ -92,7 +110,10 @@ void aaei_activation_backward(const aaei_layer *L, const float *x,
     float slope = L->a;
     switch (L->kind) {
     case AAEI_RELU: /* PyTorch: gradient 0 at x == 0 */
-        for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+        for (size_t i = 0; i < n; i++) {
+            float g = dy[i]; /* read unconditionally: a select, not a branch */
+            dx[i] = x[i] > 0.0f ? g : 0.0f;
+        }
         break;
     case AAEI_LEAKY_RELU:
         for (size_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * slope;

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "core/error.h"
+#include "core/simd.h"
 #include "nn/layer.h"
 
 void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state)
@@ -28,6 +29,7 @@ enum { BLOCK = 64 };
 static size_t block_width(size_t n, size_t j0) { return n - j0 < BLOCK ? n - j0 : BLOCK; }
 
 /* s[j] = sum over rows of (x[., j0+j] - shift[j]) ^ power (power 1 or 2). */
+AAEI_CLONES
 static void column_sums(const float *x, size_t n, size_t rows, size_t j0, size_t nb,
                         const double *shift, int power, double *s)
 {
@@ -53,6 +55,7 @@ static void set_stats(const aaei_layer *L, float *state, float *mean, float *inv
     state[n + j] = (1.0f - m) * state[n + j] + m * (float)unbiased;
 }
 
+AAEI_CLONES
 static void normalize(const aaei_layer *L, const float *params, const float *x, float *y,
                       float *xhat, const float *mean, const float *invstd, size_t rows)
 {
@@ -116,6 +119,7 @@ static void synced_stats(const aaei_layer *L, float *state, const float *x, floa
     for (size_t j = 0; j < n; j++) set_stats(L, state, mean, invstd, j, mean[j], red[j], count);
 }
 
+AAEI_CLONES
 void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
                             float *state, const float *x, float *y, float *aux,
                             size_t rows, int training, aaei_sync *sync)
@@ -148,6 +152,7 @@ void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
     normalize(L, params, x, y, xhat, mean, invstd, rows);
 }
 
+AAEI_CLONES
 void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
                              float *grads, float *aux, const float *dy,
                              float *dx, size_t rows, aaei_sync *sync)

@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "core/simd.h"
 /* Sums are kept in double so the mean of a large batch is not at the mercy
  * of float round-off; each element's gradient is in float like PyTorch's. */
 
@@ -16,6 +17,7 @@ static double lane_total(const double *acc)
     return s;
 }
 
+AAEI_CLONES
 float aaei_loss_mse(const float *p, const float *t, size_t n, float *grad)
 {
     double acc[LANES] = {0};
@@ -43,6 +45,7 @@ float aaei_loss_mse(const float *p, const float *t, size_t n, float *grad)
     return (float)(lane_total(acc) / (double)n);
 }
 
+AAEI_CLONES
 float aaei_loss_l1(const float *p, const float *t, size_t n, float *grad)
 {
     double acc[LANES] = {0};

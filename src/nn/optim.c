@@ -5,6 +5,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/simd.h"
 
 aaei_optim_config aaei_optim_defaults(aae_optimizer_kind kind)
 {
@@ -53,6 +54,7 @@ void aaei_optim_release(aaei_optim *o)
     o->m = o->v = NULL;
 }
 
+AAEI_CLONES
 static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g, size_t lo, size_t hi)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
@@ -71,6 +73,7 @@ static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g, 
     }
 }
 
+AAEI_CLONES
 static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g, size_t lo, size_t hi)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
