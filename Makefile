@@ -110,6 +110,7 @@ help:
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
 	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1"
 	@echo "make match-pytorch  the same models trained by libaae and PyTorch: test metrics over SEEDS"
+	@echo "make reproduce-all  the AAE paper's MNIST runs (resumable; reproduce-cluster16, -semi100, ...)"
 	@echo "make soak        train + checkpoint + reload in a loop, RSS sampled (SOAK_MINUTES=$(SOAK_MINUTES))"
 	@echo "make fuzz        libFuzzer on the checkpoint and IDX loaders (clang), FUZZ_SECONDS=$(FUZZ_SECONDS) each"
 
@@ -248,6 +249,26 @@ match-pytorch: deps
 	@$(MAKE) --no-print-directory examples
 	@sh scripts/fetch-mnist.sh
 	@EXDIR=$(EXDIR) PYTHON=$(PYTHON) sh bench/match_pytorch.sh
+
+# The AAE paper's MNIST experiments (docs/results.md). Each writes into
+# out/reproduce/<name> and resumes from its checkpoint: stop it any time and
+# run the same target again to continue. REPRO_EPOCHS counts all epochs;
+# REPRO_LIMIT (rows of each MNIST set, 0: all) and REPRO_OUT are for short
+# trials (CI runs every recipe for one epoch on 2000 rows).
+REPRO_EPOCHS ?= 200
+REPRO_LIMIT ?= 0
+REPRO_OUT ?= out/reproduce
+REPRO_THREADS ?= 2
+REPRO = --epochs $(REPRO_EPOCHS) --limit $(REPRO_LIMIT) --threads $(REPRO_THREADS) --resume 1
+REPRODUCE := reproduce-cluster16 reproduce-cluster30 reproduce-semi100 reproduce-semi1000 reproduce-semiall
+.PHONY: reproduce-all $(REPRODUCE)
+reproduce-all: $(REPRODUCE)
+reproduce-cluster%: examples mnist
+	$(EXDIR)/cluster_aae --clusters $* $(REPRO) --out $(REPRO_OUT)/cluster$*
+reproduce-semiall: examples mnist
+	$(EXDIR)/semi_supervised_aae --labels 0 $(REPRO) --out $(REPRO_OUT)/semiall
+reproduce-semi%: examples mnist
+	$(EXDIR)/semi_supervised_aae --labels $* $(REPRO) --out $(REPRO_OUT)/semi$*
 
 SOAK_MINUTES ?= 5
 SOAK_BIN := $(OBJDIR)/soak

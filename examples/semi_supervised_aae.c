@@ -21,14 +21,14 @@ int main(int argc, char **argv)
     ex_args a = ex_defaults("semi_supervised_aae", 10);
     size_t labels = 100;
     const ex_opt extra[] = {
-        {"labels", 'z', &labels, "labelled training digits, balanced over the ten (a multiple of 10)"},
+        {"labels", 'z', &labels, "labelled training digits, balanced over the ten (a multiple of 10; 0: all)"},
         {NULL, 0, NULL, NULL},
     };
     int p = ex_parse(argc, argv, &a, "Semi-supervised MNIST classification with an adversarial autoencoder.",
                      extra);
     if (p) return p == 1 ? 0 : 2;
-    if (labels < 10 || labels % 10) {
-        fprintf(stderr, "semi_supervised_aae: --labels must be a positive multiple of 10\n");
+    if (labels % 10) {
+        fprintf(stderr, "semi_supervised_aae: --labels must be a multiple of 10 (0: all)\n");
         return 2;
     }
     if (ex_setup(&a)) return 1;
@@ -38,15 +38,17 @@ int main(int argc, char **argv)
     int rc = ex_open(&s, AAE_PRESET_SEMI_SUPERVISED_AAE, NULL, 0);
     /* Every other label is dropped, so nothing but the kept ones can leak
      * into training. */
-    aae_status st = rc ? AAE_OK : aae_dataset_keep_labels(s.mnist_train, labels / 10, a.seed, &train);
+    aae_status st = rc || !labels ? AAE_OK : aae_dataset_keep_labels(s.mnist_train, labels / 10, a.seed, &train);
     if (st != AAE_OK) rc = ex_report(&a, "aae_dataset_keep_labels", st);
     if (!rc) {
-        s.train = s.labelled = train;
+        s.train = s.labelled = labels ? train : s.mnist_train;
         rc = ex_train(&s);
     }
     if (!rc) {
+        size_t used = labels;
+        if (!used) aae_dataset_shape(s.mnist_train, &used, NULL, NULL);
         printf("semi_supervised_aae: %d epochs in %.0f s, %zu labels, test classification error %.2f%%\n",
-               s.epochs_done, s.seconds, labels, 100.0 * s.metrics[AAE_METRIC_CLASS_ERROR]);
+               s.epochs_done, s.seconds, used, 100.0 * s.metrics[AAE_METRIC_CLASS_ERROR]);
         printf("semi_supervised_aae: loss curves %s/loss_curves.png, log %s/log.csv, "
                "model %s/semi_supervised_aae.model\n", a.out, a.out, a.out);
     }

@@ -276,6 +276,18 @@ START_TEST(cluster_aae_writes_a_row_per_cluster)
     const char *filled[] = {"rec", "disc_z", "gen_z", "disc_y", "gen_y", "test_cluster_accuracy", NULL};
     assert_log("cluster_aae", 1, filled);
     assert_png(path_of("%s/clusters.png", "cluster_aae"), 12 * 29 + 1, 6 * 29 + 1);
+    /* Both errors: the paper's (validation-labelled clusters) and majority. */
+    const char *out = slurp(path_of("%s.out", "cluster_aae"), NULL);
+    double paper = -1, majority = -1;
+    const char *p = strstr(out, "test error ");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(sscanf(p, "test error %lf%%", &paper), 1);
+    p = strstr(p, "), ");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(sscanf(p, "), %lf%% (by majority)", &majority), 1);
+    ck_assert(paper >= 0 && paper <= 100 && majority >= 0 && majority <= 100);
+    /* Majority labelling is never worse than any other labelling. */
+    ck_assert_msg(majority <= paper + 1e-9, "majority %g > paper %g", majority, paper);
 }
 END_TEST
 
