@@ -263,12 +263,13 @@ REPRO = --epochs $(REPRO_EPOCHS) --limit $(REPRO_LIMIT) --threads $(REPRO_THREAD
 REPRODUCE := reproduce-cluster16 reproduce-cluster30 reproduce-semi100 reproduce-semi1000 reproduce-semiall
 .PHONY: reproduce-all $(REPRODUCE)
 reproduce-all: $(REPRODUCE)
-reproduce-cluster%: examples mnist
+# (Static pattern rules: make skips implicit rules for phony targets.)
+reproduce-cluster16 reproduce-cluster30: reproduce-cluster%: examples mnist
 	$(EXDIR)/cluster_aae --clusters $* $(REPRO) --out $(REPRO_OUT)/cluster$*
+reproduce-semi100 reproduce-semi1000: reproduce-semi%: examples mnist
+	$(EXDIR)/semi_supervised_aae --labels $* $(REPRO) --out $(REPRO_OUT)/semi$*
 reproduce-semiall: examples mnist
 	$(EXDIR)/semi_supervised_aae --labels 0 $(REPRO) --out $(REPRO_OUT)/semiall
-reproduce-semi%: examples mnist
-	$(EXDIR)/semi_supervised_aae --labels $* $(REPRO) --out $(REPRO_OUT)/semi$*
 
 SOAK_MINUTES ?= 5
 SOAK_BIN := $(OBJDIR)/soak
