@@ -26,13 +26,6 @@ void aaei_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, i
             trace_buf[trace_len] = (aaei_gemm_shape){trans_a, trans_b, m, n, k, beta != 0.0f};
         trace_len++;
     }
-    if (m == 1) {
-        /* One row (batch-1 inference): a matrix-vector product, which
-         * streams the weights once instead of packing them for GEMM. */
-        cblas_sgemv(CblasRowMajor, trans_b ? CblasNoTrans : CblasTrans, trans_b ? n : k, trans_b ? k : n, 1.0f,
-                    b, ldb, a, trans_a ? lda : 1, beta, c, 1);
-        return;
-    }
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m,
                 n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
