@@ -150,7 +150,10 @@ aae_status aaei_net_reserve(aae_net *net, size_t rows)
 
 static aae_status check_batchnorm_rows(const aae_net *net, size_t rows, int training)
 {
-    if (!training || rows > 1) return AAE_OK;
+    /* Synchronized batch norm takes its statistics over the global batch
+     * (at least one row per process, so two or more): one local row is fine,
+     * and refusing it here would fail one process of a collective alone. */
+    if (!training || rows > 1 || net->sync) return AAE_OK;
     for (size_t i = 0; i < net->nlayers; i++)
         if (net->layers[i].kind == AAEI_BATCHNORM)
             return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
