@@ -42,4 +42,33 @@ static inline aae_builder *mf_builder(aae_preset preset)
     return b;
 }
 
+/* The data-parallel tests' model (test_parallel.c, test/mpi/test_mpi.c):
+ * batch norm in the encoder, dropout in the decoder, noise on
+ * the discriminator's input and a Gaussian posterior: every random draw
+ * and every cross-row statistic of a step (`phases`: the paper's separate
+ * generator phase instead of the preset's joint loss). SGD keeps the comparison tight
+ * (Adam divides by tiny gradients' magnitudes and amplifies rounding). */
+static inline aae_model *mf_parallel_model(aae_preset preset, uint64_t seed, int sgd, int phases)
+{
+    aae_builder *b = mf_builder(preset);
+    ck_assert_ptr_nonnull(b);
+    aae_builder_clear_layers(b, AAE_PART_ENCODER);
+    aae_builder_add_layer(b, AAE_PART_ENCODER, 32, AAE_ACT_LEAKY_RELU, 0.2f, 1, 0.0f);
+    aae_builder_add_layer(b, AAE_PART_ENCODER, 24, AAE_ACT_RELU, 0.0f, 1, 0.0f);
+    aae_builder_clear_layers(b, AAE_PART_DECODER);
+    aae_builder_add_layer(b, AAE_PART_DECODER, 32, AAE_ACT_RELU, 0.0f, 0, 0.25f);
+    if (phases) aae_builder_set(b, AAE_OPTION_JOINT_GENERATOR, 0); /* the paper's three phases */
+    aae_builder_set(b, AAE_OPTION_DISC_NOISE, 0.3);
+    aae_builder_set(b, AAE_OPTION_SEED, (double)seed);
+    for (int p = 0; sgd && p < 5; p++) {
+        aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_SGD);
+        aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, 0.05);
+        aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_MOMENTUM, 0.9);
+    }
+    aae_model *m = NULL;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    aae_builder_free(b);
+    return m;
+}
+
 #endif

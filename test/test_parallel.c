@@ -74,34 +74,6 @@ static aae_status t_broadcast(void *user, void *data, size_t bytes)
     return AAE_OK;
 }
 
-/* A model with batch norm in the encoder, dropout in the decoder, noise on
- * the discriminator's input and a Gaussian posterior: every random draw
- * and every cross-row statistic of a step (`phases`: the paper's separate
- * generator phase instead of the preset's joint loss). SGD keeps the comparison tight
- * (Adam divides by tiny gradients' magnitudes and amplifies rounding). */
-static aae_model *model_for(aae_preset preset, uint64_t seed, int sgd, int phases)
-{
-    aae_builder *b = mf_builder(preset);
-    ck_assert_ptr_nonnull(b);
-    aae_builder_clear_layers(b, AAE_PART_ENCODER);
-    aae_builder_add_layer(b, AAE_PART_ENCODER, 32, AAE_ACT_LEAKY_RELU, 0.2f, 1, 0.0f);
-    aae_builder_add_layer(b, AAE_PART_ENCODER, 24, AAE_ACT_RELU, 0.0f, 1, 0.0f);
-    aae_builder_clear_layers(b, AAE_PART_DECODER);
-    aae_builder_add_layer(b, AAE_PART_DECODER, 32, AAE_ACT_RELU, 0.0f, 0, 0.25f);
-    if (phases) aae_builder_set(b, AAE_OPTION_JOINT_GENERATOR, 0); /* the paper's three phases */
-    aae_builder_set(b, AAE_OPTION_DISC_NOISE, 0.3);
-    aae_builder_set(b, AAE_OPTION_SEED, (double)seed);
-    for (int p = 0; sgd && p < 5; p++) {
-        aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_SGD);
-        aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, 0.05);
-        aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_MOMENTUM, 0.9);
-    }
-    aae_model *m = NULL;
-    TU_ASSERT_OK(aae_builder_build(b, &m));
-    aae_builder_free(b);
-    return m;
-}
-
 static aae_trainer *trainer_for(size_t batch)
 {
     aae_trainer *t;
@@ -190,7 +162,7 @@ static void run_group(const run_setup *s, group *g, job *jobs, const aae_dataset
         memset(j, 0, sizeof *j);
         j->me.g = g;
         j->me.rank = r;
-        j->m = model_for(s->preset, r == 1 && s->seed_rank1 ? s->seed_rank1 : 3, s->sgd, s->phases);
+        j->m = mf_parallel_model(s->preset, r == 1 && s->seed_rank1 ? s->seed_rank1 : 3, s->sgd, s->phases);
         j->t = trainer_for(r == 1 && s->batch_rank1 ? s->batch_rank1 : BATCH);
         if (r == 1 && s->pretrain_rank1) TU_ASSERT_OK(aae_trainer_epoch(j->t, j->m, ds, labelled));
         j->ds = ds;
@@ -220,7 +192,7 @@ static void check_equivalence(const run_setup *s, double atol, double rtol)
     if (s->preset == AAE_PRESET_SEMI_SUPERVISED_AAE)
         TU_ASSERT_OK(aae_dataset_keep_labels(ds, 8, 1, &labelled));
 
-    aae_model *one = model_for(s->preset, 3, s->sgd, s->phases);
+    aae_model *one = mf_parallel_model(s->preset, 3, s->sgd, s->phases);
     aae_trainer *t1 = trainer_for(BATCH);
     float last[AAE_SLOT_COUNT];
     aae_trainer_set_callbacks(t1, keep_losses, NULL, last);
@@ -323,16 +295,17 @@ START_TEST(a_process_that_differs_fails_everywhere)
     TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
     group g = {.fail_rank = -1};
     job jobs[MAXP];
-    run_setup batch = {AAE_PRESET_AAE, 2, 1, 0, 16, 0, 0, 0}; /* rank 1: batch 16 */
-    run_group(&batch, &g, jobs, ds, NULL);
-    for (unsigned r = 0; r < 2; r++) ck_assert_int_eq(jobs[r].st, AAE_ERR_INVALID_ARGUMENT);
-    ck_assert_ptr_nonnull(strstr(jobs[1].msg, "process 1 differs from rank 0"));
-    ck_assert_ptr_nonnull(strstr(jobs[0].msg, "another process differs from rank 0"));
-    free_jobs(jobs, 2);
-    run_setup seed = {AAE_PRESET_AAE, 2, 1, 99, 0, 0, 0, 0}; /* rank 1: another model seed */
-    run_group(&seed, &g, jobs, ds, NULL);
-    for (unsigned r = 0; r < 2; r++) ck_assert_int_eq(jobs[r].st, AAE_ERR_INVALID_ARGUMENT);
-    free_jobs(jobs, 2);
+    const run_setup differing[] = {
+        {AAE_PRESET_AAE, 2, 1, 0, 16, 0, 0, 0}, /* rank 1: batch 16 */
+        {AAE_PRESET_AAE, 2, 1, 99, 0, 0, 0, 0}, /* rank 1: another model seed */
+    };
+    for (size_t i = 0; i < 2; i++) {
+        run_group(&differing[i], &g, jobs, ds, NULL);
+        for (unsigned r = 0; r < 2; r++) ck_assert_int_eq(jobs[r].st, AAE_ERR_INVALID_ARGUMENT);
+        ck_assert_ptr_nonnull(strstr(jobs[1].msg, "process 1 differs from rank 0"));
+        ck_assert_ptr_nonnull(strstr(jobs[0].msg, "another process differs from rank 0"));
+        free_jobs(jobs, 2);
+    }
     aae_dataset_free(ds);
 }
 END_TEST
@@ -368,7 +341,7 @@ START_TEST(a_failing_hook_stops_training_with_its_status)
     pthread_barrier_init(&g.bar, NULL, 1);
     memset(&jobs[0], 0, sizeof jobs[0]);
     jobs[0].me.g = &g;
-    aae_model *m = model_for(s.preset, 3, 1, 0);
+    aae_model *m = mf_parallel_model(s.preset, 3, 1, 0);
     aae_trainer *t = trainer_for(BATCH);
     /* size 2 with one member: broadcasts pass, the first allreduce fails. */
     TU_ASSERT_OK(aae_trainer_set_parallel(t, 0, 2, t_allreduce, t_broadcast, &jobs[0].me));
@@ -401,7 +374,7 @@ START_TEST(set_parallel_checks_its_arguments)
     /* A batch smaller than the process count is refused at the epoch. */
     aae_dataset *ds;
     TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
-    aae_model *m = model_for(AAE_PRESET_AAE, 3, 1, 0);
+    aae_model *m = mf_parallel_model(AAE_PRESET_AAE, 3, 1, 0);
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 2));
     TU_ASSERT_OK(aae_trainer_set_parallel(t, 0, 3, t_allreduce, t_broadcast, &me));
     ck_assert_int_eq(aae_trainer_epoch(t, m, ds, NULL), AAE_ERR_INVALID_ARGUMENT);
@@ -413,11 +386,11 @@ START_TEST(set_parallel_checks_its_arguments)
 END_TEST
 
 /* AAE_TRAIN_THREADS: the same group, as threads the trainer runs itself. */
-static aae_model *train_with_threads(aae_preset preset, unsigned threads, const aae_dataset *ds,
-                                     const aae_dataset *labelled, float *last)
+static aae_model *train_with_threads(aae_preset preset, unsigned threads, size_t batch,
+                                     const aae_dataset *ds, const aae_dataset *labelled, float *last)
 {
-    aae_model *m = model_for(preset, 3, 1, 0);
-    aae_trainer *t = trainer_for(BATCH);
+    aae_model *m = mf_parallel_model(preset, 3, 1, 0);
+    aae_trainer *t = trainer_for(batch);
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, threads));
     aae_trainer_set_callbacks(t, keep_losses, NULL, last);
     TU_ASSERT_OK(aae_trainer_fit(t, m, ds, labelled));
@@ -436,10 +409,10 @@ START_TEST(training_threads_match_one_thread)
     for (size_t p = 0; p < 2; p++) {
         const aae_dataset *l = presets[p] == AAE_PRESET_SEMI_SUPERVISED_AAE ? labelled : NULL;
         float l1[AAE_SLOT_COUNT], l2[AAE_SLOT_COUNT], l3[AAE_SLOT_COUNT], again[AAE_SLOT_COUNT];
-        aae_model *one = train_with_threads(presets[p], 1, ds, l, l1);
-        aae_model *two = train_with_threads(presets[p], 2, ds, l, l2);
-        aae_model *three = train_with_threads(presets[p], 3, ds, l, l3);
-        aae_model *two_again = train_with_threads(presets[p], 2, ds, l, again);
+        aae_model *one = train_with_threads(presets[p], 1, BATCH, ds, l, l1);
+        aae_model *two = train_with_threads(presets[p], 2, BATCH, ds, l, l2);
+        aae_model *three = train_with_threads(presets[p], 3, BATCH, ds, l, l3);
+        aae_model *two_again = train_with_threads(presets[p], 2, BATCH, ds, l, again);
         assert_models_close(two, one, 2e-5, 1e-4);
         assert_models_close(three, one, 2e-5, 1e-4);
         assert_models_close(two_again, two, 0.0, 0.0); /* same thread count: same bits */
@@ -454,11 +427,28 @@ START_TEST(training_threads_match_one_thread)
 }
 END_TEST
 
+/* Batch 5 over 3 threads: slices of 1, 2 and 2 rows. Batch norm takes the
+ * global batch's statistics, so the 1-row slice is no error (and no thread
+ * may refuse it alone: the others would wait for it forever). */
+START_TEST(a_one_row_slice_trains_with_synchronized_batch_norm)
+{
+    aae_dataset *ds;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
+    float l1[AAE_SLOT_COUNT], l3[AAE_SLOT_COUNT];
+    aae_model *one = train_with_threads(AAE_PRESET_AAE, 1, 5, ds, NULL, l1);
+    aae_model *three = train_with_threads(AAE_PRESET_AAE, 3, 5, ds, NULL, l3);
+    assert_models_close(three, one, 2e-5, 1e-4);
+    aae_model_free(one);
+    aae_model_free(three);
+    aae_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(training_threads_refuse_a_parallel_trainer)
 {
     aae_dataset *ds;
     TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, ROWS, MF_WIDTH, AAE_COPY));
-    aae_model *m = model_for(AAE_PRESET_AAE, 3, 1, 0);
+    aae_model *m = mf_parallel_model(AAE_PRESET_AAE, 3, 1, 0);
     aae_trainer *t = trainer_for(BATCH);
     member me = {0};
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, 2));
@@ -496,6 +486,7 @@ Suite *suite_parallel(void)
     tcase_add_test(tc, a_failing_hook_stops_training_with_its_status);
     tcase_add_test(tc, set_parallel_checks_its_arguments);
     tcase_add_test(tc, training_threads_match_one_thread);
+    tcase_add_test(tc, a_one_row_slice_trains_with_synchronized_batch_norm);
     tcase_add_test(tc, training_threads_refuse_a_parallel_trainer);
     suite_add_tcase(s, tc);
     return s;

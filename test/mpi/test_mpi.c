@@ -19,29 +19,7 @@ static int32_t Y[ROWS];
 static aae_mpi *G;
 static int RANK, SIZE;
 
-/* AAE with batch norm in the encoder, dropout in the decoder and noise on
- * the discriminator's input; SGD so that summation order stays invisible
- * at the tolerance below. */
-static aae_model *model(void)
-{
-    aae_builder *b = mf_builder(AAE_PRESET_AAE);
-    ck_assert_ptr_nonnull(b);
-    aae_builder_clear_layers(b, AAE_PART_ENCODER);
-    aae_builder_add_layer(b, AAE_PART_ENCODER, 32, AAE_ACT_LEAKY_RELU, 0.2f, 1, 0.0f);
-    aae_builder_clear_layers(b, AAE_PART_DECODER);
-    aae_builder_add_layer(b, AAE_PART_DECODER, 32, AAE_ACT_RELU, 0.0f, 1, 0.2f);
-    aae_builder_set(b, AAE_OPTION_DISC_NOISE, 0.3);
-    aae_builder_set(b, AAE_OPTION_SEED, 4);
-    for (int p = 0; p < 5; p++) {
-        aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_SGD);
-        aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, 0.05);
-        aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_MOMENTUM, 0.9);
-    }
-    aae_model *m = NULL;
-    TU_ASSERT_OK(aae_builder_build(b, &m));
-    aae_builder_free(b);
-    return m;
-}
+static aae_model *model(void) { return mf_parallel_model(AAE_PRESET_AAE, 4, 1, 0); }
 
 static aae_trainer *trainer(int epochs, int parallel)
 {
