@@ -517,15 +517,16 @@ int ex_train(ex_session *s)
     s->seconds = now() - r.t0;
     sigaction(SIGINT, &old, NULL);
     if (st == AAE_ERR_CANCELLED && interrupted) {
+        /* Every finished epoch was saved by on_epoch; keep the partial one. */
         fprintf(stderr, "\n%s: interrupted; keeping what was learnt\n", a->prog);
+        char path[EX_PATH_MAX], name[256];
+        snprintf(name, sizeof name, "%s.model", a->prog);
+        EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name)));
     } else if (st != AAE_OK) {
         if (r.tty) fputc('\n', stderr);
         ex_report(a, "training", st);
         goto fail;
     }
-    char path[EX_PATH_MAX], name[256];
-    snprintf(name, sizeof name, "%s.model", a->prog);
-    EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name))); /* also after Ctrl-C */
     rc = 0;
 fail:
     if (r.csv) fclose(r.csv);
