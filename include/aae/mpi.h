@@ -13,7 +13,9 @@
  * synchronized), up to floating-point summation order.
  *
  * Every function here is collective over the communicator unless noted:
- * all processes call it, in the same order. Errors are returned as
+ * all processes call it, in the same order. A group is used by one thread
+ * at a time (the thread that trains through the attached trainer); MPI's
+ * own thread level is whatever the program initialized. Errors are returned as
  * aae_status with aae_last_error() explaining them (MPI's own error string
  * included); MPI errors on the library's communicator are returned, never
  * fatal.
