@@ -3,7 +3,8 @@
  * phase that trains the y head on a minibatch of the few labelled digits.
  * --labels N keeps N labels, N/10 per digit; the other training digits are
  * used without their labels. Prints the test classification error each
- * epoch. */
+ * epoch and draws styles.png: rows share a style z from the prior, columns
+ * are the digits 0-9 given to the decoder as y. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,7 +12,7 @@
 
 static int after_epoch(const ex_session *s, int epoch, const double *m)
 {
-    (void)s;
+    if (ex_write_styles(s->a, s->model, "styles.png")) return 1;
     if (m) fprintf(stderr, "epoch %d: test classification error %.2f%%\n", epoch, 100.0 * m[AAE_METRIC_CLASS_ERROR]);
     return 0;
 }
@@ -49,8 +50,8 @@ int main(int argc, char **argv)
         if (!used) aae_dataset_shape(s.mnist_train, &used, NULL, NULL);
         printf("semi_supervised_aae: %d epochs in %.0f s, %zu labels, test classification error %.2f%%\n",
                s.epochs_done, s.seconds, used, 100.0 * s.metrics[AAE_METRIC_CLASS_ERROR]);
-        printf("semi_supervised_aae: loss curves %s/loss_curves.png, log %s/log.csv, "
-               "model %s/semi_supervised_aae.model\n", a.out, a.out, a.out);
+        printf("semi_supervised_aae: pictures in %s (styles.png: rows share z, columns are 0-9; "
+               "loss_curves.png), log %s/log.csv, model %s/semi_supervised_aae.model\n", a.out, a.out, a.out);
     }
     aae_dataset_free(train);
     ex_close(&s);

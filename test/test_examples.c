@@ -299,6 +299,7 @@ START_TEST(semi_supervised_aae_reports_error)
     assert_log("semi_supervised_aae", 1, filled);
     ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "semi_supervised_aae"), NULL),
                                  "test classification error"));
+    assert_png(path_of("%s/styles.png", "semi_supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
 }
 END_TEST
 

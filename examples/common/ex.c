@@ -252,6 +252,33 @@ size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels)
     return n;
 }
 
+int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
+{
+    enum { ROWS = 10, DIGITS = 10 };
+    double zw = 0;
+    aae_model_get(model, AAE_OPTION_Z_WIDTH, &zw);
+    size_t w = (size_t)zw, n = ROWS * DIGITS;
+    float *style = malloc(ROWS * w * sizeof *style), *z = malloc(n * w * sizeof *z);
+    float *c = calloc(n * DIGITS, sizeof *c), *x = malloc(n * EX_PIXELS * sizeof *x);
+    char path[EX_PATH_MAX];
+    int rc = !style || !z || !c || !x ||
+             aae_model_sample_prior(model, ROWS, a->seed + 99, NULL, style) != AAE_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        for (size_t k = 0; k < w; k++) z[i * w + k] = style[(i / DIGITS) * w + k];
+        c[i * DIGITS + i % DIGITS] = 1.0f;
+    }
+    if (!rc)
+        rc = aae_model_decode(model, z, c, n, x, NULL, 0) != AAE_OK ||
+             draw_image_grid(ex_path(path, a, name), x, n, EX_IMAGE_SIDE, EX_IMAGE_SIDE, DIGITS,
+                             ex_scale_for(model) == AAE_SCALE_UNIT ? 0.0f : -1.0f, 1.0f);
+    if (rc) fprintf(stderr, "%s: writing %s failed: %s\n", a->prog, name, aae_last_error());
+    free(style);
+    free(z);
+    free(c);
+    free(x);
+    return rc;
+}
+
 /* ---- the training session ---------------------------------------------- */
 
 int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)

@@ -77,6 +77,11 @@ int ex_load_mnist(const ex_args *a, aae_scale scale, aae_dataset **train, aae_da
  * NULL); n is capped at the dataset's rows and returned. */
 size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels);
 
+/* Writes <out>/<name>: ten styles z drawn from the prior (rows) decoded with
+ * each of the labels 0-9 (columns), for a decoder that reads [z, one-hot].
+ * 0, or 1 after reporting the failure. */
+int ex_write_styles(const ex_args *a, const aae_model *model, const char *name);
+
 /* A training run: ex_open builds the model and loads MNIST, ex_train
  * trains, ex_close frees what ex_open made. */
 typedef struct ex_session ex_session;
