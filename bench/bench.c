@@ -1,6 +1,8 @@
 /* libaae's side of `make bench`: training and encoding throughput of the
- * three reference architectures, allocations per step, and the training
- * step's GFLOP/s against cblas_sgemm on the very GEMMs the step runs.
+ * three reference architectures, allocations per step, the training
+ * step's GFLOP/s against cblas_sgemm on the very GEMMs the step runs, and
+ * floors: the samples/s of a step's or an encode's GEMMs timed alone, and
+ * of reading a batch-1 encode's weights once.
  * Prints "key value" lines (bench/compare.sh joins them with PyTorch's).
  * Linked against libaae.a so it can reach the allocation counter and the
  * GEMM trace.
@@ -192,6 +194,47 @@ static double sgemm_seconds(const aaei_gemm_shape *g, size_t n, int reps)
     return t;
 }
 
+/* Calls/s of fn's GEMMs alone: one call is traced, then its GEMMs are timed
+ * on their own for about half a second (calls_per_s: fn's measured rate).
+ * flops: the call's GEMM flops; weight_bytes (may be NULL): the bytes of
+ * the GEMMs' second operands, the weights of a layer x W^T. */
+static double gemm_floor(void (*fn)(void *, uint64_t), void *arg, double calls_per_s, double *flops,
+                         double *weight_bytes)
+{
+    static aaei_gemm_shape g[4096];
+    aaei_gemm_trace(g, 4096);
+    fn(arg, 1000);
+    size_t n = aaei_gemm_traced();
+    aaei_gemm_trace(NULL, 0);
+    *flops = 0;
+    if (weight_bytes) *weight_bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        *flops += 2.0 * g[i].m * g[i].n * g[i].k;
+        if (weight_bytes) *weight_bytes += 4.0 * g[i].n * g[i].k;
+    }
+    int reps = (int)(0.5 * calls_per_s) + 5;
+    return (double)reps / sgemm_seconds(g, n, reps);
+}
+
+/* Bytes/s of reading a buffer of `bytes` that stays where the cache
+ * hierarchy puts it after the first pass: the floor of a batch-1 encode,
+ * which reads every weight once. glibc's memchr reads at full vector width
+ * and finds nothing in zeros. */
+static double read_bandwidth(size_t bytes)
+{
+    unsigned char *buf = calloc(bytes, 1);
+    if (!buf) return 0;
+    volatile size_t found = 0;
+    int reps = 0;
+    double t0 = now(), t;
+    do {
+        found += memchr(buf, 1, bytes) != NULL;
+        reps++;
+    } while ((t = now()) - t0 < 0.5);
+    free(buf);
+    return (double)reps * (double)bytes / (t - t0);
+}
+
 static void bench_arch(const char *arch, int windows, int threads, int train_only)
 {
     aae_model *m = build(arch);
@@ -214,19 +257,11 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
         if (threads > 1) continue; /* the efficiency figure is for one thread */
 
         /* The step's GEMMs, timed on their own: the efficiency figure. */
-        static aaei_gemm_shape g[4096];
-        aaei_gemm_trace(g, 4096);
-        train_once(&j, 1000);
-        size_t n = aaei_gemm_traced();
-        aaei_gemm_trace(NULL, 0);
-        double flops = 0;
-        for (size_t i = 0; i < n; i++) flops += 2.0 * g[i].m * g[i].n * g[i].k;
-        int reps = (int)(0.5 * rate / (double)j.rows) + 5;
-        double gemm_rate = (double)reps / sgemm_seconds(g, n, reps); /* steps/s of pure GEMM */
+        double flops, gemm_rate = gemm_floor(train_once, &j, rate / (double)j.rows, &flops, NULL);
         double step_rate = rate / (double)j.rows;
         printf("%s.train_b%zu.step_gflops %.1f\n", arch, j.rows, flops * step_rate * 1e-9);
         printf("%s.train_b%zu.sgemm_gflops %.1f\n", arch, j.rows, flops * gemm_rate * 1e-9);
-        printf("%s.train_b%zu.efficiency %.2f\n", arch, j.rows, step_rate / gemm_rate);
+        printf("%s.train_b%zu.sgemm_floor %.0f\n", arch, j.rows, gemm_rate * (double)j.rows);
     }
 
     static const size_t encode_batches[] = {1, 64, 1024};
@@ -238,7 +273,16 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
         unsigned long a0 = aaei_alloc_count();
         encode_once(&j, 1);
         printf("%s.encode_b%zu.allocs_per_call %lu\n", arch, rows, aaei_alloc_count() - a0);
-        printf("%s.encode_b%zu %.0f\n", arch, rows, median_rate(encode_once, &j, rows, windows));
+        double rate = median_rate(encode_once, &j, rows, windows), flops, weights;
+        printf("%s.encode_b%zu %.0f\n", arch, rows, rate);
+        /* Floors: the encode's GEMMs alone, and for one row, reading its
+         * weights once (bench/compare.sh sets PyTorch's rate against them). */
+        double floor = gemm_floor(encode_once, &j, rate / (double)rows, &flops, &weights);
+        printf("%s.encode_b%zu.sgemm_floor %.0f\n", arch, rows, floor * (double)rows);
+        if (rows == 1) {
+            printf("%s.encode_b1.weights_mib %.2f\n", arch, weights / 1048576.0);
+            printf("%s.encode_b1.read_floor %.0f\n", arch, read_bandwidth((size_t)weights) / weights);
+        }
         free(scratch);
     }
     aae_model_free(m);

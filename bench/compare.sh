@@ -12,9 +12,10 @@ trap 'rm -f "$tmp"' EXIT
 
 "$BENCH" --threads "$THREADS" --windows "$WINDOWS" | sed 's/^/libaae./; s/^libaae\.libaae\./libaae./' > "$tmp"
 [ -f "$MNIST_DIR/train-images-idx3-ubyte" ] && "$BENCH" --threads "$THREADS" --rss "$MNIST_DIR" | sed 's/^/libaae./' >> "$tmp"
-# Scaling: the training rows again with twice the threads (libaae only).
-"$BENCH" --threads $((THREADS * 2)) --windows "$WINDOWS" --train-only 1 |
-    awk -v t=$((THREADS * 2)) '$1 ~ /train_b[0-9]+$/ {print "libaae." $1 "." t "threads", $2}' >> "$tmp"
+# Scaling: the training and encoding rows again with twice the threads
+# (libaae only).
+"$BENCH" --threads $((THREADS * 2)) --windows "$WINDOWS" |
+    awk -v t=$((THREADS * 2)) '$1 ~ /(train|encode)_b[0-9]+$/ {print "libaae." $1 "." t "threads", $2}' >> "$tmp"
 # PyTorch's BLAS gets the same thread count as libaae's (left alone, OpenBLAS
 # inside torch would use every core while torch itself uses THREADS).
 export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS"
@@ -39,6 +40,17 @@ END {
         key = substr(k, 8); t = "torch." key
         # libaae on more threads against PyTorch as run (its best: 1 thread).
         if (key ~ /\.[0-9]+threads$/) { t = "torch." key; sub(/\.[0-9]+threads$/, "", t) }
+        # A floor row: the share of the floor each side reaches, and the
+        # floor over PyTorch (the most any library on these kernels and this
+        # memory could beat PyTorch by).
+        if (key ~ /_floor$/) {
+            base = key; sub(/\.[a-z]+_floor$/, "", base); floor_of = key; sub(/^.*\./, "", floor_of)
+            lf = v["libaae." base] / v[k]; tb = "torch." base
+            printf "%-34s %12.2f %12s %8s\n", base " / " floor_of, lf, (tb in v) ? sprintf("%.2f", v[tb] / v[k]) : "-",
+                (tb in v) ? sprintf("<=%.2fx", v[k] / v[tb]) : "-"
+            json = json sprintf(", \"%s\": {\"libaae\": %s}", key, v[k])
+            continue
+        }
         ratio = ""
         if ((t in v) && v[t] > 0) {
             ratio = v[k] / v[t]
@@ -49,5 +61,7 @@ END {
                             (t in v) ? sprintf(", \"pytorch\": %s", v[t]) : "")
     }
     printf "%s, \"blas\": \"%s\", \"threads\": %s}\n", json, v["libaae.blas"], v["libaae.threads"] > out
-    printf "(rss ratio: PyTorch / libaae; *.Nthreads rows: libaae on N threads against PyTorch as run above; written to %s)\n", out
+    printf "(rss ratio: PyTorch / libaae; *.Nthreads rows: libaae on N threads against PyTorch as run above;\n"
+    printf " X / sgemm_floor: share of the rate of X'"'"'s GEMMs timed alone that each side reaches, read_floor: of\n"
+    printf " reading the weights once; ratio <=Nx: the floor over PyTorch, the most it can be beaten by; written to %s)\n", out
 }' "$tmp"
