@@ -293,12 +293,17 @@ END_TEST
 
 START_TEST(semi_supervised_aae_reports_error)
 {
-    const char *extra[] = {"--labels", "20", NULL};
+    const char *extra[] = {"--labels", "20", "--valid", "40", NULL};
     train("semi_supervised_aae", "1", extra);
     const char *filled[] = {"rec", "ce", "disc_z", "disc_y", "test_class_error", NULL};
     assert_log("semi_supervised_aae", 1, filled);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "semi_supervised_aae"), NULL),
-                                 "test classification error"));
+    const char *err = slurp(path_of("%s.err", "semi_supervised_aae"), NULL);
+    ck_assert_ptr_nonnull(strstr(err, "test classification error"));
+    double valid = -1;
+    const char *v = strstr(err, "validation classification error ");
+    ck_assert_ptr_nonnull(v);
+    ck_assert_int_eq(sscanf(v, "validation classification error %lf%%", &valid), 1);
+    ck_assert(valid >= 0 && valid <= 100);
     assert_png(path_of("%s/styles.png", "semi_supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
 }
 END_TEST
