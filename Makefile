@@ -259,7 +259,9 @@ REPRO_EPOCHS ?= 200
 REPRO_LIMIT ?= 0
 REPRO_OUT ?= out/reproduce
 REPRO_THREADS ?= 2
-REPRO = --epochs $(REPRO_EPOCHS) --limit $(REPRO_LIMIT) --threads $(REPRO_THREADS) --resume 1
+# REPRO_ARGS: more options for the program, e.g. "--lr-step 50".
+REPRO_ARGS ?=
+REPRO = --epochs $(REPRO_EPOCHS) --limit $(REPRO_LIMIT) --threads $(REPRO_THREADS) --resume 1 $(REPRO_ARGS)
 REPRODUCE := reproduce-cluster16 reproduce-cluster30 reproduce-semi100 reproduce-semi1000 reproduce-semiall
 .PHONY: reproduce-all $(REPRODUCE)
 reproduce-all: $(REPRODUCE)

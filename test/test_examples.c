@@ -233,6 +233,34 @@ START_TEST(ae_writes_scatter_plane_and_log)
 }
 END_TEST
 
+/* Field `column` (0-based) of data row `row` (1-based) of ex's log.csv. */
+static double log_field(const char *dir, int row, int column)
+{
+    const char *p = slurp(path_of("%s/log.csv", dir), NULL);
+    for (int r = 0; r < row; r++) p = strchr(p, '\n') + 1;
+    for (int c = 0; c < column; c++) p = strchr(p, ',') + 1;
+    return strtod(p, NULL);
+}
+
+enum { COL_TEST_MSE = 8 };
+
+/* --lr-step 1 --lr-gamma 0: the first epoch trains, then the learning rates
+ * are 0, so the ae (no batch norm) is frozen: the same test MSE after
+ * epochs 1 and 2, where a constant rate changes it (the control). */
+START_TEST(lr_step_decays_the_learning_rate)
+{
+    const char *frozen[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "ae_frozen"), "--epochs", "2",
+                            "--batch", "32", "--lr-step", "1", "--lr-gamma", "0", NULL};
+    const char *plain[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "ae_plain"), "--epochs", "2",
+                           "--batch", "32", NULL};
+    ck_assert_int_eq(run("ae_frozen", "ae", frozen), 0);
+    ck_assert_int_eq(run("ae_plain", "ae", plain), 0);
+    ck_assert(log_field("ae_frozen", 1, COL_TEST_MSE) == log_field("ae_frozen", 2, COL_TEST_MSE));
+    ck_assert(log_field("ae_plain", 1, COL_TEST_MSE) != log_field("ae_plain", 2, COL_TEST_MSE));
+    ck_assert(log_field("ae_plain", 1, COL_TEST_MSE) == log_field("ae_frozen", 1, COL_TEST_MSE));
+}
+END_TEST
+
 START_TEST(aae_writes_samples_reconstructions_and_mixture_scatter)
 {
     const char *extra[] = {"--sample-every", "5", NULL};
@@ -443,6 +471,7 @@ Suite *suite_examples(void)
     tcase_add_test(tc, vae_classifier_reports_accuracy);
     tcase_add_test(tc, cluster_aae_writes_a_row_per_cluster);
     tcase_add_test(tc, semi_supervised_aae_reports_error);
+    tcase_add_test(tc, lr_step_decays_the_learning_rate);
     tcase_add_test(tc, encode_writes_csv_and_npy);
     tcase_add_test(tc, progress_is_a_bar_on_a_terminal);
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);

@@ -19,7 +19,7 @@ ex_args ex_defaults(const char *prog, int epochs)
     static char out[256];
     snprintf(out, sizeof out, "out/%s", prog);
     return (ex_args){.prog = prog, .epochs = epochs, .threads = 1, .seed = 0, .limit = 0,
-                     .batch = 64, .out = out, .data = "data/mnist"};
+                     .batch = 64, .out = out, .data = "data/mnist", .lr_gamma = 0.1};
 }
 
 static void print_value(FILE *f, const ex_opt *o)
@@ -112,6 +112,8 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"limit", 'z', &a->limit, "use the first N rows of each set (0: all)"},
         {"batch", 'z', &a->batch, "minibatch rows"},
         {"resume", 'i', &a->resume, "1: continue <out>/<prog>.model (saved every epoch) up to --epochs in all"},
+        {"lr-step", 'z', &a->lr_step, "multiply the learning rates by --lr-gamma every N epochs (0: never)"},
+        {"lr-gamma", 'f', &a->lr_gamma, "the learning-rate decay factor of --lr-step"},
         {NULL, 0, NULL, NULL},
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
@@ -531,6 +533,12 @@ int ex_train(ex_session *s)
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_THREADS, a->threads));
+    if (a->lr_step) {
+        /* Counted over the model's life, so a resumed run decays on time. */
+        EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SCHEDULE, AAE_SCHEDULE_STEP));
+        EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_STEP_EPOCHS, (double)a->lr_step));
+        EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_GAMMA, a->lr_gamma));
+    }
     EX_TRY(a, aae_trainer_set_eval(t, s->eval));
     EX_TRY(a, aae_trainer_set_callbacks(t, on_batch, on_epoch, &r));
 

@@ -29,6 +29,9 @@ typedef struct ex_args {
     const char *prog;  /* program name: messages, default --out, model file */
     int epochs, threads;
     int resume;        /* continue <out>/<prog>.model up to `epochs` in all */
+    size_t lr_step;    /* multiply the learning rates by lr_gamma every
+                          lr_step epochs of the model's life (0: constant) */
+    double lr_gamma;
     unsigned long long seed;
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;
