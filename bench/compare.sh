@@ -44,6 +44,7 @@ END {
         # floor over PyTorch (the most any library on these kernels and this
         # memory could beat PyTorch by).
         if (key ~ /_floor$/) {
+            if (v[k] <= 0) continue   # not measured (out of memory)
             base = key; sub(/\.[a-z]+_floor$/, "", base); floor_of = key; sub(/^.*\./, "", floor_of)
             lf = v["libaae." base] / v[k]; tb = "torch." base
             printf "%-34s %12.2f %12s %8s\n", base " / " floor_of, lf, (tb in v) ? sprintf("%.2f", v[tb] / v[k]) : "-",
