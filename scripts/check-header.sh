@@ -4,7 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 flags="-Wall -Wextra -Wpedantic -Werror -fsyntax-only -Iinclude"
-for h in aae.h version.h; do
+# mpi.h too: without MPI's include path it declares all but aae_mpi_create.
+for h in aae.h version.h mpi.h; do
     for std in c99 c11; do
         echo "#include <aae/$h>" | ${CC:-cc} -x c -std=$std $flags -
     done
@@ -12,11 +13,11 @@ for h in aae.h version.h; do
         echo "#include <aae/$h>" | ${CXX:-c++} -x c++ -std=$std $flags -
     done
 done
-echo "check-header: aae.h and version.h each compile alone as C99, C11, C++11 and C++17"
+echo "check-header: aae.h, version.h and mpi.h (without MPI's headers) each compile alone as C99, C11, C++11 and C++17"
 # libaae-mpi's header, with MPI's include path, when MPI is installed.
 if mpi=$(pkg-config --cflags mpi-c 2>/dev/null); then
     echo "#include <aae/mpi.h>" | ${CC:-cc} -x c -std=c11 $flags $mpi -
     # (Open MPI's own C++ bindings warn; C++ programs use its C API.)
     echo "#include <aae/mpi.h>" | ${CXX:-c++} -x c++ -std=c++17 $flags -DOMPI_SKIP_MPICXX $mpi -
-    echo "check-header: mpi.h compiles alone as C11 and C++17"
+    echo "check-header: mpi.h with MPI's headers compiles alone as C11 and C++17"
 fi

@@ -23,9 +23,19 @@
 #ifndef AAE_MPI_H
 #define AAE_MPI_H
 
-#include <mpi.h>
-
 #include "aae/aae.h"
+
+/* MPI_Comm is MPI's own type (a pointer in Open MPI, an int in MPICH), so
+ * aae_mpi_create needs <mpi.h>. Without MPI's include path (a program that
+ * only names the functions, a binding generator) the header still
+ * compiles and declares the rest, including aae_mpi_create_f. */
+#if defined(__has_include)
+#if __has_include(<mpi.h>)
+#include <mpi.h>
+#endif
+#else
+#include <mpi.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,9 +44,22 @@ extern "C" {
 /** A process's membership in a training group. */
 typedef struct aae_mpi aae_mpi;
 
+#ifdef MPI_VERSION
 /** Joins the processes of `comm` (MPI must be initialized). The library
- * works on its own duplicate of comm, so its messages never meet yours. */
+ * works on its own duplicate of comm, so its messages never meet yours.
+ * *out is the caller's, freed by aae_mpi_free. AAE_ERR_INVALID_ARGUMENT
+ * for MPI_COMM_NULL or a NULL out, AAE_ERR_STATE before MPI_Init or after
+ * MPI_Finalize, MPI's error (returned, never fatal) for an invalid comm;
+ * nothing is allocated on failure. */
 AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out);
+#endif
+
+/** aae_mpi_create with the communicator's Fortran handle (an MPI_Fint, an
+ * int in every common MPI: MPI_Comm_c2f(comm) in C, comm.py2f() in
+ * mpi4py), for callers that cannot name MPI_Comm: language bindings over
+ * FFI, or code compiled without MPI's headers. A handle that names no
+ * communicator fails with MPI's error (returned, never fatal). */
+AAE_API aae_status aae_mpi_create_f(int comm, aae_mpi **out);
 
 /** Leaves the group and frees it (collective: it frees the duplicate
  * communicator). Call before MPI_Finalize. NULL is a no-op. */

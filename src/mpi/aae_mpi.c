@@ -76,9 +76,17 @@ AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out)
     MPI_Initialized(&ready);
     MPI_Finalized(&done);
     if (!ready || done) return fail(AAE_ERR_STATE, "%s: MPI is not initialized (or already finalized)", fn);
+    if (comm == MPI_COMM_NULL) return fail(AAE_ERR_INVALID_ARGUMENT, "%s: comm is MPI_COMM_NULL", fn);
     aae_mpi *mpi = calloc(1, sizeof *mpi);
     if (!mpi) return fail(AAE_ERR_NOMEM, "%s: no memory for the group", fn);
+    /* An invalid comm is reported to MPI_COMM_WORLD's error handler, fatal
+     * by default: have it returned for this one call instead. */
+    MPI_Errhandler world;
+    MPI_Comm_get_errhandler(MPI_COMM_WORLD, &world);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     int rc = MPI_Comm_dup(comm, &mpi->comm);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, world);
+    MPI_Errhandler_free(&world);
     if (rc != MPI_SUCCESS) {
         free(mpi);
         return mpi_fail(rc, "aae_mpi_create: MPI_Comm_dup");
@@ -88,6 +96,18 @@ AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out)
     MPI_Comm_size(mpi->comm, &mpi->size);
     *out = mpi;
     return AAE_OK;
+}
+
+AAE_API aae_status aae_mpi_create_f(int comm, aae_mpi **out)
+{
+    int ready = 0, done = 0;
+    MPI_Initialized(&ready);
+    MPI_Finalized(&done);
+    if (!ready || done)
+        return fail(AAE_ERR_STATE, "aae_mpi_create_f: MPI is not initialized (or already finalized)");
+    /* A handle that names nothing converts to an invalid MPI_Comm, which
+     * aae_mpi_create reports. */
+    return aae_mpi_create(MPI_Comm_f2c((MPI_Fint)comm), out);
 }
 
 AAE_API void aae_mpi_free(aae_mpi *mpi)

@@ -169,6 +169,20 @@ START_TEST(group_and_arguments)
     ck_assert_int_eq(aae_mpi_size(G), SIZE);
     ck_assert_int_eq(aae_mpi_rank(NULL), -1);
     ck_assert_int_eq(aae_mpi_create(MPI_COMM_WORLD, NULL), AAE_ERR_INVALID_ARGUMENT);
+    aae_mpi *g = NULL;
+    ck_assert_int_eq(aae_mpi_create(MPI_COMM_NULL, &g), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "MPI_COMM_NULL"));
+    ck_assert_ptr_null(g);
+    /* The Fortran handle: the same group as the communicator (collective). */
+    TU_ASSERT_OK(aae_mpi_create_f((int)MPI_Comm_c2f(MPI_COMM_WORLD), &g));
+    ck_assert_int_eq(aae_mpi_rank(g), RANK);
+    ck_assert_int_eq(aae_mpi_size(g), SIZE);
+    aae_mpi_free(g);
+    g = NULL;
+    ck_assert_int_eq(aae_mpi_create_f((int)MPI_Comm_c2f(MPI_COMM_NULL), &g), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_ne(aae_mpi_create_f(1 << 30, &g), AAE_OK); /* MPI's error, returned, not fatal */
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "aae_mpi_create: MPI_Comm_dup"));
+    ck_assert_ptr_null(g);
     aae_trainer *t;
     TU_ASSERT_OK(aae_trainer_create(&t));
     ck_assert_int_eq(aae_mpi_attach(NULL, t), AAE_ERR_INVALID_ARGUMENT);
