@@ -257,8 +257,8 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
         if (threads > 1) continue; /* the efficiency figure is for one thread */
 
         /* The step's GEMMs, timed on their own: the efficiency figure. */
-        double flops, gemm_rate = gemm_floor(train_once, &j, rate / (double)j.rows, &flops, NULL);
-        double step_rate = rate / (double)j.rows;
+        double flops, step_rate = rate / (double)j.rows;
+        double gemm_rate = gemm_floor(train_once, &j, step_rate, &flops, NULL);
         printf("%s.train_b%zu.step_gflops %.1f\n", arch, j.rows, flops * step_rate * 1e-9);
         printf("%s.train_b%zu.sgemm_gflops %.1f\n", arch, j.rows, flops * gemm_rate * 1e-9);
         printf("%s.train_b%zu.sgemm_floor %.0f\n", arch, j.rows, gemm_rate * (double)j.rows);
@@ -275,6 +275,10 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
         printf("%s.encode_b%zu.allocs_per_call %lu\n", arch, rows, aaei_alloc_count() - a0);
         double rate = median_rate(encode_once, &j, rows, windows), flops, weights;
         printf("%s.encode_b%zu %.0f\n", arch, rows, rate);
+        if (threads > 1) { /* the floors are one thread's, as for training */
+            free(scratch);
+            continue;
+        }
         /* Floors: the encode's GEMMs alone, and for one row, reading its
          * weights once (bench/compare.sh sets PyTorch's rate against them). */
         double floor = gemm_floor(encode_once, &j, rate / (double)rows, &flops, &weights);
