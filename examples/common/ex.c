@@ -118,6 +118,7 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
     const ex_opt *common = trains ? all : only_threads;
+    int gamma_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -141,6 +142,11 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
             return 2;
         }
         if (set_value(a, o, v) != 0) return 2;
+        gamma_given |= o->ptr == &a->lr_gamma;
+    }
+    if (gamma_given && !a->lr_step) {
+        fprintf(stderr, "%s: --lr-gamma needs --lr-step (the epochs between two decays)\n", a->prog);
+        return 2;
     }
     if ((trains && a->epochs < 1) || a->threads < 1 || a->batch < 2) {
         fprintf(stderr, "%s: --epochs and --threads must be at least 1, --batch at least 2\n", a->prog);
