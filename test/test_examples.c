@@ -261,6 +261,51 @@ START_TEST(lr_step_decays_the_learning_rate)
 }
 END_TEST
 
+/* BatchNorm layers of each part of the model saved in `dir` (one
+ * running_mean per BatchNorm). */
+static void count_batchnorms(const char *dir, int *enc, int *dec, int *other, double *w_adv)
+{
+    aae_model *m = NULL;
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s/cluster_aae.model", dir)));
+    size_t n;
+    TU_ASSERT_OK(aae_model_tensor_count(m, &n));
+    *enc = *dec = *other = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        TU_ASSERT_OK(aae_model_tensor_info(m, i, &name, NULL, NULL));
+        if (!strstr(name, ".running_mean")) continue;
+        if (!strncmp(name, "encoder.", 8)) ++*enc;
+        else if (!strncmp(name, "decoder.", 8)) ++*dec;
+        else ++*other;
+    }
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_W_ADV, w_adv));
+    aae_model_free(m);
+}
+
+/* --batchnorm 1 --w-adv W reshape a new model: batch norm in each hidden
+ * layer of the encoder and decoder (two each), none in the discriminators;
+ * the preset's model has none anywhere and its own weight. */
+START_TEST(batchnorm_and_adversarial_weight_options_shape_a_new_model)
+{
+    const char *bn[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "bn"), "--epochs", "1",
+                        "--batch", "32", "--clusters", "4", "--batchnorm", "1", "--w-adv", "0.25", NULL};
+    const char *plain[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "nobn"), "--epochs", "1",
+                           "--batch", "32", "--clusters", "4", NULL};
+    ck_assert_int_eq(run("bn", "cluster_aae", bn), 0);
+    ck_assert_int_eq(run("nobn", "cluster_aae", plain), 0);
+    int enc, dec, other;
+    double w;
+    count_batchnorms("bn", &enc, &dec, &other, &w);
+    ck_assert_int_eq(enc, 2);
+    ck_assert_int_eq(dec, 2);
+    ck_assert_int_eq(other, 0);
+    ck_assert(w == 0.25);
+    count_batchnorms("nobn", &enc, &dec, &other, &w);
+    ck_assert_int_eq(enc + dec + other, 0);
+    ck_assert(w == 1.0);
+}
+END_TEST
+
 START_TEST(aae_writes_samples_reconstructions_and_mixture_scatter)
 {
     const char *extra[] = {"--sample-every", "5", NULL};
@@ -475,6 +520,7 @@ Suite *suite_examples(void)
     tcase_add_test(tc, cluster_aae_writes_a_row_per_cluster);
     tcase_add_test(tc, semi_supervised_aae_reports_error);
     tcase_add_test(tc, lr_step_decays_the_learning_rate);
+    tcase_add_test(tc, batchnorm_and_adversarial_weight_options_shape_a_new_model);
     tcase_add_test(tc, encode_writes_csv_and_npy);
     tcase_add_test(tc, progress_is_a_bar_on_a_terminal);
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);

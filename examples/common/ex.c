@@ -19,7 +19,8 @@ ex_args ex_defaults(const char *prog, int epochs)
     static char out[256];
     snprintf(out, sizeof out, "out/%s", prog);
     return (ex_args){.prog = prog, .epochs = epochs, .threads = 1, .seed = 0, .limit = 0,
-                     .batch = 64, .out = out, .data = "data/mnist", .lr_gamma = 0.1};
+                     .batch = 64, .out = out, .data = "data/mnist", .lr_gamma = 0.1,
+                     .w_adv = -1.0};
 }
 
 static void print_value(FILE *f, const ex_opt *o)
@@ -114,6 +115,8 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"resume", 'i', &a->resume, "1: continue <out>/<prog>.model (saved every epoch) up to --epochs in all"},
         {"lr-step", 'z', &a->lr_step, "multiply the learning rates by --lr-gamma every N epochs (0: never)"},
         {"lr-gamma", 'f', &a->lr_gamma, "the learning-rate decay factor of --lr-step"},
+        {"w-adv", 'f', &a->w_adv, "adversarial weight of a new model (-1: the preset's)"},
+        {"batchnorm", 'i', &a->batchnorm, "1: batch norm in a new model's encoder and decoder hidden layers"},
         {NULL, 0, NULL, NULL},
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
@@ -289,6 +292,23 @@ int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
 
 /* ---- the training session ---------------------------------------------- */
 
+/* Rebuilds the hidden layers of `part` with batch norm. */
+static aae_status add_batchnorm(aae_builder *b, aae_part part)
+{
+    enum { MAX_LAYERS = 32 };
+    size_t n, width[MAX_LAYERS];
+    aae_activation act[MAX_LAYERS];
+    float slope[MAX_LAYERS], dropout[MAX_LAYERS];
+    aae_status st = aae_builder_layer_count(b, part, &n);
+    if (st == AAE_OK && n > MAX_LAYERS) return AAE_ERR_INVALID_ARGUMENT;
+    for (size_t i = 0; st == AAE_OK && i < n; i++)
+        st = aae_builder_get_layer(b, part, i, &width[i], &act[i], &slope[i], NULL, &dropout[i]);
+    if (st == AAE_OK) st = aae_builder_clear_layers(b, part);
+    for (size_t i = 0; st == AAE_OK && i < n; i++)
+        st = aae_builder_add_layer(b, part, width[i], act[i], slope[i], 1, dropout[i]);
+    return st;
+}
+
 int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)
 {
     const ex_args *a = s->a;
@@ -300,10 +320,17 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
     if (a->resume && access(path, F_OK) == 0) {
         EX_TRY(a, aae_model_load(&s->model, path));
         fprintf(stderr, "%s: resuming %s\n", a->prog, path);
+        if (a->w_adv >= 0 || a->batchnorm)
+            fprintf(stderr, "%s: --w-adv and --batchnorm shape a new model; the saved one keeps its own\n", a->prog);
     } else {
         EX_TRY(a, aae_builder_create(&b, preset));
         EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed));
         for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
+        if (a->w_adv >= 0) EX_TRY(a, aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv));
+        if (a->batchnorm) {
+            EX_TRY(a, add_batchnorm(b, AAE_PART_ENCODER));
+            EX_TRY(a, add_batchnorm(b, AAE_PART_DECODER));
+        }
         EX_TRY(a, aae_builder_build(b, &s->model));
     }
     if (ex_load_mnist(a, ex_scale_for(s->model), &s->mnist_train, &s->mnist_test)) goto fail;

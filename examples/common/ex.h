@@ -32,6 +32,9 @@ typedef struct ex_args {
     size_t lr_step;    /* multiply the learning rates by lr_gamma every
                           lr_step epochs of the model's life (0: constant) */
     double lr_gamma;
+    double w_adv;      /* a new model's adversarial weight (< 0: the preset's) */
+    int batchnorm;     /* 1: a new model gets batch norm in every hidden
+                          layer of its encoder and decoder */
     unsigned long long seed;
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;

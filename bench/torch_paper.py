@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""PyTorch's side of the paper's table (docs/results.md): the clustering and
+semi-supervised adversarial autoencoders of libaae's presets
+(AAE_PRESET_CLUSTERING_AAE, AAE_PRESET_SEMI_SUPERVISED_AAE) written in
+PyTorch, trained the way examples/cluster_aae.c and
+examples/semi_supervised_aae.c train them:
+
+- encoder 784-1000-1000-(z 10 + K logits), y = softmax(logits); decoder
+  (z + y)-1000-1000-784 sigmoid; discriminators on z and on y, each
+  dim-1000-1000-1, ReLU everywhere, PyTorch's default initialization;
+- every step, in the paper's order: reconstruction (MSE, mean over pixels)
+  updates encoder and decoder; the discriminators see prior samples
+  (N(0, I) for z, one-hot for y) against the updated encoder's codes, both
+  with Gaussian noise of std 0.3, loss BCE_real + BCE_fake; the encoder as
+  generator, BCE(D(code + noise), 1) on both codes; and for the
+  semi-supervised recipe a cross-entropy step of the y head on a batch of
+  64 labelled digits (a window of a shuffled list of them, wrapping);
+- Adam: 1e-3 (0.9, 0.999) for the reconstruction, generator and
+  semi-supervised phases, each with its own state; 2e-4 (0.5, 0.999) for
+  the discriminators; batch 64, a fresh shuffle per epoch, last partial
+  batch dropped.
+
+Data as the examples: 5000 training digits held out (the clustering
+recipe's validation set for the paper's labelling; with --valid for the
+semi-supervised one), --labels N keeps N/10 labels per digit of the rest.
+Writes <out>/log.csv (one line per epoch) and <out>/checkpoint.pt after
+every epoch; running the same command again continues from it.
+
+    python3 bench/torch_paper.py --recipe cluster --clusters 16 --epochs 10 --out out/torch/cluster16
+    python3 bench/torch_paper.py --recipe semi --labels 100 --valid 5000 --epochs 10 --out out/torch/semi100
+"""
+import argparse
+import csv
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_train import load  # noqa: E402
+
+Z = 10
+HIDDEN = 1000
+NOISE = 0.3
+BATCH = 64
+
+
+def mlp(i, o):
+    return nn.Sequential(nn.Linear(i, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, HIDDEN), nn.ReLU(),
+                         nn.Linear(HIDDEN, o))
+
+
+class Model(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.k = k
+        self.enc = mlp(784, Z + k)
+        self.dec = nn.Sequential(mlp(Z + k, 784), nn.Sigmoid())
+        self.dz = mlp(Z, 1)
+        self.dy = mlp(k, 1)
+
+    def encode(self, x):
+        e = self.enc(x)
+        return e[:, :Z], e[:, Z:]
+
+
+def adam(params, lr, beta1):
+    return torch.optim.Adam(params, lr=lr, betas=(beta1, 0.999))
+
+
+def disc_step(d, opt, real, fake):
+    inp = torch.cat([real, fake.detach()]) + NOISE * torch.randn(2 * len(fake), fake.shape[1])
+    t = torch.cat([torch.ones(len(real), 1), torch.zeros(len(fake), 1)])
+    loss = 2.0 * F.binary_cross_entropy_with_logits(d(inp), t)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+
+def gen_loss(d, fake):
+    logit = d(fake + NOISE * torch.randn_like(fake))
+    return F.binary_cross_entropy_with_logits(logit, torch.ones_like(logit))
+
+
+def train_step(m, opts, x, xl, yl):
+    z, logits = m.encode(x)
+    rec = F.mse_loss(m.dec(torch.cat([z, F.softmax(logits, 1)], 1)), x)
+    opts["enc"].zero_grad()
+    opts["dec"].zero_grad()
+    rec.backward()
+    opts["enc"].step()
+    opts["dec"].step()
+
+    z, logits = m.encode(x)
+    y = F.softmax(logits, 1)
+    prior_y = F.one_hot(torch.randint(m.k, (len(x),)), m.k).float()
+    dz = disc_step(m.dz, opts["dz"], torch.randn_like(z), z)
+    dy = disc_step(m.dy, opts["dy"], prior_y, y)
+    gz, gy = gen_loss(m.dz, z), gen_loss(m.dy, y)
+    opts["gen"].zero_grad()
+    (gz + gy).backward()
+    opts["gen"].step()
+    out = [rec.item(), dz, gz.item(), dy, gy.item()]
+
+    if xl is not None:
+        ce = F.cross_entropy(m.encode(xl)[1], yl)
+        opts["semi"].zero_grad()
+        ce.backward()
+        opts["semi"].step()
+        out.append(ce.item())
+    return out
+
+
+def clusters(m, x):
+    with torch.no_grad():
+        p = F.softmax(m.encode(x)[1], 1)
+    return p.argmax(1), p
+
+
+def majority_error(c, y, k):
+    wrong = 0
+    for j in range(k):
+        labels = y[c == j]
+        if len(labels):
+            wrong += len(labels) - torch.bincount(labels, minlength=10).max().item()
+    return wrong / len(y)
+
+
+def paper_error(m, xv, yv, xt, yt):
+    """Each cluster takes the label of the validation digit it is surest of."""
+    _, pv = clusters(m, xv)
+    label = yv[pv.argmax(0)]
+    c, _ = clusters(m, xt)
+    return (label[c] != yt).float().mean().item()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--recipe", choices=["cluster", "semi"], required=True)
+    p.add_argument("--clusters", type=int, default=16)
+    p.add_argument("--labels", type=int, default=100, help="semi: labels kept, N/10 per digit (0: all)")
+    p.add_argument("--valid", type=int, default=0, help="semi: training digits held out for validation")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--mnist", default="data/mnist")
+    p.add_argument("--limit", type=int, default=0, help="use only the first ROWS of each MNIST set (0: all)")
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+
+    x, y = load(a.mnist, "train", False)
+    xt, yt = load(a.mnist, "t10k", False)
+    if a.limit:
+        x, y, xt, yt = x[:a.limit], y[:a.limit], xt[:a.limit], yt[:a.limit]
+    held = 5000 if a.recipe == "cluster" else a.valid
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(a.seed))
+    xv, yv = x[order[:held]], y[order[:held]]
+    x, y = x[order[held:]], y[order[held:]]
+    k = a.clusters if a.recipe == "cluster" else 10
+    semi = a.recipe == "semi"
+    if semi and a.labels:
+        lab = torch.cat([(y == d).nonzero()[: a.labels // 10, 0] for d in range(10)])
+    else:
+        lab = torch.arange(len(x))
+
+    m = Model(k)
+    opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
+            "gen": adam(m.enc.parameters(), 1e-3, 0.9), "semi": adam(m.enc.parameters(), 1e-3, 0.9),
+            "dz": adam(m.dz.parameters(), 2e-4, 0.5), "dy": adam(m.dy.parameters(), 2e-4, 0.5)}
+    ckpt, log = os.path.join(a.out, "checkpoint.pt"), os.path.join(a.out, "log.csv")
+    epoch, seconds = 0, 0.0
+    if os.path.exists(ckpt):
+        s = torch.load(ckpt)
+        m.load_state_dict(s["model"])
+        for n, o in opts.items():
+            o.load_state_dict(s["opts"][n])
+        torch.set_rng_state(s["rng"])
+        epoch, seconds = s["epoch"], s["seconds"]
+    fields = ["epoch", "rec", "disc_z", "gen_z", "disc_y", "gen_y", "ce", "test_class_error",
+              "valid_class_error", "test_majority_error", "test_paper_error", "seconds"]
+    if not os.path.exists(log):
+        with open(log, "w", newline="") as f:
+            csv.writer(f).writerow(fields)
+
+    batches = len(x) // BATCH
+    while epoch < a.epochs:
+        t0 = time.perf_counter()
+        perm, lperm = torch.randperm(len(x)), lab[torch.randperm(len(lab))]
+        sums = None
+        for b in range(batches):
+            xb = x[perm[b * BATCH:(b + 1) * BATCH]]
+            xl = yl = None
+            if semi:
+                rows = lperm[(torch.arange(BATCH) + b * BATCH) % len(lperm)]
+                xl, yl = x[rows], y[rows]
+            losses = train_step(m, opts, xb, xl, yl)
+            sums = losses if sums is None else [s + v for s, v in zip(sums, losses)]
+        epoch += 1
+        seconds += time.perf_counter() - t0
+        mean = [s / batches for s in sums] + ([] if semi else [""])
+        row = {"epoch": epoch, "seconds": round(seconds, 1)}
+        row.update(zip(fields[1:7], mean))
+        c, _ = clusters(m, xt)
+        if semi:
+            row["test_class_error"] = (c != yt).float().mean().item()
+            if held:
+                row["valid_class_error"] = (clusters(m, xv)[0] != yv).float().mean().item()
+        else:
+            row["test_majority_error"] = majority_error(c, yt, k)
+            row["test_paper_error"] = paper_error(m, xv, yv, xt, yt)
+        with open(log, "a", newline="") as f:
+            csv.writer(f).writerow([row.get(n, "") for n in fields])
+        torch.save({"model": m.state_dict(), "opts": {n: o.state_dict() for n, o in opts.items()},
+                    "rng": torch.get_rng_state(), "epoch": epoch, "seconds": seconds}, ckpt + ".tmp")
+        os.replace(ckpt + ".tmp", ckpt)
+        print(" ".join(f"{n} {row[n]}" for n in fields if row.get(n, "") != ""), flush=True)
+
+
+if __name__ == "__main__":
+    main()
