@@ -17,7 +17,7 @@ examples/semi_supervised_aae.c train them:
   64 labelled digits (a window of a shuffled list of them, wrapping);
 - Adam: 1e-3 (0.9, 0.999) for the reconstruction, generator and
   semi-supervised phases, each with its own state; 2e-4 (0.5, 0.999) for
-  the discriminators; batch 64, a fresh shuffle per epoch, last partial
+  the discriminators; --batchnorm 1 as the examples' option; batch 64, a fresh shuffle per epoch, last partial
   batch dropped.
 
 Data as the examples: 5000 training digits held out (the clustering
@@ -48,17 +48,20 @@ NOISE = 0.3
 BATCH = 64
 
 
-def mlp(i, o):
-    return nn.Sequential(nn.Linear(i, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, HIDDEN), nn.ReLU(),
-                         nn.Linear(HIDDEN, o))
+def mlp(i, o, bn=False):
+    """Two hidden layers: Linear, BatchNorm1d when bn, ReLU (libaae's order)."""
+    layers = []
+    for w in (i, HIDDEN):
+        layers += [nn.Linear(w, HIDDEN)] + ([nn.BatchNorm1d(HIDDEN)] if bn else []) + [nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(HIDDEN, o))
 
 
 class Model(nn.Module):
-    def __init__(self, k):
+    def __init__(self, k, bn):
         super().__init__()
         self.k = k
-        self.enc = mlp(784, Z + k)
-        self.dec = nn.Sequential(mlp(Z + k, 784), nn.Sigmoid())
+        self.enc = mlp(784, Z + k, bn)
+        self.dec = nn.Sequential(mlp(Z + k, 784, bn), nn.Sigmoid())
         self.dz = mlp(Z, 1)
         self.dy = mlp(k, 1)
 
@@ -116,6 +119,7 @@ def train_step(m, opts, x, xl, yl):
 
 
 def clusters(m, x):
+    m.eval()
     with torch.no_grad():
         p = F.softmax(m.encode(x)[1], 1)
     return p.argmax(1), p
@@ -144,6 +148,7 @@ def main():
     p.add_argument("--clusters", type=int, default=16)
     p.add_argument("--labels", type=int, default=100, help="semi: labels kept, N/10 per digit (0: all)")
     p.add_argument("--valid", type=int, default=0, help="semi: training digits held out for validation")
+    p.add_argument("--batchnorm", type=int, default=0, help="1: batch norm in the encoder's and decoder's hidden layers")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mnist", default="data/mnist")
@@ -169,7 +174,7 @@ def main():
     else:
         lab = torch.arange(len(x))
 
-    m = Model(k)
+    m = Model(k, bool(a.batchnorm))
     opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
             "gen": adam(m.enc.parameters(), 1e-3, 0.9), "semi": adam(m.enc.parameters(), 1e-3, 0.9),
             "dz": adam(m.dz.parameters(), 2e-4, 0.5), "dy": adam(m.dy.parameters(), 2e-4, 0.5)}
@@ -191,6 +196,7 @@ def main():
     batches = len(x) // BATCH
     while epoch < a.epochs:
         t0 = time.perf_counter()
+        m.train()
         perm, lperm = torch.randperm(len(x)), lab[torch.randperm(len(lab))]
         sums = None
         for b in range(batches):
