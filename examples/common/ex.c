@@ -292,20 +292,23 @@ int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
 
 /* ---- the training session ---------------------------------------------- */
 
-/* Rebuilds the hidden layers of `part` with batch norm. */
-static aae_status add_batchnorm(aae_builder *b, aae_part part)
+/* Rebuilds the hidden layers of `part` in b as those of `preset` with
+ * batch norm. */
+static aae_status add_batchnorm(aae_builder *b, aae_preset preset, aae_part part)
 {
-    enum { MAX_LAYERS = 32 };
-    size_t n, width[MAX_LAYERS];
-    aae_activation act[MAX_LAYERS];
-    float slope[MAX_LAYERS], dropout[MAX_LAYERS];
-    aae_status st = aae_builder_layer_count(b, part, &n);
-    if (st == AAE_OK && n > MAX_LAYERS) return AAE_ERR_INVALID_ARGUMENT;
-    for (size_t i = 0; st == AAE_OK && i < n; i++)
-        st = aae_builder_get_layer(b, part, i, &width[i], &act[i], &slope[i], NULL, &dropout[i]);
+    aae_builder *p = NULL;
+    size_t n = 0;
+    aae_status st = aae_builder_create(&p, preset);
+    if (st == AAE_OK) st = aae_builder_layer_count(p, part, &n);
     if (st == AAE_OK) st = aae_builder_clear_layers(b, part);
-    for (size_t i = 0; st == AAE_OK && i < n; i++)
-        st = aae_builder_add_layer(b, part, width[i], act[i], slope[i], 1, dropout[i]);
+    for (size_t i = 0; st == AAE_OK && i < n; i++) {
+        size_t width;
+        aae_activation act;
+        float slope, dropout;
+        st = aae_builder_get_layer(p, part, i, &width, &act, &slope, NULL, &dropout);
+        if (st == AAE_OK) st = aae_builder_add_layer(b, part, width, act, slope, 1, dropout);
+    }
+    aae_builder_free(p);
     return st;
 }
 
@@ -328,8 +331,8 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
         for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
         if (a->w_adv >= 0) EX_TRY(a, aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv));
         if (a->batchnorm) {
-            EX_TRY(a, add_batchnorm(b, AAE_PART_ENCODER));
-            EX_TRY(a, add_batchnorm(b, AAE_PART_DECODER));
+            EX_TRY(a, add_batchnorm(b, preset, AAE_PART_ENCODER));
+            EX_TRY(a, add_batchnorm(b, preset, AAE_PART_DECODER));
         }
         EX_TRY(a, aae_builder_build(b, &s->model));
     }
