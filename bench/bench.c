@@ -275,17 +275,16 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
         printf("%s.encode_b%zu.allocs_per_call %lu\n", arch, rows, aaei_alloc_count() - a0);
         double rate = median_rate(encode_once, &j, rows, windows), flops, weights;
         printf("%s.encode_b%zu %.0f\n", arch, rows, rate);
-        if (threads > 1) { /* the floors are one thread's, as for training */
-            free(scratch);
-            continue;
-        }
-        /* Floors: the encode's GEMMs alone, and for one row, reading its
-         * weights once (bench/compare.sh sets PyTorch's rate against them). */
-        double floor = gemm_floor(encode_once, &j, rate / (double)rows, &flops, &weights);
-        printf("%s.encode_b%zu.sgemm_floor %.0f\n", arch, rows, floor * (double)rows);
-        if (rows == 1) {
-            printf("%s.encode_b1.weights_mib %.2f\n", arch, weights / 1048576.0);
-            printf("%s.encode_b1.read_floor %.0f\n", arch, read_bandwidth((size_t)weights) / weights);
+        /* Floors (one thread's, as for training): the encode's GEMMs alone,
+         * and for one row, reading its weights once (bench/compare.sh sets
+         * PyTorch's rate against them). */
+        if (threads == 1) {
+            double floor = gemm_floor(encode_once, &j, rate / (double)rows, &flops, &weights);
+            printf("%s.encode_b%zu.sgemm_floor %.0f\n", arch, rows, floor * (double)rows);
+            if (rows == 1) {
+                printf("%s.encode_b1.weights_mib %.2f\n", arch, weights / 1048576.0);
+                printf("%s.encode_b1.read_floor %.0f\n", arch, read_bandwidth((size_t)weights) / weights);
+            }
         }
         free(scratch);
     }

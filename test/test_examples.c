@@ -495,6 +495,9 @@ START_TEST(bad_arguments_and_missing_data_fail_clearly)
     const char *gamma_alone[] = {"--lr-gamma", "0.5", NULL};
     ck_assert_int_eq(run("bad", "ae", gamma_alone), 2);
     ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--lr-gamma needs --lr-step"));
+    const char *bad_weight[] = {"--w-adv", "-3", "--out", path_of("%s", "bad_weight"), NULL};
+    ck_assert_int_eq(run("bad", "ae", bad_weight), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "AAE_OPTION_W_ADV = -3 is outside"));
     const char *help[] = {"--help", NULL};
     ck_assert_int_eq(run("help", "semi_supervised_aae", help), 0);
     ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "help"), NULL), "--labels"));

@@ -20,7 +20,7 @@ ex_args ex_defaults(const char *prog, int epochs)
     snprintf(out, sizeof out, "out/%s", prog);
     return (ex_args){.prog = prog, .epochs = epochs, .threads = 1, .seed = 0, .limit = 0,
                      .batch = 64, .out = out, .data = "data/mnist", .lr_gamma = 0.1,
-                     .w_adv = -1.0};
+                     .w_adv = EX_PRESET_W_ADV};
 }
 
 static void print_value(FILE *f, const ex_opt *o)
@@ -323,13 +323,14 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
     if (a->resume && access(path, F_OK) == 0) {
         EX_TRY(a, aae_model_load(&s->model, path));
         fprintf(stderr, "%s: resuming %s\n", a->prog, path);
-        if (a->w_adv >= 0 || a->batchnorm)
+        if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm)
             fprintf(stderr, "%s: --w-adv and --batchnorm shape a new model; the saved one keeps its own\n", a->prog);
     } else {
         EX_TRY(a, aae_builder_create(&b, preset));
         EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed));
         for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
-        if (a->w_adv >= 0) EX_TRY(a, aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv));
+        /* Any other value, negative too, goes to the library, which checks it. */
+        if (a->w_adv != EX_PRESET_W_ADV) EX_TRY(a, aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv));
         if (a->batchnorm) {
             EX_TRY(a, add_batchnorm(b, preset, AAE_PART_ENCODER));
             EX_TRY(a, add_batchnorm(b, preset, AAE_PART_DECODER));

@@ -25,6 +25,8 @@ typedef struct ex_opt {
     const char *help; /* shown by --help, with the default */
 } ex_opt;
 
+#define EX_PRESET_W_ADV (-1.0) /* --w-adv's default: keep the preset's weight */
+
 typedef struct ex_args {
     const char *prog;  /* program name: messages, default --out, model file */
     int epochs, threads;
@@ -32,7 +34,8 @@ typedef struct ex_args {
     size_t lr_step;    /* multiply the learning rates by lr_gamma every
                           lr_step epochs of the model's life (0: constant) */
     double lr_gamma;
-    double w_adv;      /* a new model's adversarial weight (< 0: the preset's) */
+    double w_adv;      /* a new model's adversarial weight (EX_PRESET_W_ADV:
+                          the preset's) */
     int batchnorm;     /* 1: a new model gets batch norm in every hidden
                           layer of its encoder and decoder */
     unsigned long long seed;

@@ -68,14 +68,22 @@ static aae_status hook_broadcast(void *user, void *data, size_t bytes)
     return bcast(user, data, bytes);
 }
 
-AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out)
+/* Every MPI call but these few is erroneous outside MPI_Init..Finalize. */
+static aae_status mpi_running(const char *fn)
 {
-    static const char fn[] = "aae_mpi_create";
-    if (!out) return fail(AAE_ERR_INVALID_ARGUMENT, "%s: out is NULL", fn);
     int ready = 0, done = 0;
     MPI_Initialized(&ready);
     MPI_Finalized(&done);
     if (!ready || done) return fail(AAE_ERR_STATE, "%s: MPI is not initialized (or already finalized)", fn);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out)
+{
+    static const char fn[] = "aae_mpi_create";
+    if (!out) return fail(AAE_ERR_INVALID_ARGUMENT, "%s: out is NULL", fn);
+    aae_status st = mpi_running(fn);
+    if (st != AAE_OK) return st;
     if (comm == MPI_COMM_NULL) return fail(AAE_ERR_INVALID_ARGUMENT, "%s: comm is MPI_COMM_NULL", fn);
     aae_mpi *mpi = calloc(1, sizeof *mpi);
     if (!mpi) return fail(AAE_ERR_NOMEM, "%s: no memory for the group", fn);
@@ -100,11 +108,9 @@ AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out)
 
 AAE_API aae_status aae_mpi_create_f(int comm, aae_mpi **out)
 {
-    int ready = 0, done = 0;
-    MPI_Initialized(&ready);
-    MPI_Finalized(&done);
-    if (!ready || done)
-        return fail(AAE_ERR_STATE, "aae_mpi_create_f: MPI is not initialized (or already finalized)");
+    /* MPI_Comm_f2c too needs a running MPI. */
+    aae_status st = mpi_running("aae_mpi_create_f");
+    if (st != AAE_OK) return st;
     /* A handle that names nothing converts to an invalid MPI_Comm, which
      * aae_mpi_create reports. */
     return aae_mpi_create(MPI_Comm_f2c((MPI_Fint)comm), out);
