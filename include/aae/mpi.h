@@ -57,8 +57,9 @@ AAE_API aae_status aae_mpi_create(MPI_Comm comm, aae_mpi **out);
 /** aae_mpi_create with the communicator's Fortran handle (an MPI_Fint, an
  * int in every common MPI: MPI_Comm_c2f(comm) in C, comm.py2f() in
  * mpi4py), for callers that cannot name MPI_Comm: language bindings over
- * FFI, or code compiled without MPI's headers. A handle that names no
- * communicator fails with MPI's error (returned, never fatal). */
+ * FFI, or code compiled without MPI's headers. Ownership and errors as
+ * aae_mpi_create; a handle that names no communicator fails with MPI's
+ * error (returned, never fatal). */
 AAE_API aae_status aae_mpi_create_f(int comm, aae_mpi **out);
 
 /** Leaves the group and frees it (collective: it frees the duplicate
