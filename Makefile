@@ -90,8 +90,8 @@ OUTDIR := lib/$(BLAS)-$(VARIANT)
 endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
-.PHONY: all help deps check test-build valgrind install uninstall clean examples demo mnist docs \
-        abi-check abi-baseline consumers python-test rust-test bindings-test bench match-pytorch fuzz soak
+.PHONY: all help deps check check-kernels test-build valgrind install uninstall clean examples demo mnist docs \
+        abi-check abi-baseline consumers python-test rust-test bindings-test bench bench-kernels match-pytorch fuzz soak
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -99,6 +99,7 @@ help:
 	@echo "make             build lib/libaae.so.$(VERSION) and lib/libaae.a (BLAS=reference: in lib/reference/)"
 	@echo "make deps        install missing Debian packages (or print the apt-get line)"
 	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan)"
+	@echo "make check-kernels  the suite and bindings' tests under each OpenBLAS kernel this CPU runs"
 	@echo "make valgrind    the suite under valgrind with leak checking"
 	@echo "make abi-check   exported symbols and types against abi/ (abi-baseline regenerates it)"
 	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config"
@@ -109,6 +110,7 @@ help:
 	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
 	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1"
+	@echo "make bench-kernels  encoding (batch 1 against its floor) under each OpenBLAS kernel this CPU runs"
 	@echo "make match-pytorch  the same models trained by libaae and PyTorch: test metrics over SEEDS"
 	@echo "make reproduce-all  the AAE paper's MNIST runs (resumable; reproduce-cluster16, -semi100, ...)"
 	@echo "make soak        train + checkpoint + reload in a loop, RSS sampled (SOAK_MINUTES=$(SOAK_MINUTES))"
@@ -184,6 +186,15 @@ ifeq ($(VARIANT),plain)
 	@$(MAKE) --no-print-directory abi-check consumers bindings-test mpi-test
 endif
 
+# The Check suite and the bindings' tests under every OpenBLAS kernel this
+# CPU can execute, and with OpenBLAS's own choice (CI runs it after check).
+check-kernels: deps
+ifneq ($(BLAS)-$(VARIANT),openblas-plain)
+	$(error check-kernels runs the plain OpenBLAS build only)
+endif
+	@$(MAKE) --no-print-directory test-build
+	@MAKE="$(MAKE)" sh scripts/check-blas-kernels.sh $(TEST_BIN) $(CURDIR)/$(EXDIR)
+
 abi-check: $(SHLIB)
 	@sh scripts/abi-check.sh $(SHLIB)
 
@@ -241,6 +252,12 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh scripts/fetch-mnist.sh
 	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) sh bench/compare.sh
+
+# Encoding under each OpenBLAS kernel this CPU runs (batch 1 against its
+# weight-read floor).
+bench-kernels: deps
+	@$(MAKE) --no-print-directory $(BENCH_BIN)
+	@BENCH=$(BENCH_BIN) sh bench/kernels.sh
 
 # The same models trained by libaae and PyTorch, test metrics side by side
 # (EPOCHS, SEEDS, ARCHS: see bench/match_pytorch.sh).

@@ -7,7 +7,7 @@
  * Linked against libaae.a so it can reach the allocation counter and the
  * GEMM trace.
  *
- *   bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1]
+ *   bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1] [--encode-only 1]
  *         [--rss MNIST_DIR]
  *
  * --threads T: BLAS threads for encoding, AAE_TRAIN_THREADS for training.
@@ -235,7 +235,7 @@ static double read_bandwidth(size_t bytes)
     return (double)reps * (double)bytes / (t - t0);
 }
 
-static void bench_arch(const char *arch, int windows, int threads, int train_only)
+static void bench_arch(const char *arch, int windows, int threads, int train_only, int encode_only)
 {
     aae_model *m = build(arch);
     double in;
@@ -248,7 +248,7 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
     fill(x, y, max_rows, width);
 
     static const size_t train_batches[] = {64, 256};
-    for (size_t t = 0; t < 2; t++) {
+    for (size_t t = 0; t < 2 && !encode_only; t++) {
         job j = {m, x, y, train_batches[t], NULL, NULL, 0};
         double allocs;
         double rate = trainer_rate(m, x, width, j.rows, threads, windows, &allocs);
@@ -321,16 +321,17 @@ static void rss_run(const char *dir)
 int main(int argc, char **argv)
 {
     const char *arch = NULL, *rss = NULL;
-    int windows = 5, threads = 1, train_only = 0;
+    int windows = 5, threads = 1, train_only = 0, encode_only = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--arch")) arch = argv[i + 1];
         else if (!strcmp(argv[i], "--windows")) windows = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--rss")) rss = argv[i + 1];
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--train-only")) train_only = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--encode-only")) encode_only = atoi(argv[i + 1]);
         else {
             fprintf(stderr, "usage: bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1] "
-                            "[--rss MNIST_DIR]\n");
+                            "[--encode-only 1] [--rss MNIST_DIR]\n");
             return 2;
         }
     }
@@ -345,6 +346,6 @@ int main(int argc, char **argv)
            aae_get_num_threads());
     const char *archs[] = {"aae", "ae", "vaecls"};
     for (int i = 0; i < 3; i++)
-        if (!arch || !strcmp(arch, archs[i])) bench_arch(archs[i], windows, threads, train_only);
+        if (!arch || !strcmp(arch, archs[i])) bench_arch(archs[i], windows, threads, train_only, encode_only);
     return 0;
 }

@@ -434,6 +434,58 @@ START_TEST(every_preset_equals_its_options)
 }
 END_TEST
 
+/* What is reproducible (docs/design.md): the same call on the same rows
+ * gives the same bits; a row computed alone, or in a batch of another
+ * size, agrees with the same row in a batch to |a - b| <= 1e-5 (1 + |b|)
+ * (BLAS sums in an order chosen per shape, and one row is a matrix-vector
+ * product), not bit for bit. */
+enum { CONTRACT_ROWS = 16, CONTRACT_SLICE = 5 };
+
+/* Encodes (z, and y where the model has a y head) and reconstructs rows
+ * [first, first + rows) of the blobs into z, y and rec at the same offsets. */
+static void infer_rows(const aae_model *m, size_t first, size_t rows, float *z, float *y, float *rec)
+{
+    double yhead, zw, k;
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_Y_HEAD, &yhead));
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_Z_WIDTH, &zw));
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_CLASSES, &k));
+    TU_ASSERT_OK(aae_model_encode(m, X + first * MF_WIDTH, rows, z + first * (size_t)zw,
+                                  yhead != AAE_Y_NONE ? y + first * (size_t)k : NULL, NULL, 0));
+    TU_ASSERT_OK(aae_model_reconstruct(m, X + first * MF_WIDTH, Y + first, rows, rec + first * MF_WIDTH, NULL, 0));
+}
+
+static void assert_within_contract(const float *got, const float *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++) TU_ASSERT_CLOSE(got[i], want[i], 1e-5, 1e-5, i);
+}
+
+START_TEST(rows_agree_across_batch_shapes)
+{
+    aae_model *m = small_model((aae_preset)(_i + 1));
+    train(m, 20, 0);
+    enum { N_OUT = CONTRACT_ROWS * 64 }; /* room for z, y or a reconstruction */
+    static float z[3][N_OUT], y[3][N_OUT], rec[3][N_OUT], again[3][N_OUT];
+    infer_rows(m, 0, CONTRACT_ROWS, z[0], y[0], rec[0]);
+    infer_rows(m, 0, CONTRACT_ROWS, again[0], again[1], again[2]);
+    ck_assert(memcmp(again[0], z[0], sizeof z[0]) == 0); /* same shape: same bits */
+    ck_assert(memcmp(again[1], y[0], sizeof y[0]) == 0);
+    ck_assert(memcmp(again[2], rec[0], sizeof rec[0]) == 0);
+    for (size_t r = 0; r < CONTRACT_ROWS; r++) infer_rows(m, r, 1, z[1], y[1], rec[1]);
+    for (size_t r = 0; r < CONTRACT_ROWS; r += CONTRACT_SLICE)
+        infer_rows(m, r, r + CONTRACT_SLICE <= CONTRACT_ROWS ? CONTRACT_SLICE : CONTRACT_ROWS - r, z[2], y[2], rec[2]);
+    double zw, k;
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_Z_WIDTH, &zw));
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_CLASSES, &k));
+    size_t zn = CONTRACT_ROWS * (size_t)zw, yn = CONTRACT_ROWS * (size_t)k;
+    for (int s = 1; s < 3; s++) {
+        assert_within_contract(z[s], z[0], zn);
+        assert_within_contract(y[s], y[0], yn);
+        assert_within_contract(rec[s], rec[0], CONTRACT_ROWS * MF_WIDTH);
+    }
+    aae_model_free(m);
+}
+END_TEST
+
 Suite *suite_model(void)
 {
     Suite *s = suite_create("model");
@@ -444,6 +496,7 @@ Suite *suite_model(void)
     tcase_add_test(tc, supervised_aae_label_chooses_content);
     tcase_add_test(tc, preset_equals_option_by_option_build);
     tcase_add_loop_test(tc, every_preset_equals_its_options, 0, 7);
+    tcase_add_loop_test(tc, rows_agree_across_batch_shapes, 0, 7);
     tcase_add_test(tc, invalid_combinations_are_refused);
     tcase_add_test(tc, train_step_refuses_bad_input);
     tcase_add_test(tc, labels_are_checked_only_where_read);

@@ -20,6 +20,14 @@
  *  - Handles are freed by their *_free function; passing NULL is a no-op.
  *  - Thread safety is stated per handle. Functions without a handle argument
  *    are safe to call from any thread.
+ *  - Reproducibility: the same build (libaae, BLAS library and BLAS kernel),
+ *    BLAS thread count, options, seed, inputs, batch shape and training
+ *    thread/process count give the same bits. A row computed alone or in a
+ *    batch of another size, under another BLAS kernel or build, or trained
+ *    with another thread/process count is not bitwise the same: inference
+ *    agrees within 1e-5 * (1 + |value|); training agrees step by step to
+ *    float32 rounding and drifts over many steps (docs/design.md, "What is
+ *    reproducible").
  */
 #ifndef AAE_AAE_H
 #define AAE_AAE_H

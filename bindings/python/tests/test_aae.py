@@ -88,8 +88,13 @@ def test_arrays_are_converted_by_rule():
     model = small()
     x, _ = blobs()
     z = model.encode(x)
+    # Same rows, same shape: the same bits, whatever the input's layout.
     np.testing.assert_array_equal(model.encode(np.asfortranarray(x.astype(np.float64))), z)
-    np.testing.assert_array_equal(model.encode(x[3]), z[3:4])  # 1-D is one row
+    # 1-D is one row. A row alone matches the same row in a batch to the
+    # library's stated tolerance, not bit for bit (docs/design.md).
+    one = model.encode(x[3])
+    assert one.shape == (1, z.shape[1])
+    np.testing.assert_allclose(one, z[3:4], rtol=1e-5, atol=1e-5)
     strided = np.zeros((128, 2 * WIDTH), np.float32)
     strided[:, ::2] = x
     np.testing.assert_array_equal(model.encode(strided[:, ::2]), z)
