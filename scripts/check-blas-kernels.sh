@@ -20,7 +20,10 @@ run_all() { # kernel: OPENBLAS_CORETYPE is set (or unset for auto) by the caller
     fi
     echo "kernel $1 ($core): $(tail -n 1 "$log")"
     "$make" --no-print-directory python-test rust-test > "$log" 2>&1 || { cat "$log"; return 1; }
-    grep -E "passed|failed|skipped|test result" "$log" | sed 's/^/  /'
+    # One line for both bindings: pytest's summary, cargo's results added up, or the skip lines.
+    awk '/ passed| failed/ && !/^test result/ { py = $0 } /^test result:/ { rp += $4; rf += $6; rust = 1 }
+         /skipp/ { print "  " $0 }
+         END { if (py != "") printf "  python: %s\n", py; if (rust) printf "  rust: %d passed, %d failed\n", rp, rf }' "$log"
 }
 
 (unset OPENBLAS_CORETYPE && run_all auto)
