@@ -476,7 +476,9 @@ AAE_API aae_status aae_builder_get_optimizer_param(const aae_builder *builder,
 AAE_API aae_status aae_builder_build(const aae_builder *builder,
                                      aae_model **model);
 
-/** Frees the model. NULL is a no-op. */
+/** Frees the model. NULL is a no-op. While a training epoch uses it (from
+ * that epoch's callbacks, say) nothing is freed and aae_last_error() says
+ * so: free it after the epoch returns. */
 AAE_API void aae_model_free(aae_model *model);
 
 /** Reads an option the model was built with. */
@@ -657,7 +659,9 @@ AAE_API aae_status aae_dataset_load_idx(aae_dataset **ds,
                                         const char *labels_path,
                                         aae_scale scale);
 
-/** Frees the dataset. NULL is a no-op. */
+/** Frees the dataset. NULL is a no-op. While a training epoch uses it (from
+ * that epoch's callbacks, say) nothing is freed and aae_last_error() says
+ * so: free it after the epoch returns. */
 AAE_API void aae_dataset_free(aae_dataset *ds);
 
 /** Shape: number of rows, features per row, and whether labels exist. */
@@ -733,7 +737,12 @@ typedef enum aae_trainer_param {
     AAE_TRAIN_BATCH_SIZE = 2,     /**< 64 */
     AAE_TRAIN_SHUFFLE = 3,        /**< 1: reshuffle every epoch; 0: in order */
     AAE_TRAIN_SEED = 4,           /**< shuffle seed: 0 */
-    AAE_TRAIN_DROP_LAST = 5,      /**< 1: skip a final partial batch (default) */
+    AAE_TRAIN_DROP_LAST = 5,      /**< 1: skip a final partial batch (default);
+                                       0: train it, unless it is too small to
+                                       train on (fewer rows than threads or
+                                       processes, or 1 row when the model has
+                                       batch norm): then it is skipped, on any
+                                       thread or process count alike */
     AAE_TRAIN_LABELLED_BATCH = 6, /**< rows of the semi-supervised batch: 64 */
     AAE_TRAIN_SCHEDULE = 7,       /**< aae_schedule_kind: constant */
     AAE_TRAIN_STEP_EPOCHS = 8,    /**< STEP: epochs between decays: 10 */
@@ -756,7 +765,14 @@ typedef enum aae_trainer_param {
 /** Called after every batch: epoch (0-based, counted over the model's whole
  * life), batch index in the epoch, batches per epoch, this step's losses
  * (AAE_SLOT_COUNT floats) and samples/s so far this epoch. Return non-zero
- * to stop training after this batch. */
+ * to stop training after this batch; a message set with aae_set_error()
+ * before returning ends the AAE_ERR_CANCELLED message the epoch returns.
+ *
+ * While an epoch runs (its callbacks included) its trainer, model and
+ * datasets are in use: training the model (aae_model_train_step, an epoch
+ * of any trainer) or running this trainer again returns AAE_ERR_BUSY, and
+ * aae_model_free, aae_dataset_free and aae_trainer_free on them do nothing
+ * but set aae_last_error(). Inference on the model is allowed. */
 typedef int (*aae_batch_callback)(void *user, uint64_t epoch, uint64_t batch,
                                   uint64_t batches, const float *losses,
                                   double samples_per_second);
@@ -772,7 +788,9 @@ typedef int (*aae_epoch_callback)(void *user, uint64_t epoch,
 /** Creates a trainer with the defaults listed at aae_trainer_param. */
 AAE_API aae_status aae_trainer_create(aae_trainer **trainer);
 
-/** Frees the trainer. NULL is a no-op. */
+/** Frees the trainer. NULL is a no-op. While a training epoch uses it (from
+ * that epoch's callbacks, say) nothing is freed and aae_last_error() says
+ * so: free it after the epoch returns. */
 AAE_API void aae_trainer_free(aae_trainer *trainer);
 
 /** Sets / reads one setting; aae_trainer_bounds gives the range. */
@@ -797,6 +815,9 @@ AAE_API aae_status aae_trainer_set_eval(aae_trainer *trainer,
 /** Trains one epoch of `train` (the model's epoch counter decides the
  * shuffle, so a loaded checkpoint continues the same sequence). `labelled`
  * (NULL if none) feeds the semi-supervised phase with its labelled rows.
+ * Every input, the evaluation dataset included, is checked before the
+ * first step. AAE_ERR_BUSY if the model is being trained or the trainer is
+ * running (see aae_batch_callback).
  * AAE_ERR_CANCELLED if a callback stopped it; AAE_ERR_DIVERGED if a loss
  * became NaN/Inf (the diverging phase is not applied). */
 AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,

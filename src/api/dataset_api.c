@@ -104,6 +104,11 @@ AAE_API aae_status aae_dataset_load_idx(aae_dataset **ds, const char *images_pat
 AAE_API void aae_dataset_free(aae_dataset *ds)
 {
     if (!ds) return;
+    if (atomic_load(&ds->users) != 0) {
+        aaei_fail(AAE_ERR_BUSY, "aae_dataset_free: a training epoch is reading this dataset; "
+                                "it was not freed (free it after the epoch returns)");
+        return;
+    }
     aaei_free(ds->owned_x);
     aaei_free(ds->owned_labels);
     aaei_free(ds);

@@ -6,7 +6,16 @@
 #include "core/error.h"
 #include "model/model.h"
 
-AAE_API void aae_model_free(aae_model *model) { aaei_model_destroy(model); }
+AAE_API void aae_model_free(aae_model *model)
+{
+    /* Taking the busy flag for good: nothing may train the model now. */
+    if (model && atomic_flag_test_and_set(&model->busy)) {
+        aaei_fail(AAE_ERR_BUSY, "aae_model_free: the model is being trained; it was not freed "
+                                "(free it after the training call returns)");
+        return;
+    }
+    aaei_model_destroy(model);
+}
 
 AAE_API aae_status aae_model_get(const aae_model *model, aae_option option, double *value)
 {
@@ -81,17 +90,25 @@ aae_status aaei_model_check_step(const aae_model *model, const float *x, const i
     return AAE_OK;
 }
 
+aae_status aaei_model_checked_step(aae_model *model, const float *x, const int32_t *labels, size_t rows,
+                                   const float *xl, const int32_t *yl, size_t rows_l, uint64_t step,
+                                   float *losses, const char *fn)
+{
+    AAEI_TRY(aaei_model_check_step(model, x, labels, rows, xl, yl, rows_l, fn));
+    return aaei_model_train_step(model, x, labels, rows, xl, yl,
+                                 model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0, step, NULL, losses);
+}
+
 AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const int32_t *labels,
                                         size_t rows, const float *xl, const int32_t *yl,
                                         size_t rows_l, uint64_t step, float *losses)
 {
     static const char fn[] = "aae_model_train_step";
-    AAEI_TRY(aaei_model_check_step(model, x, labels, rows, xl, yl, rows_l, fn));
+    AAEI_REQUIRE(model != NULL, "%s: model is NULL", fn);
     if (atomic_flag_test_and_set(&model->busy))
-        return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained by another thread", fn);
-    aae_status st = aaei_model_train_step(model, x, labels, rows, xl, yl,
-                                          model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0,
-                                          step, NULL, losses);
+        return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained (by another thread or trainer, or "
+                                       "this call came from a callback of its training)", fn);
+    aae_status st = aaei_model_checked_step(model, x, labels, rows, xl, yl, rows_l, step, losses, fn);
     atomic_flag_clear(&model->busy);
     return st;
 }

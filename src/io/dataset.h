@@ -3,6 +3,8 @@
 #ifndef AAEI_DATASET_H
 #define AAEI_DATASET_H
 
+#include <stdatomic.h>
+
 #include <stdio.h>
 
 #include "aae/aae.h"
@@ -15,6 +17,9 @@ struct aae_dataset {
     const int32_t *labels;   /* NULL: unlabelled */
     void *owned_x;           /* what this dataset frees (x or bytes) */
     int32_t *owned_labels;
+    /* Epochs in progress that read this dataset (aae_dataset_free refuses
+     * while non-zero). Zeroed by calloc, as every dataset is allocated. */
+    atomic_uint users;
 };
 
 /* A dataset that owns `bytes` (rows x width) and `labels` (may be NULL). */

@@ -90,6 +90,9 @@ aae_status aaei_model_create(const aaei_options *o, aae_model **out);
 size_t aaei_model_param_floats(const aaei_options *o);
 void aaei_model_destroy(aae_model *m);
 
+/* The fewest rows a training step takes: 2 with batch norm anywhere, else 1. */
+size_t aaei_model_min_step_rows(const aae_model *m);
+
 /* Training scratch for `rows` rows (grows only). */
 aae_status aaei_model_reserve(aae_model *m, size_t rows);
 
@@ -103,6 +106,13 @@ void aaei_model_set_lr_factor(aae_model *m, double factor);
 aae_status aaei_model_check_step(const aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
                                  size_t rows_l, const char *fn);
+
+/* aaei_model_check_step, then one process's aaei_model_train_step: the
+ * step of aae_model_train_step without its busy flag (a trainer's epoch
+ * holds the flag for its whole length). */
+aae_status aaei_model_checked_step(aae_model *model, const float *x, const int32_t *labels, size_t rows,
+                                   const float *xl, const int32_t *yl, size_t rows_l, uint64_t step,
+                                   float *losses, const char *fn);
 
 /* One training step (see aae_model_train_step); arguments checked. shard is
  * NULL for one process, else this process's rows of a data-parallel step. */

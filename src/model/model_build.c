@@ -272,3 +272,11 @@ void aaei_model_set_lr_factor(aae_model *m, double factor)
     for (int i = 0; i < AAEI_OPT_COUNT; i++)
         m->optims[i].cfg.lr = m->opt.parts[part_of[i]].optim.lr * factor;
 }
+
+size_t aaei_model_min_step_rows(const aae_model *m)
+{
+    const aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
+    for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
+        if (aaei_net_has_batchnorm(nets[i])) return 2;
+    return 1;
+}

@@ -148,6 +148,13 @@ aae_status aaei_net_reserve(aae_net *net, size_t rows)
     return AAE_OK;
 }
 
+int aaei_net_has_batchnorm(const aae_net *net)
+{
+    for (size_t i = 0; i < net->nlayers; i++)
+        if (net->layers[i].kind == AAEI_BATCHNORM) return 1;
+    return 0;
+}
+
 static aae_status check_batchnorm_rows(const aae_net *net, size_t rows, int training)
 {
     /* Synchronized batch norm takes its statistics over the global batch

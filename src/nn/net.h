@@ -60,4 +60,7 @@ size_t aaei_net_infer_scratch(const aae_net *net, size_t rows);
 
 void aaei_net_zero_grad(aae_net *net);
 
+/* 1 if a layer of net is batch norm (training then needs 2 rows or more). */
+int aaei_net_has_batchnorm(const aae_net *net);
+
 #endif

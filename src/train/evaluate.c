@@ -5,7 +5,9 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "io/dataset.h"
 #include "model/model.h"
+#include "train/trainer.h"
 #include "nn/loss.h"
 
 enum { CHUNK = 256 };
@@ -33,19 +35,28 @@ static double chunk_elbo(const aae_model *m, const float *x, size_t rows, size_t
     return total;
 }
 
+aae_status aaei_evaluate_check(const aae_model *m, const aae_dataset *ds, const char *fn)
+{
+    AAEI_REQUIRE(ds->width == m->in, "%s: the evaluation dataset's rows have %zu features, the model reads %zu",
+                 fn, ds->width, m->in);
+    if (m->dec_input != AAE_DECODE_Z_LABEL) return AAE_OK;
+    AAEI_REQUIRE(ds->labels != NULL, "%s: the model decodes labels; the evaluation dataset has none", fn);
+    for (size_t i = 0; i < ds->rows; i++)
+        AAEI_REQUIRE(ds->labels[i] >= 0 && (size_t)ds->labels[i] < m->k,
+                     "%s: the model decodes labels; evaluation row %zu has label %d, outside [0, %zu)", fn, i,
+                     (int)ds->labels[i], m->k);
+    return AAE_OK;
+}
+
 AAE_API aae_status aae_model_evaluate(const aae_model *m, const aae_dataset *ds, double *metrics)
 {
     static const char fn[] = "aae_model_evaluate";
-    size_t rows, width;
-    int has_labels;
     AAEI_REQUIRE(m && ds && metrics, "%s: model, ds or metrics is NULL", fn);
-    AAEI_TRY(aae_dataset_shape(ds, &rows, &width, &has_labels));
-    AAEI_REQUIRE(width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
-                 width, m->in);
-    int by_label = m->dec_input == AAE_DECODE_Z_LABEL;
+    AAEI_TRY(aaei_evaluate_check(m, ds, fn));
+    size_t rows = ds->rows;
+    int has_labels = ds->labels != NULL;
     int elbo = m->gaussian && aaei_opt_int(&m->opt, AAE_OPTION_REC_LOSS) == AAE_REC_BCE &&
                m->opt.v[AAE_OPTION_REC_SUM] != 0;
-    AAEI_REQUIRE(!by_label || has_labels, "%s: the model decodes labels; the dataset has none", fn);
 
     size_t ns = aaei_model_scratch(m, CHUNK);
     size_t per = CHUNK * (2 * m->in + m->enc_out + m->zw + m->k) + CHUNK * m->k;
@@ -67,11 +78,6 @@ AAE_API aae_status aae_model_evaluate(const aae_model *m, const aae_dataset *ds,
         size_t n = rows - r0 < CHUNK ? rows - r0 : CHUNK;
         for (size_t i = 0; i < n; i++) idx[i] = r0 + i;
         st = aae_dataset_get_rows(ds, idx, n, x, labels + r0);
-        if (st != AAE_OK) break;
-        for (size_t i = 0; by_label && i < n && st == AAE_OK; i++)
-            if (labels[r0 + i] < 0 || (size_t)labels[r0 + i] >= m->k)
-                st = aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: the model decodes labels; row %zu has label %d",
-                               fn, r0 + i, (int)labels[r0 + i]);
         if (st != AAE_OK) break;
         /* Reconstruction from the posterior mean, as inference does. */
         aaei_model_reconstruct(m, x, labels + r0, n, xhat, s);

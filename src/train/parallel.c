@@ -55,10 +55,9 @@ aae_status aaei_parallel_begin(const aae_trainer *t, aae_model *m, size_t rows, 
 aae_status aaei_parallel_step(const aae_trainer *t, aae_model *m, const aaei_slice *s,
                               uint64_t step, float *losses, const char *fn)
 {
+    /* (The epoch holds the model's busy flag.) */
     aae_status st = aaei_model_check_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, fn);
-    int mine = st == AAE_OK && !atomic_flag_test_and_set(&m->busy), any = 0;
-    if (st == AAE_OK && !mine)
-        st = aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained by another thread", fn);
+    int any = 0;
     aae_status hs = aaei_parallel_any(t, st != AAE_OK, &any, fn);
     if (hs == AAE_OK && st == AAE_OK && any)
         hs = aaei_fail(AAE_ERR_INVALID_ARGUMENT,
@@ -69,6 +68,5 @@ aae_status aaei_parallel_step(const aae_trainer *t, aae_model *m, const aaei_sli
         st = aaei_model_train_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, step, &shard,
                                    losses);
     }
-    if (mine) atomic_flag_clear(&m->busy);
     return st != AAE_OK ? st : hs;
 }

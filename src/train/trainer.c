@@ -2,12 +2,14 @@
  * dataset calls and the model's training step. Buffers are sized once per
  * epoch call; the batch loop allocates nothing. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/rng.h"
+#include "io/dataset.h"
 #include "model/model.h"
 #include "train/parallel.h"
 #include "train/trainer.h"
@@ -51,6 +53,7 @@ AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
     if (!t) return AAE_ERR_NOMEM;
     for (int i = 1; i <= AAEI_TRAIN_LAST; i++) t->v[i] = params[i].def;
     t->size = 1;
+    atomic_flag_clear(&t->running);
     *trainer = t;
     return AAE_OK;
 }
@@ -58,6 +61,11 @@ AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
 AAE_API void aae_trainer_free(aae_trainer *t)
 {
     if (!t) return;
+    if (atomic_flag_test_and_set(&t->running)) {
+        aaei_fail(AAE_ERR_BUSY, "aae_trainer_free: the trainer is running an epoch; it was not freed "
+                                "(free it after the epoch returns)");
+        return;
+    }
     aaei_team_free(t->team);
     aaei_free(t->perm);
     aaei_free(t->x);
@@ -183,6 +191,35 @@ static void labelled_batch(aae_trainer *t, size_t nl, size_t rows_l, uint64_t b)
     for (size_t i = 0; i < rows_l; i++) t->lbatch[i] = t->lidx[(b * rows_l + i) % nl];
 }
 
+/* A callback's explanation (aae_set_error inside it), kept across the
+ * collective that follows; "" if it gave none. */
+typedef struct callback_note {
+    char text[256];
+} callback_note;
+
+static int call_batch_callback(const aae_trainer *t, callback_note *note, uint64_t epoch, uint64_t b,
+                               uint64_t batches, const float *losses, double rate)
+{
+    aae_clear_error();
+    int stop = t->on_batch && t->on_batch(t->user, epoch, b, batches, losses, rate);
+    snprintf(note->text, sizeof note->text, "%s", aae_last_error());
+    return stop;
+}
+
+static int call_epoch_callback(const aae_trainer *t, callback_note *note, uint64_t epoch, const float *mean,
+                               const double *metrics, double rate)
+{
+    aae_clear_error();
+    int stop = t->on_epoch && t->on_epoch(t->user, epoch, mean, metrics, rate);
+    snprintf(note->text, sizeof note->text, "%s", aae_last_error());
+    return stop;
+}
+
+static aae_status stopped_by(const char *fn, const char *where, const callback_note *note)
+{
+    return aaei_fail(AAE_ERR_CANCELLED, "%s: the %s%s%s", fn, where, note->text[0] ? ": " : "", note->text);
+}
+
 /* In parallel, a callback that stops one process stops all of them at the
  * same batch (the others would otherwise wait in a collective forever). */
 static aae_status agree_to_stop(const aae_trainer *t, int *stop, const char *fn)
@@ -190,15 +227,51 @@ static aae_status agree_to_stop(const aae_trainer *t, int *stop, const char *fn)
     return t->size > 1 ? aaei_parallel_any(t, *stop, stop, fn) : AAE_OK;
 }
 
+/* The datasets an epoch reads (NULL entries allowed) gain or lose a user. */
+static void hold_datasets(const aae_dataset *const *ds, int n, int delta)
+{
+    for (int i = 0; i < n; i++)
+        if (ds[i]) {
+            /* The counter is the one field an epoch writes in a borrowed dataset. */
+            aae_dataset *d = (aae_dataset *)ds[i];
+            if (delta > 0) atomic_fetch_add(&d->users, 1);
+            else atomic_fetch_sub(&d->users, 1);
+        }
+}
+
+/* `epochs` epochs with the trainer and the model held for their whole
+ * length: a second trainer, a train_step or a free of either from another
+ * thread or from this epoch's own callbacks is refused (AAE_ERR_BUSY). */
+static aae_status guarded_epochs(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                                 const aae_dataset *labelled, uint64_t epochs, const char *fn)
+{
+    AAEI_REQUIRE(t && m && train, "%s: trainer, model or train is NULL", fn);
+    if (atomic_flag_test_and_set(&t->running))
+        return aaei_fail(AAE_ERR_BUSY, "%s: this trainer is already running an epoch (from another thread, "
+                                       "or called again from its own callback)", fn);
+    if (atomic_flag_test_and_set(&m->busy)) {
+        atomic_flag_clear(&t->running);
+        return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained (by another thread or trainer, or "
+                                       "this call came from a callback of its training)", fn);
+    }
+    const aae_dataset *held[] = {train, labelled, t->eval};
+    hold_datasets(held, 3, +1);
+    unsigned threads = (unsigned)t->v[AAE_TRAIN_THREADS];
+    if (threads == 0) threads = (unsigned)aae_get_num_threads();
+    aae_status st = AAE_OK;
+    for (uint64_t e = 0; e < epochs && st == AAE_OK; e++)
+        st = threads > 1 ? aaei_team_epoch(t, m, train, labelled, threads, fn)
+                         : aaei_trainer_epoch(t, m, train, labelled, fn);
+    hold_datasets(held, 3, -1);
+    atomic_flag_clear(&m->busy);
+    atomic_flag_clear(&t->running);
+    return st;
+}
+
 AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
                                      const aae_dataset *labelled)
 {
-    static const char fn[] = "aae_trainer_epoch";
-    AAEI_REQUIRE(t && m && train, "%s: trainer, model or train is NULL", fn);
-    unsigned threads = (unsigned)t->v[AAE_TRAIN_THREADS];
-    if (threads == 0) threads = (unsigned)aae_get_num_threads();
-    if (threads > 1) return aaei_team_epoch(t, m, train, labelled, threads, fn);
-    return aaei_trainer_epoch(t, m, train, labelled, fn);
+    return guarded_epochs(t, m, train, labelled, 1, "aae_trainer_epoch");
 }
 
 aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
@@ -216,10 +289,15 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
     AAEI_REQUIRE(B >= t->size, "%s: a batch of %zu rows cannot be split over %u processes", fn, B,
                  t->size);
     uint64_t batches = drop_last ? rows / B : (rows + B - 1) / B;
-    /* In parallel, a final partial batch needs a row for every process. */
-    if (!drop_last && rows % B != 0 && rows % B < t->size) batches--;
-    AAEI_REQUIRE(batches > 0, "%s: the dataset has %zu rows, fewer than %u processes", fn, rows,
-                 t->size);
+    /* One rule, whatever the thread or process count: a final partial batch
+     * too small to train on (fewer rows than processes, or one row when
+     * the model has batch norm) is skipped. */
+    size_t min_rows = aaei_model_min_step_rows(m);
+    if (min_rows < t->size) min_rows = t->size;
+    if (!drop_last && rows % B != 0 && rows % B < min_rows) batches--;
+    AAEI_REQUIRE(batches > 0, "%s: the dataset has %zu rows; a step here needs %zu or more", fn, rows,
+                 min_rows);
+    if (t->eval) AAEI_TRY(aaei_evaluate_check(m, t->eval, fn));
     int semi = m->supervised == AAE_SUPERVISE_PHASE && labelled != NULL;
     if (semi) {
         AAEI_TRY(aae_dataset_shape(labelled, &lrows, &lwidth, &lhas));
@@ -265,6 +343,7 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
 
     double sums[AAE_SLOT_COUNT] = {0}, t0 = now_seconds();
     float losses[AAE_SLOT_COUNT];
+    callback_note note;
     size_t seen = 0;
     aae_status st = AAE_OK;
     for (uint64_t b = first; b < batches; b++) {
@@ -282,17 +361,20 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
             aaei_slice s = {t->x, y, hi - lo, lo, n, t->xl, t->yl, hi_l - lo_l, lo_l, rows_l};
             st = aaei_parallel_step(t, m, &s, m->steps, losses, fn);
         } else {
-            st = aae_model_train_step(m, t->x, y, n, t->xl, t->yl, rows_l, m->steps, losses);
+            st = aaei_model_checked_step(m, t->x, y, n, t->xl, t->yl, rows_l, m->steps, losses, fn);
         }
         if (st != AAE_OK) return st;
         seen += n;
         for (int k = 0; k < AAE_SLOT_COUNT; k++) sums[k] += losses[k];
         double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
-        int stop = t->on_batch && t->on_batch(t->user, epoch, b, batches, losses, rate);
+        int stop = call_batch_callback(t, &note, epoch, b, batches, losses, rate);
         AAEI_TRY(agree_to_stop(t, &stop, fn));
-        if (stop)
-            return aaei_fail(AAE_ERR_CANCELLED, "%s: the batch callback stopped training at epoch %llu batch %llu",
-                             fn, (unsigned long long)epoch, (unsigned long long)b);
+        if (stop) {
+            char where[96];
+            snprintf(where, sizeof where, "batch callback stopped training at epoch %llu batch %llu",
+                     (unsigned long long)epoch, (unsigned long long)b);
+            return stopped_by(fn, where, &note);
+        }
     }
     double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
     float mean[AAE_SLOT_COUNT];
@@ -300,20 +382,19 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
     for (int k = 0; k < AAE_SLOT_COUNT; k++) mean[k] = done ? (float)(sums[k] / (double)done) : 0.0f;
     double metrics[AAE_METRIC_COUNT];
     if (t->eval) AAEI_TRY(aae_model_evaluate(m, t->eval, metrics));
-    int stop = t->on_epoch && t->on_epoch(t->user, epoch, mean, t->eval ? metrics : NULL, rate);
+    int stop = call_epoch_callback(t, &note, epoch, mean, t->eval ? metrics : NULL, rate);
     AAEI_TRY(agree_to_stop(t, &stop, fn));
-    if (stop)
-        return aaei_fail(AAE_ERR_CANCELLED, "%s: the epoch callback stopped training after epoch %llu",
-                         fn, (unsigned long long)epoch);
+    if (stop) {
+        char where[96];
+        snprintf(where, sizeof where, "epoch callback stopped training after epoch %llu", (unsigned long long)epoch);
+        return stopped_by(fn, where, &note);
+    }
     return AAE_OK;
 }
 
 AAE_API aae_status aae_trainer_fit(aae_trainer *t, aae_model *m, const aae_dataset *train,
                                    const aae_dataset *labelled)
 {
-    AAEI_REQUIRE(t && m && train, "aae_trainer_fit: trainer, model or train is NULL");
-    uint64_t epochs = (uint64_t)t->v[AAE_TRAIN_EPOCHS];
-    for (uint64_t e = 0; e < epochs; e++)
-        AAEI_TRY(aaei_context(aae_trainer_epoch(t, m, train, labelled), "aae_trainer_fit"));
-    return AAE_OK;
+    uint64_t epochs = t ? (uint64_t)t->v[AAE_TRAIN_EPOCHS] : 0;
+    return guarded_epochs(t, m, train, labelled, epochs, "aae_trainer_fit");
 }

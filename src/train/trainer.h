@@ -2,6 +2,8 @@
 #ifndef AAEI_TRAINER_H
 #define AAEI_TRAINER_H
 
+#include <stdatomic.h>
+
 #include "aae/aae.h"
 
 #define AAEI_TRAIN_LAST AAE_TRAIN_THREADS
@@ -12,6 +14,7 @@ struct aae_trainer {
     aae_epoch_callback on_epoch;
     void *user;
     const aae_dataset *eval;
+    atomic_flag running;    /* an epoch is in progress (its callbacks included) */
 
     /* Data parallelism (aae_trainer_set_parallel); size 1: off. */
     unsigned rank, size;
@@ -42,6 +45,10 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
 aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
                            const aae_dataset *labelled, unsigned threads, const char *fn);
 void aaei_team_free(struct aaei_team *team);
+
+/* What aae_model_evaluate requires of ds (width; in-range labels where the
+ * model decodes them), checked before an epoch trains anything. */
+aae_status aaei_evaluate_check(const aae_model *m, const aae_dataset *ds, const char *fn);
 
 /* Learning-rate factor of `epoch` under the trainer's schedule. */
 double aaei_schedule_factor(const aae_trainer *t, uint64_t epoch);
