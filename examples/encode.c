@@ -7,9 +7,12 @@
  *   encode --model out/aae/aae.model --input data/mnist/t10k-images-idx3-ubyte \
  *          --output features.npy
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/ex.h"
 
@@ -55,26 +58,49 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* A dataset over a raw file of little-endian float32 rows of `width`. */
-static aae_status load_raw(const char *path, size_t width, aae_dataset **ds)
+/* The size of an open regular file in bytes, or -1 (errno set). */
+static long file_size(FILE *f)
+{
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0) return -1;
+    if (!S_ISREG(sb.st_mode)) {
+        errno = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    return sb.st_size <= LONG_MAX ? (long)sb.st_size : (errno = EFBIG, -1);
+}
+
+/* Reads a raw file of little-endian float32 rows of `width` into a new
+ * dataset. 0, or 1 after saying which file failed and why. */
+static int load_raw(const char *path, size_t width, aae_dataset **ds)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return AAE_ERR_IO;
-    float *x = NULL;
-    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    aae_status st = AAE_ERR_FORMAT;
-    if (size > 0 && (size_t)size % (width * sizeof(float)) == 0 && fseek(f, 0, SEEK_SET) == 0) {
-        size_t rows = (size_t)size / (width * sizeof(float));
-        x = malloc((size_t)size);
-        if (!x) st = AAE_ERR_NOMEM;
-        else if (fread(x, sizeof(float), rows * width, f) != rows * width) st = AAE_ERR_IO;
-        else st = aae_dataset_from_memory(ds, x, NULL, rows, width, AAE_COPY);
+    if (!f) {
+        fprintf(stderr, "encode: cannot open %s: %s\n", path, strerror(errno));
+        return 1;
     }
-    if (st == AAE_ERR_FORMAT)
-        fprintf(stderr, "encode: %s is not a whole number of rows of %zu float32 values\n", path, width);
+    errno = 0;
+    long size = file_size(f);
+    float *x = NULL;
+    int rc = 1;
+    if (size < 0 || ferror(f))
+        fprintf(stderr, "encode: cannot read %s: %s\n", path, strerror(errno ? errno : EIO));
+    else if (size == 0)
+        fprintf(stderr, "encode: %s is empty\n", path);
+    else if ((size_t)size % (width * sizeof(float)) != 0)
+        fprintf(stderr, "encode: %s (%ld bytes) is not a whole number of rows of %zu float32 values\n", path,
+                size, width);
+    else if (!(x = malloc((size_t)size)))
+        fprintf(stderr, "encode: out of memory reading %s (%ld bytes)\n", path, size);
+    else if (fread(x, 1, (size_t)size, f) != (size_t)size)
+        fprintf(stderr, "encode: cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "it ended early");
+    else if (aae_dataset_from_memory(ds, x, NULL, (size_t)size / (width * sizeof(float)), width, AAE_COPY) != AAE_OK)
+        fprintf(stderr, "encode: %s: %s\n", path, aae_last_error());
+    else
+        rc = 0;
     free(x);
     fclose(f);
-    return st;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -120,7 +146,11 @@ int main(int argc, char **argv)
     int32_t lab[CHUNK];
     sink out = {NULL, npy, 0};
     int rc = 1;
-    EX_TRY(&a, aae_model_load(&model, model_path));
+    aae_status st = aae_model_load(&model, model_path);
+    if (st != AAE_OK) {
+        ex_report(&a, "loading the model", st);
+        goto fail;
+    }
     double zw, in, yhead, k;
     aae_model_get(model, AAE_OPTION_Z_WIDTH, &zw);
     aae_model_get(model, AAE_OPTION_INPUT_WIDTH, &in);
@@ -129,8 +159,11 @@ int main(int argc, char **argv)
     size_t width = (size_t)in, nz = (size_t)zw, ny = yhead != AAE_Y_NONE ? (size_t)k : 0;
     aae_scale sc = !strcmp(scale, "unit") ? AAE_SCALE_UNIT
                  : !strcmp(scale, "symmetric") ? AAE_SCALE_SYMMETRIC : ex_scale_for(model);
-    if (raw) EX_TRY(&a, load_raw(input, width, &ds));
-    else EX_TRY(&a, aae_dataset_load_idx(&ds, input, labels_path, sc));
+    if (raw && load_raw(input, width, &ds)) goto fail;
+    if (!raw && (st = aae_dataset_load_idx(&ds, input, labels_path, sc)) != AAE_OK) {
+        ex_report(&a, labels_path ? "loading the IDX images and labels" : "loading the IDX images", st);
+        goto fail;
+    }
     size_t rows, dw;
     EX_TRY(&a, aae_dataset_shape(ds, &rows, &dw, NULL));
     if (dw != width) {
@@ -145,8 +178,12 @@ int main(int argc, char **argv)
     y = malloc(CHUNK * (ny ? ny : 1) * sizeof *y);
     scratch = malloc(ns * sizeof *scratch);
     out.f = !strcmp(output, "-") ? stdout : fopen(output, npy ? "wb" : "w");
-    if (!x || !z || !y || !scratch || !out.f) {
-        fprintf(stderr, "encode: cannot write %s or out of memory\n", output);
+    if (!out.f) {
+        fprintf(stderr, "encode: cannot open %s for writing: %s\n", output, strerror(errno));
+        goto fail;
+    }
+    if (!x || !z || !y || !scratch) {
+        fprintf(stderr, "encode: out of memory for chunks of %d rows\n", CHUNK);
         goto fail;
     }
     out.cols = nz + ny + (labels_path ? 1 : 0);
@@ -179,7 +216,7 @@ int main(int argc, char **argv)
     rc = 0;
     goto fail;
 io_fail:
-    fprintf(stderr, "encode: writing %s failed\n", output);
+    fprintf(stderr, "encode: writing %s failed: %s\n", output, errno ? strerror(errno) : "output error");
 fail:
     if (out.f && out.f != stdout) fclose(out.f);
     free(x);

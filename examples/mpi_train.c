@@ -48,13 +48,10 @@ static int after_epoch(void *user, uint64_t epoch, const float *loss, const doub
     return r->failed;
 }
 
-static aae_status build(const ex_args *a, aae_model **model)
+static aae_status configure(const ex_args *a, aae_builder **b)
 {
-    aae_builder *b;
-    aae_status st = aae_builder_create(&b, AAE_PRESET_AAE);
-    if (st == AAE_OK) st = aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed);
-    if (st == AAE_OK) st = aae_builder_build(b, model);
-    aae_builder_free(b);
+    aae_status st = aae_builder_create(b, AAE_PRESET_AAE);
+    if (st == AAE_OK) st = aae_builder_set(*b, AAE_OPTION_SEED, (double)a->seed);
     return st;
 }
 
@@ -71,6 +68,7 @@ int main(int argc, char **argv)
     }
     aae_mpi *mpi = NULL;
     aae_trainer *t = NULL;
+    aae_builder *b = NULL;
     aae_dataset *train = NULL, *test = NULL;
     run r = {&a, NULL, NULL, NULL, 0.0, 0};
     rc = 1;
@@ -78,10 +76,13 @@ int main(int argc, char **argv)
     EX_TRY(&a, aae_mpi_create(MPI_COMM_WORLD, &mpi));
     r.mpi = mpi;
     char path[EX_PATH_MAX];
-    if (a.resume)
+    EX_TRY(&a, configure(&a, &b));
+    if (a.resume) {
         EX_TRY(&a, aae_mpi_load(mpi, ex_path(path, &a, "mpi_train.model"), &r.model));
-    else
-        EX_TRY(&a, build(&a, &r.model));
+        if (ex_check_resumed(&a, path, r.model, b)) goto fail;
+    } else {
+        EX_TRY(&a, aae_builder_build(b, &r.model));
+    }
     if (ex_load_mnist(&a, ex_scale_for(r.model), &train, &test)) goto fail;
     r.test = test;
     EX_TRY(&a, aae_trainer_create(&t));
@@ -114,6 +115,7 @@ int main(int argc, char **argv)
     if (rank == 0) printf("mpi_train: model in %s\n", ex_path(path, &a, "mpi_train.model"));
     rc = 0;
 fail:
+    aae_builder_free(b);
     aae_trainer_free(t);
     aae_dataset_free(train);
     aae_dataset_free(test);

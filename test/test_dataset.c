@@ -291,6 +291,30 @@ START_TEST(subsets_shuffles_splits_labels)
 }
 END_TEST
 
+/* A label as large as int32 allows is a class like any other: counted
+ * without memory by its value, and reported as the missing classes below it. */
+START_TEST(keep_labels_with_the_largest_label)
+{
+    float x[8] = {0};
+    int32_t y[4] = {0, 1, INT32_MAX, 1};
+    aae_dataset *ds = NULL, *out = NULL;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, x, y, 4, 2, AAE_COPY));
+    ck_assert_int_eq(aae_dataset_keep_labels(ds, 1, 1, &out), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "class 2 has only 0 rows, 1 asked"));
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(aae_dataset_keep_labels(ds, 2, 1, &out), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "class 0 has only 1 rows, 2 asked"));
+    aae_dataset_free(ds);
+    /* Gaps and unlabelled rows: the first class without rows is named. */
+    int32_t gap[4] = {-1, 0, 3, 0};
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, x, gap, 4, 2, AAE_COPY));
+    ck_assert_int_eq(aae_dataset_keep_labels(ds, 1, 1, &out), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "class 1 has only 0 rows"));
+    ck_assert_ptr_null(out);
+    aae_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(metrics_by_hand)
 {
     int32_t pred[6] = {0, 1, 1, 2, 0, 1}, labels[6] = {0, 1, 2, 2, -1, 0};
@@ -322,6 +346,7 @@ Suite *suite_dataset(void)
     tcase_add_test(tc, malformed_idx_files);
     tcase_add_test(tc, memory_copy_borrow_and_checks);
     tcase_add_test(tc, subsets_shuffles_splits_labels);
+    tcase_add_test(tc, keep_labels_with_the_largest_label);
     tcase_add_test(tc, metrics_by_hand);
     suite_add_tcase(s, tc);
     return s;

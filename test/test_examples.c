@@ -409,6 +409,81 @@ START_TEST(a_stopped_run_resumes_from_its_checkpoint)
 }
 END_TEST
 
+/* Saves a `preset` model of `width` inputs (and `settings` pairs of option
+ * and value) that has taken `steps` steps, as <DIR_>/<rel>. */
+static void save_model(const char *rel, aae_preset preset, size_t width, const double *settings, size_t n,
+                       int steps)
+{
+    aae_builder *b = NULL;
+    aae_model *m = NULL;
+    TU_ASSERT_OK(aae_builder_create(&b, preset));
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_INPUT_WIDTH, (double)width));
+    for (size_t i = 0; i < n; i++) TU_ASSERT_OK(aae_builder_set(b, (aae_option)settings[2 * i], settings[2 * i + 1]));
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    float *x = calloc(32 * width, sizeof *x);
+    float losses[AAE_SLOT_COUNT];
+    ck_assert_ptr_nonnull(x);
+    for (int s = 0; s < steps; s++) TU_ASSERT_OK(aae_model_train_step(m, x, NULL, 32, NULL, NULL, 0, (uint64_t)s, losses));
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", path_of("%s", rel));
+    *strrchr(dir, '/') = '\0';
+    ck_assert(mkdir(dir, 0777) == 0 || access(dir, F_OK) == 0);
+    TU_ASSERT_OK(aae_model_save(m, path_of("%s", rel)));
+    free(x);
+    aae_model_free(m);
+    aae_builder_free(b);
+}
+
+/* Runs `ex` --resume 1 for one epoch; it must refuse (exit 1) and say why. */
+static void assert_resume_refused(const char *ex, const char *why, const char *extra)
+{
+    const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", ex), "--epochs", "1",
+                          "--batch", "32", "--resume", "1", extra ? "--prior" : NULL, extra, NULL};
+    int rc = run("resume", ex, args);
+    const char *err = slurp(path_of("%s.err", "resume"), NULL);
+    ck_assert_msg(rc == 1, "%s resumed a model that does not fit (exit %d): %s", ex, rc, err);
+    ck_assert_msg(strstr(err, "cannot resume") && strstr(err, why), "%s: %s", ex, err);
+}
+
+/* A resumed model that has done its epochs already is still checked against
+ * the program before use: its input width (write_reconstructions would
+ * overflow), its code (--prior mixture draws 2-D codes) and its kind. */
+START_TEST(a_resumed_model_must_fit_the_program)
+{
+    save_model("aae/aae.model", AAE_PRESET_AAE, 1000, NULL, 0, TRAIN_ROWS / 32);
+    assert_resume_refused("aae", "input width is 1000, aae needs 784", NULL);
+    save_model("aae/aae.model", AAE_PRESET_AAE, 784, NULL, 0, TRAIN_ROWS / 32);
+    assert_resume_refused("aae", "z width is 10, aae needs 2", "mixture");
+    save_model("cluster_aae/cluster_aae.model", AAE_PRESET_AE, 784, NULL, 0, 0);
+    assert_resume_refused("cluster_aae", "its z width is 2, cluster_aae needs 10", NULL); /* an AE */
+    const double five[] = {AAE_OPTION_CLASSES, 5};
+    save_model("supervised_aae/supervised_aae.model", AAE_PRESET_SUPERVISED_AAE, 784, five, 1, 0);
+    assert_resume_refused("supervised_aae", "number of classes is 5, supervised_aae needs 10", NULL);
+}
+END_TEST
+
+/* encode's failures name the file and the reason, never the program's code. */
+START_TEST(encode_names_the_file_and_the_reason)
+{
+    save_model("m/enc.model", AAE_PRESET_AE, 784, NULL, 0, 0);
+    const char *model = path_of("%s", "m/enc.model");
+    const char *missing = path_of("%s", "missing.raw");
+    const char *raw[] = {"--model", model, "--input", missing, "--raw", "1", NULL};
+    ck_assert_int_eq(run("enc", "encode", raw), 1);
+    const char *err = slurp(path_of("%s.err", "enc"), NULL);
+    ck_assert_msg(strstr(err, missing) && strstr(err, "No such file or directory"), "%s", err);
+    const char *labels = path_of("%s", "data/t10k-labels-idx1-ubyte");
+    const char *one_d[] = {"--model", model, "--input", labels, NULL};
+    ck_assert_int_eq(run("enc", "encode", one_d), 1);
+    err = slurp(path_of("%s.err", "enc"), NULL);
+    ck_assert_msg(strstr(err, labels) && strstr(err, "1 dimensions") && !strstr(err, "(&ds"), "%s", err);
+    const char *nomodel[] = {"--model", path_of("%s", "none.model"), "--input", labels, NULL};
+    ck_assert_int_eq(run("enc", "encode", nomodel), 1);
+    err = slurp(path_of("%s.err", "enc"), NULL);
+    ck_assert_msg(strstr(err, "none.model") && strstr(err, "No such file") && !strstr(err, "(&model"), "%s", err);
+}
+END_TEST
+
 START_TEST(encode_writes_csv_and_npy)
 {
     train("vae_classifier", "1", NULL);
@@ -525,6 +600,8 @@ Suite *suite_examples(void)
     tcase_add_test(tc, lr_step_decays_the_learning_rate);
     tcase_add_test(tc, batchnorm_and_adversarial_weight_options_shape_a_new_model);
     tcase_add_test(tc, encode_writes_csv_and_npy);
+    tcase_add_test(tc, a_resumed_model_must_fit_the_program);
+    tcase_add_test(tc, encode_names_the_file_and_the_reason);
     tcase_add_test(tc, progress_is_a_bar_on_a_terminal);
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);
     tcase_add_test(tc, bad_arguments_and_missing_data_fail_clearly);

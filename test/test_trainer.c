@@ -237,6 +237,63 @@ START_TEST(trainer_refuses_bad_input)
 }
 END_TEST
 
+/* Evaluation counts clusters against labels sparsely: a label near
+ * INT32_MAX is only a name, and scores as the same label renamed would. */
+START_TEST(evaluation_memory_does_not_grow_with_a_label)
+{
+    aae_model *m = model(AAE_PRESET_SEMI_SUPERVISED_AAE);
+    int32_t named[N], huge[N];
+    memcpy(named, Y, sizeof named);
+    memcpy(huge, Y, sizeof huge);
+    named[5] = named[6] = MF_CLASSES;
+    huge[5] = huge[6] = INT32_MAX - 1;
+    aae_dataset *a, *b;
+    TU_ASSERT_OK(aae_dataset_from_memory(&a, X, named, N, MF_WIDTH, AAE_BORROW));
+    TU_ASSERT_OK(aae_dataset_from_memory(&b, X, huge, N, MF_WIDTH, AAE_BORROW));
+    double ma[AAE_METRIC_COUNT], mb[AAE_METRIC_COUNT];
+    TU_ASSERT_OK(aae_model_evaluate(m, a, ma));
+    TU_ASSERT_OK(aae_model_evaluate(m, b, mb));
+    ck_assert(ma[AAE_METRIC_CLUSTER_ACCURACY] > 0.0);
+    ck_assert_double_eq(ma[AAE_METRIC_CLUSTER_ACCURACY], mb[AAE_METRIC_CLUSTER_ACCURACY]);
+    ck_assert_double_eq(ma[AAE_METRIC_CLASS_ERROR], mb[AAE_METRIC_CLASS_ERROR]);
+    aae_dataset_free(a);
+    aae_dataset_free(b);
+    aae_model_free(m);
+}
+END_TEST
+
+/* Batch buffers hold at most the dataset's rows, whatever the batch setting
+ * (2^24 rows of 4096 features would be 256 GiB). */
+START_TEST(batch_buffers_are_sized_by_the_rows)
+{
+    enum { ROWS = 32, WIDE = 4096 };
+    aae_builder *b = mf_builder(AAE_PRESET_AE);
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_INPUT_WIDTH, WIDE));
+    aae_model *m;
+    TU_ASSERT_OK(aae_builder_build(b, &m));
+    aae_builder_free(b);
+    float *x = malloc(sizeof *x * ROWS * WIDE);
+    ck_assert_ptr_nonnull(x);
+    tu_fill(x, (size_t)ROWS * WIDE, 4, 0.0f, 1.0f);
+    aae_dataset *ds;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, x, NULL, ROWS, WIDE, AAE_BORROW));
+    for (int threads = 1; threads <= 2; threads++) {
+        aae_trainer *t = trainer(1);
+        TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 1 << 24));
+        TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_DROP_LAST, 0));
+        TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, threads));
+        TU_ASSERT_OK(aae_trainer_fit(t, m, ds, NULL));
+        aae_trainer_free(t);
+    }
+    uint64_t steps;
+    TU_ASSERT_OK(aae_model_steps(m, &steps));
+    ck_assert_uint_eq(steps, 2);
+    aae_dataset_free(ds);
+    aae_model_free(m);
+    free(x);
+}
+END_TEST
+
 Suite *suite_trainer(void)
 {
     Suite *s = suite_create("trainer");
@@ -251,6 +308,8 @@ Suite *suite_trainer(void)
     tcase_add_test(tc, epochs_after_the_first_allocate_nothing);
     tcase_add_test(tc, schedules_follow_pytorch);
     tcase_add_test(tc, trainer_refuses_bad_input);
+    tcase_add_test(tc, evaluation_memory_does_not_grow_with_a_label);
+    tcase_add_test(tc, batch_buffers_are_sized_by_the_rows);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -194,8 +194,39 @@ char *ex_path(char *buf, const ex_args *a, const char *name)
 
 int ex_report(const ex_args *a, const char *what, aae_status st)
 {
-    fprintf(stderr, "%s: %s failed: %s (%s)\n", a->prog, what, aae_last_error(), aae_status_string(st));
+    if (what) fprintf(stderr, "%s: %s failed: %s (%s)\n", a->prog, what, aae_last_error(), aae_status_string(st));
+    else fprintf(stderr, "%s: %s (%s)\n", a->prog, aae_last_error(), aae_status_string(st));
     return 1;
+}
+
+/* The options that decide what a model reads, computes and writes. */
+static const struct {
+    aae_option option;
+    const char *name;
+} model_shape[] = {
+    {AAE_OPTION_INPUT_WIDTH, "input width"},     {AAE_OPTION_OUTPUT, "output activation"},
+    {AAE_OPTION_Z_WIDTH, "z width"},             {AAE_OPTION_POSTERIOR, "posterior"},
+    {AAE_OPTION_Y_HEAD, "y head"},               {AAE_OPTION_CLASSES, "number of classes"},
+    {AAE_OPTION_DECODER_INPUT, "decoder input"}, {AAE_OPTION_Z_REGULARIZER, "z regularizer"},
+    {AAE_OPTION_Z_PRIOR, "z prior"},             {AAE_OPTION_Y_ADVERSARIAL, "y regularizer"},
+    {AAE_OPTION_Y_SUPERVISED, "supervision"},
+};
+
+int ex_check_resumed(const ex_args *a, const char *path, const aae_model *m, const aae_builder *b)
+{
+    for (size_t i = 0; i < sizeof model_shape / sizeof model_shape[0]; i++) {
+        double have = NAN, want = NAN;
+        aae_status st = aae_model_get(m, model_shape[i].option, &have);
+        if (st == AAE_OK) st = aae_builder_get(b, model_shape[i].option, &want);
+        if (st != AAE_OK) return ex_report(a, NULL, st);
+        if (have != want) {
+            fprintf(stderr, "%s: cannot resume %s: its %s is %g, %s needs %g (resume only a model %s "
+                            "saved with the same options, or choose another --out)\n",
+                    a->prog, path, model_shape[i].name, have, a->prog, want, a->prog);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 aae_scale ex_scale_for(const aae_model *model)
@@ -312,6 +343,36 @@ static aae_status add_batchnorm(aae_builder *b, aae_preset preset, aae_part part
     return st;
 }
 
+/* The builder of a new model: `preset` with --seed, the n settings,
+ * --w-adv and --batchnorm. */
+static aae_status configure(const ex_args *a, aae_preset preset, const ex_setting *settings, size_t n,
+                            aae_builder **out)
+{
+    aae_builder *b = NULL;
+    aae_status st = aae_builder_create(&b, preset);
+    if (st == AAE_OK) st = aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed);
+    for (size_t i = 0; st == AAE_OK && i < n; i++) st = aae_builder_set(b, settings[i].option, settings[i].value);
+    /* Any other value, negative too, goes to the library, which checks it. */
+    if (st == AAE_OK && a->w_adv != EX_PRESET_W_ADV) st = aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv);
+    if (st == AAE_OK && a->batchnorm) st = add_batchnorm(b, preset, AAE_PART_ENCODER);
+    if (st == AAE_OK && a->batchnorm) st = add_batchnorm(b, preset, AAE_PART_DECODER);
+    if (st != AAE_OK) aae_builder_free(b);
+    else *out = b;
+    return st;
+}
+
+/* Loads the model saved at path, if it is one this program would build. */
+static int resume(const ex_args *a, const char *path, const aae_builder *b, aae_model **model)
+{
+    aae_status st = aae_model_load(model, path);
+    if (st != AAE_OK) return ex_report(a, "resuming the saved model", st);
+    if (ex_check_resumed(a, path, *model, b)) return 1;
+    fprintf(stderr, "%s: resuming %s\n", a->prog, path);
+    if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm)
+        fprintf(stderr, "%s: --w-adv and --batchnorm shape a new model; the saved one keeps its own\n", a->prog);
+    return 0;
+}
+
 int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)
 {
     const ex_args *a = s->a;
@@ -320,21 +381,10 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
     char path[EX_PATH_MAX], name[256];
     snprintf(name, sizeof name, "%s.model", a->prog);
     ex_path(path, a, name);
+    EX_TRY(a, configure(a, preset, settings, n, &b));
     if (a->resume && access(path, F_OK) == 0) {
-        EX_TRY(a, aae_model_load(&s->model, path));
-        fprintf(stderr, "%s: resuming %s\n", a->prog, path);
-        if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm)
-            fprintf(stderr, "%s: --w-adv and --batchnorm shape a new model; the saved one keeps its own\n", a->prog);
+        if (resume(a, path, b, &s->model)) goto fail;
     } else {
-        EX_TRY(a, aae_builder_create(&b, preset));
-        EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed));
-        for (size_t i = 0; i < n; i++) EX_TRY(a, aae_builder_set(b, settings[i].option, settings[i].value));
-        /* Any other value, negative too, goes to the library, which checks it. */
-        if (a->w_adv != EX_PRESET_W_ADV) EX_TRY(a, aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv));
-        if (a->batchnorm) {
-            EX_TRY(a, add_batchnorm(b, preset, AAE_PART_ENCODER));
-            EX_TRY(a, add_batchnorm(b, preset, AAE_PART_DECODER));
-        }
         EX_TRY(a, aae_builder_build(b, &s->model));
     }
     if (ex_load_mnist(a, ex_scale_for(s->model), &s->mnist_train, &s->mnist_test)) goto fail;

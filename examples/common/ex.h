@@ -62,17 +62,27 @@ int ex_setup(const ex_args *a);
 /* "<out>/<name>" into buf (EX_PATH_MAX bytes); returns buf. */
 char *ex_path(char *buf, const ex_args *a, const char *name);
 
-/* Reports a failed libaae call on stderr; returns 1 (an exit status). */
+/* Reports a failed libaae call on stderr: "<prog>: <what> failed: <the
+ * library's message> (<status>)", or without "<what> failed: " when what
+ * is NULL (the library's message names its function). Returns 1 (an exit
+ * status). */
 int ex_report(const ex_args *a, const char *what, aae_status st);
 
 #define EX_TRY(a, call)                                                   \
     do {                                                                  \
         aae_status ex_st_ = (call);                                       \
         if (ex_st_ != AAE_OK) {                                           \
-            ex_report((a), #call, ex_st_);                                \
+            ex_report((a), NULL, ex_st_);                                 \
             goto fail;                                                    \
         }                                                                 \
     } while (0)
+
+/* Whether a loaded model (from `path`) is one that builder `b` (the
+ * program's preset and settings) would make: same input width, output,
+ * code, y head, classes, decoder input and regularizers. 0, or 1 after
+ * saying which differs. A program checks a model it resumes before using
+ * it. */
+int ex_check_resumed(const ex_args *a, const char *path, const aae_model *m, const aae_builder *b);
 
 /* The IDX scale matching the model's output activation: [0,1] for sigmoid,
  * [-1,1] for tanh. */

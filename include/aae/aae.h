@@ -693,7 +693,9 @@ AAE_API aae_status aae_dataset_split(const aae_dataset *ds, size_t valid_rows,
 
 /** A copy of a labelled dataset in which only `per_class` randomly chosen
  * rows of each class (by seed) keep their label; the others get -1. For
- * semi-supervised runs. AAE_ERR_INVALID_ARGUMENT if a class has fewer rows. */
+ * semi-supervised runs. The classes are 0 .. the largest label;
+ * AAE_ERR_INVALID_ARGUMENT names the first that has fewer rows (or none).
+ * Memory grows with the rows, never with a label's value. */
 AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds,
                                            size_t per_class, uint64_t seed,
                                            aae_dataset **out);

@@ -1,5 +1,6 @@
 /* Public dataset functions: argument checks, then src/io. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -200,6 +201,57 @@ AAE_API aae_status aae_dataset_split(const aae_dataset *ds, size_t valid_rows, u
     return AAE_OK;
 }
 
+static int compare_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The labels >= 0 of ds, sorted ascending, in *sorted (*n of them). */
+static aae_status sorted_labels(const aae_dataset *ds, int32_t **sorted, size_t *n)
+{
+    int32_t *s = aaei_malloc(ds->rows, sizeof *s, "sorted labels");
+    if (!s) return AAE_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < ds->rows; i++)
+        if (ds->labels[i] >= 0) s[k++] = ds->labels[i];
+    qsort(s, k, sizeof *s, compare_int32);
+    *sorted = s;
+    *n = k;
+    return AAE_OK;
+}
+
+/* Whether every class 0..largest label has per_class rows, counted from the
+ * sorted labels (memory never depends on a label's value); *classes is the
+ * number of classes when it has. */
+static aae_status check_class_sizes(const int32_t *sorted, size_t n, size_t per_class,
+                                    size_t *classes, const char *fn)
+{
+    AAEI_REQUIRE(n > 0, "%s: no row is labelled", fn);
+    size_t want = 0;
+    for (size_t i = 0, j; i < n; i = j, want++) {
+        for (j = i; j < n && sorted[j] == sorted[i]; j++) continue;
+        size_t have = (size_t)sorted[i] == want ? j - i : 0;
+        AAEI_REQUIRE(have >= per_class, "%s: class %zu has only %zu rows, %zu asked", fn, want,
+                     have, per_class);
+    }
+    *classes = want;
+    return AAE_OK;
+}
+
+/* The number of classes of ds (labels 0..classes-1, each on at least
+ * per_class rows), or the first class that is short. */
+static aae_status count_classes(const aae_dataset *ds, size_t per_class, size_t *classes,
+                                const char *fn)
+{
+    int32_t *sorted = NULL;
+    size_t n = 0;
+    AAEI_TRY(sorted_labels(ds, &sorted, &n));
+    aae_status st = check_class_sizes(sorted, n, per_class, classes, fn);
+    aaei_free(sorted);
+    return st;
+}
+
 AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds, size_t per_class, uint64_t seed,
                                            aae_dataset **out)
 {
@@ -207,12 +259,11 @@ AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds, size_t per_cla
     AAEI_REQUIRE(ds && out, "%s: ds or out is NULL", fn);
     AAEI_REQUIRE(ds->labels != NULL, "%s: the dataset has no labels", fn);
     AAEI_REQUIRE(per_class >= 1, "%s: per_class must be >= 1", fn);
-    int32_t classes = 0;
-    for (size_t i = 0; i < ds->rows; i++)
-        if (ds->labels[i] + 1 > classes) classes = ds->labels[i] + 1;
-    AAEI_REQUIRE(classes > 0, "%s: no row is labelled", fn);
+    size_t classes = 0;
+    AAEI_TRY(count_classes(ds, per_class, &classes, fn));
+    /* Every class has a row: classes <= rows. */
     size_t *perm = aaei_malloc(ds->rows, sizeof *perm, "label selection order");
-    size_t *taken = aaei_calloc((size_t)classes, sizeof *taken, "label counts");
+    size_t *taken = aaei_calloc(classes, sizeof *taken, "label counts");
     int32_t *lab = aaei_malloc(ds->rows, sizeof *lab, "kept labels");
     aae_status st = perm && taken && lab ? AAE_OK : AAE_ERR_NOMEM;
     if (st == AAE_OK) {
@@ -228,12 +279,8 @@ AAE_API aae_status aae_dataset_keep_labels(const aae_dataset *ds, size_t per_cla
                 lab[perm[i]] = c;
             }
         }
-        for (int32_t c = 0; c < classes && st == AAE_OK; c++)
-            if (taken[c] < per_class)
-                st = aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: class %d has only %zu rows, %zu asked",
-                               fn, (int)c, taken[c], per_class);
         for (size_t i = 0; i < ds->rows; i++) perm[i] = i;
-        if (st == AAE_OK) st = aaei_dataset_copy_rows(ds, perm, ds->rows, lab, out);
+        st = aaei_dataset_copy_rows(ds, perm, ds->rows, lab, out);
     }
     aaei_free(perm);
     aaei_free(taken);

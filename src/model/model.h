@@ -145,6 +145,12 @@ void aaei_model_generate(const aae_model *m, size_t n, uint64_t seed,
                          const int32_t *labels, float *x, float *scratch);
 
 /* Row-wise softmax of n columns read with stride `ld`, written densely. */
+/* Clustering accuracy (every cluster takes its majority label) over the
+ * rows with a label >= 0; clusters >= 0. Counts sparsely: memory grows with
+ * the rows, never with a cluster's or label's value. */
+aae_status aaei_clustering_accuracy(const int32_t *clusters, const int32_t *labels, size_t rows,
+                                    double *accuracy);
+
 void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out);
 
 #endif

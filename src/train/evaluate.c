@@ -12,6 +12,13 @@
 
 enum { CHUNK = 256 };
 
+static int any_labelled(const int32_t *labels, size_t rows)
+{
+    for (size_t i = 0; i < rows; i++)
+        if (labels[i] >= 0) return 1;
+    return 0;
+}
+
 
 /* One-sample ELBO of each row: -(sum BCE(x_hat, x) + KL), z = mu + std * eps. */
 static double chunk_elbo(const aae_model *m, const float *x, size_t rows, size_t row0,
@@ -105,12 +112,8 @@ AAE_API aae_status aae_model_evaluate(const aae_model *m, const aae_dataset *ds,
         if (elbo) metrics[AAE_METRIC_ELBO] = el / (double)rows;
         if (m->yhead && has_labels) {
             st = aae_metric_classification_error(pred, labels, rows, &metrics[AAE_METRIC_CLASS_ERROR]);
-            size_t classes = 0;
-            for (size_t i = 0; i < rows; i++)
-                if (labels[i] >= 0 && (size_t)labels[i] + 1 > classes) classes = (size_t)labels[i] + 1;
-            if (st == AAE_OK && classes > 0)
-                st = aae_metric_clustering_accuracy(pred, labels, rows, m->k, classes,
-                                                    &metrics[AAE_METRIC_CLUSTER_ACCURACY]);
+            if (st == AAE_OK && any_labelled(labels, rows))
+                st = aaei_clustering_accuracy(pred, labels, rows, &metrics[AAE_METRIC_CLUSTER_ACCURACY]);
         }
     }
     aaei_free(buf);

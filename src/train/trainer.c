@@ -305,10 +305,12 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
                      fn, m->in);
     }
 
-    /* Buffers for this epoch's batches; nothing is allocated after this. */
+    /* Buffers for this epoch's batches; nothing is allocated after this.
+     * No batch holds more rows than the dataset. */
+    size_t batch_rows = B < rows ? B : rows;
     GROW(perm, rows, "shuffle order");
-    GROW(x, B * width, "batch buffer");
-    GROW(y, B, "batch labels");
+    GROW(x, batch_rows * width, "batch buffer");
+    GROW(y, batch_rows, "batch labels");
     size_t rows_l = 0;
     if (semi) {
         AAEI_TRY(collect_labelled(t, labelled, lrows, lwidth, &nl));
@@ -321,7 +323,7 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
         GROW(yl, rows_l, "labelled labels");
         GROW(lbatch, rows_l, "labelled batch index");
     }
-    AAEI_TRY(aaei_model_reserve(m, B > rows_l ? B : rows_l));
+    AAEI_TRY(aaei_model_reserve(m, batch_rows > rows_l ? batch_rows : rows_l));
     if (t->size > 1) AAEI_TRY(aaei_parallel_begin(t, m, rows, rows_l, fn));
 
     uint64_t epoch = m->steps / batches, first = m->steps % batches;

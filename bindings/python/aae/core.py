@@ -3,11 +3,18 @@
 Arrays: inputs are taken as C-contiguous float32 (int32 for labels) without
 a copy when they already are; anything else (float64, Fortran order, a
 slice with strides, a list) is converted with numpy.ascontiguousarray. A
-1-D input is one row. Outputs are new float32 arrays.
+1-D input is one row. Outputs are new float32 arrays. Nothing is rounded or
+wrapped: labels must be integers (TypeError) within int32 (ValueError), a
+tensor must have its shape (ValueError), a path no null byte (ValueError).
+
+Handles: a handle that a library call is using (from a callback of that
+call, or from another thread) refuses to close with RuntimeError.
 """
+import contextlib
 import ctypes
 import math
 import os
+import threading
 import weakref
 
 import numpy as np
@@ -59,12 +66,52 @@ def _f32(x, width=None, name="x"):
     return a
 
 
+_INT32 = np.iinfo(np.int32)
+
+
+def _integers(values, name):
+    """values as an integer array: never rounds or wraps (TypeError for
+    non-integers, ValueError outside int32)."""
+    a = np.asarray(values)
+    if a.dtype == object and all(isinstance(v, int) and not isinstance(v, bool) for v in a.flat):
+        if any(not _INT32.min <= v <= _INT32.max for v in a.flat):
+            raise ValueError(f"{name} must fit in int32 [{_INT32.min}, {_INT32.max}]")
+        a = a.astype(np.int64)
+    if a.size and a.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integers, not {a.dtype}")
+    if a.size and (a.min() < _INT32.min or a.max() > _INT32.max):
+        raise ValueError(f"{name} must fit in int32 [{_INT32.min}, {_INT32.max}]: "
+                         f"found {a.min() if a.min() < _INT32.min else a.max()}")
+    return a
+
+
 def _i32(labels, rows, name="labels"):
     if labels is None:
         return None
-    a = np.ascontiguousarray(labels, dtype=np.int32).reshape(-1)
+    a = np.ascontiguousarray(_integers(labels, name), dtype=np.int32).reshape(-1)
     if a.shape[0] != rows:
         raise ValueError(f"{name} has {a.shape[0]} entries for {rows} rows")
+    return a
+
+
+def _path(path, name="path"):
+    """A file name as the C library reads it; a null byte would cut it short."""
+    b = os.fsencode(path)
+    if b"\0" in b:
+        raise ValueError(f"{name} contains a null byte: {path!r}")
+    return b
+
+
+def _tensor_array(value, name, index):
+    """value as a float32 array for tensor `name` of index {name: (i, shape)}:
+    KeyError for an unknown name, ValueError for another shape."""
+    if name not in index:
+        raise KeyError(f"the model has no tensor {name!r}")
+    shape = index[name][1]
+    a = np.ascontiguousarray(value, dtype=np.float32)
+    vector = 1 in shape and a.shape == (shape[0] * shape[1],)
+    if a.shape != shape and not vector:
+        raise ValueError(f"tensor {name!r} has shape {shape}, the value {a.shape}")
     return a
 
 
@@ -77,29 +124,67 @@ def _ip(a):
 
 
 class _Handle:
-    """Owns one C handle; freed by close(), `with`, or the finalizer."""
+    """Owns one C handle; freed by close(), `with`, or the finalizer.
+
+    Every call into the library pins the handles it passes (_pinned): a
+    pinned handle refuses to close (RuntimeError), whether the close comes
+    from a callback of that call or from another thread, so the library
+    never sees a freed handle. A pin also holds a reference, so the
+    finalizer cannot run during the call."""
 
     _free = None
 
     def __init__(self, ptr):
         self._ptr = ptr
+        self._lock = threading.Lock()
+        self._users = 0
         self._finalizer = weakref.finalize(self, type(self)._free, ptr)
 
-    @property
-    def _h(self):
-        if not self._finalizer.alive:
-            raise ValueError(f"{type(self).__name__} is closed")
+    def _pin(self):
+        with self._lock:
+            if not self._finalizer.alive:
+                raise ValueError(f"{type(self).__name__} is closed")
+            self._users += 1
         return self._ptr
 
+    def _unpin(self):
+        with self._lock:
+            self._users -= 1
+
     def close(self):
-        """Frees the handle now; closing twice is harmless."""
-        self._finalizer()
+        """Frees the handle now; closing twice is harmless. RuntimeError
+        while a library call uses the handle (close it after the call)."""
+        with self._lock:
+            if self._users:
+                raise RuntimeError(f"{type(self).__name__} is in use by a running library call "
+                                   f"(a callback or another thread); close it after the call returns")
+            self._finalizer()
+
+    def _call(self, fn, *args):
+        """fn(handle, *args) with this handle pinned; Error if it fails."""
+        with _pinned(self) as (h,):
+            _check(fn(h, *args))
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+@contextlib.contextmanager
+def _pinned(*handles):
+    """The C pointers of handles (None stays None), pinned for the block."""
+    pinned = []
+    try:
+        for h in handles:
+            if h is not None:
+                h._pin()
+                pinned.append(h)
+        yield tuple(None if h is None else h._ptr for h in handles)
+    finally:
+        for h in pinned:
+            h._unpin()
 
 
 class Builder(_Handle):
@@ -118,35 +203,35 @@ class Builder(_Handle):
         super().__init__(p.value)
 
     def set(self, option, value):
-        _check(_c.aae_builder_set(self._h, int(option), float(value)))
+        self._call(_c.aae_builder_set, int(option), float(value))
         return self
 
     def get(self, option):
         v = ctypes.c_double()
-        _check(_c.aae_builder_get(self._h, int(option), ctypes.byref(v)))
+        self._call(_c.aae_builder_get, int(option), ctypes.byref(v))
         return v.value
 
     def clear_layers(self, part):
-        _check(_c.aae_builder_clear_layers(self._h, int(part)))
+        self._call(_c.aae_builder_clear_layers, int(part))
         return self
 
     def add_layer(self, part, width, activation, slope=0.0, batchnorm=False, dropout=0.0):
-        _check(_c.aae_builder_add_layer(self._h, int(part), int(width), int(activation), float(slope),
-                                        int(bool(batchnorm)), float(dropout)))
+        self._call(_c.aae_builder_add_layer, int(part), int(width), int(activation), float(slope),
+                   int(bool(batchnorm)), float(dropout))
         return self
 
     def set_optimizer(self, part, kind, **params):
         """kind: OptimizerKind; params: OptimizerParam names, e.g. lr=1e-3."""
         from .enums import OptimizerParam
-        _check(_c.aae_builder_set_optimizer(self._h, int(part), int(kind)))
+        self._call(_c.aae_builder_set_optimizer, int(part), int(kind))
         for k, v in params.items():
-            _check(_c.aae_builder_set_optimizer_param(self._h, int(part), int(OptimizerParam[k.upper()]),
-                                                      float(v)))
+            self._call(_c.aae_builder_set_optimizer_param, int(part), int(OptimizerParam[k.upper()]),
+                       float(v))
         return self
 
     def build(self):
         p = ctypes.c_void_p()
-        _check(_c.aae_builder_build(self._h, ctypes.byref(p)))
+        self._call(_c.aae_builder_build, ctypes.byref(p))
         return Model(p.value)
 
 
@@ -159,7 +244,7 @@ class Model(_Handle):
 
     def get(self, option):
         v = ctypes.c_double()
-        _check(_c.aae_model_get(self._h, int(option), ctypes.byref(v)))
+        self._call(_c.aae_model_get, int(option), ctypes.byref(v))
         return v.value
 
     @property
@@ -181,7 +266,7 @@ class Model(_Handle):
     @property
     def steps(self):
         v = ctypes.c_uint64()
-        _check(_c.aae_model_steps(self._h, ctypes.byref(v)))
+        self._call(_c.aae_model_steps, ctypes.byref(v))
         return v.value
 
     # --- inference ----------------------------------------------------
@@ -191,32 +276,32 @@ class Model(_Handle):
         x = _f32(x, self.input_width)
         z = np.empty((x.shape[0], self.z_width), np.float32)
         y = np.empty((x.shape[0], self.classes), np.float32) if probabilities else None
-        _check(_c.aae_model_encode(self._h, _fp(x), x.shape[0], _fp(z), _fp(y), None, 0))
+        self._call(_c.aae_model_encode, _fp(x), x.shape[0], _fp(z), _fp(y), None, 0)
         return (z, y) if probabilities else z
 
     def decode(self, z, c=None):
         z = _f32(z, self.z_width, "z")
         c = None if c is None else _f32(c, self.classes, "c")
         x = np.empty((z.shape[0], self.input_width), np.float32)
-        _check(_c.aae_model_decode(self._h, _fp(z), _fp(c), z.shape[0], _fp(x), None, 0))
+        self._call(_c.aae_model_decode, _fp(z), _fp(c), z.shape[0], _fp(x), None, 0)
         return x
 
     def reconstruct(self, x, labels=None):
         x = _f32(x, self.input_width)
         out = np.empty_like(x)
-        _check(_c.aae_model_reconstruct(self._h, _fp(x), _ip(_i32(labels, x.shape[0])), x.shape[0],
-                                        _fp(out), None, 0))
+        self._call(_c.aae_model_reconstruct, _fp(x), _ip(_i32(labels, x.shape[0])), x.shape[0],
+                   _fp(out), None, 0)
         return out
 
     def generate(self, n, seed=0, labels=None):
         out = np.empty((int(n), self.input_width), np.float32)
-        _check(_c.aae_model_generate(self._h, int(n), int(seed), _ip(_i32(labels, int(n))), _fp(out),
-                                     None, 0))
+        self._call(_c.aae_model_generate, int(n), int(seed), _ip(_i32(labels, int(n))), _fp(out),
+                   None, 0)
         return out
 
     def sample_prior(self, n, seed=0, labels=None):
         z = np.empty((int(n), self.z_width), np.float32)
-        _check(_c.aae_model_sample_prior(self._h, int(n), int(seed), _ip(_i32(labels, int(n))), _fp(z)))
+        self._call(_c.aae_model_sample_prior, int(n), int(seed), _ip(_i32(labels, int(n))), _fp(z))
         return z
 
     def classify(self, x):
@@ -224,13 +309,14 @@ class Model(_Handle):
         x = _f32(x, self.input_width)
         cls = np.empty(x.shape[0], np.int32)
         probs = np.empty((x.shape[0], self.classes), np.float32)
-        _check(_c.aae_model_classify(self._h, _fp(x), x.shape[0], _ip(cls), _fp(probs), None, 0))
+        self._call(_c.aae_model_classify, _fp(x), x.shape[0], _ip(cls), _fp(probs), None, 0)
         return cls, probs
 
     def evaluate(self, dataset):
         """Metrics on a Dataset as a dict (NaN ones left out)."""
         m = (ctypes.c_double * len(Metric))()
-        _check(_c.aae_model_evaluate(self._h, dataset._h, m))
+        with _pinned(self, dataset) as (h, d):
+            _check(_c.aae_model_evaluate(h, d, m))
         return {k.name.lower(): m[k] for k in Metric if not math.isnan(m[k])}
 
     # --- training -----------------------------------------------------
@@ -241,60 +327,59 @@ class Model(_Handle):
         xl = None if xl is None else _f32(xl, self.input_width, "xl")
         yl = None if xl is None else _i32(yl, xl.shape[0], "yl")
         losses = (ctypes.c_float * len(Slot))()
-        _check(_c.aae_model_train_step(self._h, _fp(x), _ip(lab), x.shape[0], _fp(xl), _ip(yl),
-                                       0 if xl is None else xl.shape[0],
-                                       self.steps if step is None else int(step), losses))
+        self._call(_c.aae_model_train_step, _fp(x), _ip(lab), x.shape[0], _fp(xl), _ip(yl),
+                   0 if xl is None else xl.shape[0], self.steps if step is None else int(step), losses)
         return {s.name.lower(): losses[s] for s in Slot}
 
     # --- parameters ---------------------------------------------------
+    def _tensor_index(self):
+        """[(name, (rows, cols))] of every tensor, in the library's order."""
+        n = ctypes.c_size_t()
+        self._call(_c.aae_model_tensor_count, ctypes.byref(n))
+        out = []
+        for i in range(n.value):
+            name, rows, cols = ctypes.c_char_p(), ctypes.c_size_t(), ctypes.c_size_t()
+            self._call(_c.aae_model_tensor_info, i, ctypes.byref(name), ctypes.byref(rows),
+                       ctypes.byref(cols))
+            out.append((name.value.decode(), (rows.value, cols.value)))
+        return out
+
     def tensors(self):
         """Every parameter and BatchNorm statistic as {name: float32 array},
         named as PyTorch's state_dict."""
-        n = ctypes.c_size_t()
-        _check(_c.aae_model_tensor_count(self._h, ctypes.byref(n)))
         out = {}
-        for i in range(n.value):
-            name, rows, cols = ctypes.c_char_p(), ctypes.c_size_t(), ctypes.c_size_t()
-            _check(_c.aae_model_tensor_info(self._h, i, ctypes.byref(name), ctypes.byref(rows),
-                                            ctypes.byref(cols)))
-            a = np.empty((rows.value, cols.value), np.float32)
-            _check(_c.aae_model_tensor_get(self._h, i, _fp(a), a.size))
-            out[name.value.decode()] = a
+        for i, (name, shape) in enumerate(self._tensor_index()):
+            a = np.empty(shape, np.float32)
+            self._call(_c.aae_model_tensor_get, i, _fp(a), a.size)
+            out[name] = a
         return out
 
     def set_tensors(self, tensors):
         """Writes the named tensors given (a dict as tensors() returns; names
-        it does not hold are an error, missing ones are left as they are)."""
-        n = ctypes.c_size_t()
-        _check(_c.aae_model_tensor_count(self._h, ctypes.byref(n)))
-        index = {}
-        for i in range(n.value):
-            name, rows, cols = ctypes.c_char_p(), ctypes.c_size_t(), ctypes.c_size_t()
-            _check(_c.aae_model_tensor_info(self._h, i, ctypes.byref(name), ctypes.byref(rows),
-                                            ctypes.byref(cols)))
-            index[name.value.decode()] = (i, (rows.value, cols.value))
-        for k, v in tensors.items():
-            if k not in index:
-                raise KeyError(f"the model has no tensor {k!r}")
-            i, shape = index[k]
-            a = np.ascontiguousarray(v, dtype=np.float32).reshape(shape)
-            _check(_c.aae_model_tensor_set(self._h, i, _fp(a), a.size))
+        it does not hold are a KeyError, missing ones are left as they are).
+        Each must have the tensor's shape (a vector may also be 1-D, as
+        PyTorch's biases are): ValueError otherwise. Every tensor is checked
+        before any is written."""
+        index = {name: (i, shape) for i, (name, shape) in enumerate(self._tensor_index())}
+        checked = [(index[k][0], _tensor_array(v, k, index)) for k, v in tensors.items()]
+        for i, a in checked:
+            self._call(_c.aae_model_tensor_set, i, _fp(a), a.size)
 
     # --- files --------------------------------------------------------
     def save(self, path):
-        _check(_c.aae_model_save(self._h, os.fsencode(path)))
+        self._call(_c.aae_model_save, _path(path))
 
     @classmethod
     def load(cls, path):
         p = ctypes.c_void_p()
-        _check(_c.aae_model_load(ctypes.byref(p), os.fsencode(path)))
+        _check(_c.aae_model_load(ctypes.byref(p), _path(path)))
         return cls(p.value)
 
     def to_bytes(self):
         size = ctypes.c_size_t()
-        _check(_c.aae_model_save_memory(self._h, None, 0, ctypes.byref(size)))
+        self._call(_c.aae_model_save_memory, None, 0, ctypes.byref(size))
         buf = ctypes.create_string_buffer(size.value)
-        _check(_c.aae_model_save_memory(self._h, buf, size.value, ctypes.byref(size)))
+        self._call(_c.aae_model_save_memory, buf, size.value, ctypes.byref(size))
         return buf.raw[:size.value]
 
     @classmethod
@@ -323,20 +408,20 @@ class Dataset(_Handle):
     @classmethod
     def load_idx(cls, images, labels=None, scale=Scale.UNIT):
         p = ctypes.c_void_p()
-        _check(_c.aae_dataset_load_idx(ctypes.byref(p), os.fsencode(images),
-                                       None if labels is None else os.fsencode(labels), int(scale)))
+        _check(_c.aae_dataset_load_idx(ctypes.byref(p), _path(images, "images"),
+                                       None if labels is None else _path(labels, "labels"), int(scale)))
         return cls(p.value)
 
     @property
     def shape(self):
         rows, width, has = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_int()
-        _check(_c.aae_dataset_shape(self._h, ctypes.byref(rows), ctypes.byref(width), ctypes.byref(has)))
+        self._call(_c.aae_dataset_shape, ctypes.byref(rows), ctypes.byref(width), ctypes.byref(has))
         return rows.value, width.value
 
     @property
     def has_labels(self):
         rows, width, has = ctypes.c_size_t(), ctypes.c_size_t(), ctypes.c_int()
-        _check(_c.aae_dataset_shape(self._h, ctypes.byref(rows), ctypes.byref(width), ctypes.byref(has)))
+        self._call(_c.aae_dataset_shape, ctypes.byref(rows), ctypes.byref(width), ctypes.byref(has))
         return bool(has.value)
 
     def __len__(self):
@@ -347,13 +432,13 @@ class Dataset(_Handle):
         idx = np.ascontiguousarray(indices, dtype=np.uintp).reshape(-1)
         x = np.empty((idx.size, self.shape[1]), np.float32)
         lab = np.empty(idx.size, np.int32)
-        _check(_c.aae_dataset_get_rows(self._h, idx.ctypes.data_as(_lib.c_size_p), idx.size, _fp(x), _ip(lab)))
+        self._call(_c.aae_dataset_get_rows, idx.ctypes.data_as(_lib.c_size_p), idx.size, _fp(x), _ip(lab))
         return x, lab
 
     def keep_labels(self, per_class, seed=0):
         """A copy where only per_class random rows of each class keep a label."""
         p = ctypes.c_void_p()
-        _check(_c.aae_dataset_keep_labels(self._h, int(per_class), int(seed), ctypes.byref(p)))
+        self._call(_c.aae_dataset_keep_labels, int(per_class), int(seed), ctypes.byref(p))
         return Dataset(p.value)
 
 
@@ -375,12 +460,12 @@ class Trainer(_Handle):
             self.set(TrainParam[k.upper()], v)
 
     def set(self, param, value):
-        _check(_c.aae_trainer_set(self._h, int(param), float(value)))
+        self._call(_c.aae_trainer_set, int(param), float(value))
         return self
 
     def get(self, param):
         v = ctypes.c_double()
-        _check(_c.aae_trainer_get(self._h, int(param), ctypes.byref(v)))
+        self._call(_c.aae_trainer_get, int(param), ctypes.byref(v))
         return v.value
 
     def set_parallel(self, rank, size, allreduce=None, broadcast=None):
@@ -428,7 +513,7 @@ class Trainer(_Handle):
 
         a = _lib.ALLREDUCE_FN(allreduce_cb) if allreduce else _lib.ALLREDUCE_FN()
         b = _lib.BROADCAST_FN(broadcast_cb) if broadcast else _lib.BROADCAST_FN()
-        _check(_c.aae_trainer_set_parallel(self._h, int(rank), int(size), a, b, None))
+        self._call(_c.aae_trainer_set_parallel, int(rank), int(size), a, b, None)
         # The C side keeps the thunks until replaced: they must stay alive.
         self._parallel = (a, b) if int(size) > 1 else None
         return self
@@ -462,13 +547,15 @@ class Trainer(_Handle):
         # The ctypes thunks must outlive the call; NULL when not wanted.
         bcb = _lib.BATCH_CALLBACK(batch_cb) if on_batch else _lib.BATCH_CALLBACK()
         ecb = _lib.EPOCH_CALLBACK(epoch_cb) if on_epoch else _lib.EPOCH_CALLBACK()
-        _check(_c.aae_trainer_set_callbacks(self._h, bcb, ecb, None))
-        _check(_c.aae_trainer_set_eval(self._h, None if eval is None else eval._h))
-        try:
-            st = _c.aae_trainer_fit(self._h, model._h, train._h, None if labelled is None else labelled._h)
-        finally:
-            _c.aae_trainer_set_callbacks(self._h, _lib.BATCH_CALLBACK(), _lib.EPOCH_CALLBACK(), None)
-            _c.aae_trainer_set_eval(self._h, None)
+        self._call(_c.aae_trainer_set_callbacks, bcb, ecb, None)
+        # Every handle the library holds during fit is pinned until it returns.
+        with _pinned(self, model, train, labelled, eval) as (t, m, d, dl, de):
+            try:
+                _check(_c.aae_trainer_set_eval(t, de))
+                st = _c.aae_trainer_fit(t, m, d, dl)
+            finally:
+                _c.aae_trainer_set_callbacks(t, _lib.BATCH_CALLBACK(), _lib.EPOCH_CALLBACK(), None)
+                _c.aae_trainer_set_eval(t, None)
         if raised:
             raise raised[0]
         if st == Status.ERR_CANCELLED:

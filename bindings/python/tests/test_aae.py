@@ -183,3 +183,104 @@ def test_vae_features_example_runs(tmp_path):
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
     assert example.main(["--data", str(tmp_path), "--epochs", "2"]) > 0.9
+
+
+def test_a_handle_in_use_by_a_callback_refuses_to_close():
+    x, labels = blobs(256)
+    model, train = small(), aae.Dataset.from_array(x, labels)
+    trainer = aae.Trainer(epochs=1, batch_size=32)
+    for handle in (train, model, trainer):
+        with pytest.raises(RuntimeError, match="in use"):
+            trainer.fit(model, train, on_batch=lambda *args, h=handle: h.close())
+    assert len(train) == 256 and model.steps == 3  # nothing was freed: one batch per fit
+    assert np.isfinite(model.encode(x)).all()
+    for handle in (train, model, trainer):
+        handle.close()  # after the calls, closing frees
+    with pytest.raises(ValueError, match="closed"):
+        len(train)
+
+
+def test_a_handle_in_use_by_another_thread_refuses_to_close():
+    import threading
+    x, labels = blobs(256)
+    model, train = small(), aae.Dataset.from_array(x, labels)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(*args):
+        inside.set()
+        return not release.wait(30)
+    worker = threading.Thread(target=aae.Trainer(epochs=1, batch_size=64).fit, args=(model, train),
+                              kwargs={"on_batch": hold})
+    worker.start()
+    try:
+        assert inside.wait(30)
+        for handle in (model, train):
+            with pytest.raises(RuntimeError, match="in use"):
+                handle.close()
+    finally:
+        release.set()
+        worker.join()
+    assert model.steps == 4 and len(train) == 256
+
+
+def test_a_model_closed_while_another_thread_encodes_is_never_freed_mid_call():
+    import threading
+    model = small()
+    x = np.tile(blobs(256)[0], (16, 1))
+    errors, started = [], threading.Event()
+
+    def encode_until_closed():
+        try:
+            while True:
+                model.encode(x)
+                started.set()
+        except ValueError as e:  # closed between two calls
+            errors.append(e)
+    worker = threading.Thread(target=encode_until_closed)
+    worker.start()
+    assert started.wait(30)
+    while worker.is_alive():
+        try:
+            model.close()
+        except RuntimeError as e:  # refused during a call
+            assert "in use" in str(e)
+    worker.join()
+    assert errors and "closed" in str(errors[0])
+
+
+def test_labels_tensors_and_paths_are_not_coerced(tmp_path):
+    x, _ = blobs(4)
+    with pytest.raises(ValueError, match="int32"):
+        aae.Dataset.from_array(x, labels=[0, 1, 2**32 + 1, 1])
+    with pytest.raises(ValueError, match="int32"):
+        aae.Dataset.from_array(x, labels=np.array([0, 1, -2**40, 1]))
+    with pytest.raises(ValueError, match="int32"):
+        aae.Dataset.from_array(x, labels=[0, 1, 2**64, 1])
+    with pytest.raises(TypeError, match="integers"):
+        aae.Dataset.from_array(x, labels=[0, 1, 1.9, 1])
+    with pytest.raises(TypeError, match="integers"):
+        aae.Dataset.from_array(x, labels=np.array([0.0, 1.0, 1.0, 1.0]))
+    with aae.Dataset.from_array(x, labels=np.array([0, 1, 2**31 - 1, 1], np.uint64)) as ds:
+        assert ds.rows([2])[1].tolist() == [2**31 - 1]
+        with pytest.raises(aae.Error, match="class 2 has only 0 rows"):
+            ds.keep_labels(1)
+    model = small()
+    before = model.tensors()
+    w, b = before["encoder.0.weight"], before["encoder.0.bias"]
+    assert w.shape == (32, WIDTH)
+    for wrong in (w.T, w.reshape(-1), w[None]):
+        with pytest.raises(ValueError, match="shape"):
+            model.set_tensors({"encoder.0.bias": b + 1, "encoder.0.weight": wrong})
+    after = model.tensors()
+    assert all(np.array_equal(before[k], after[k]) for k in before)  # nothing written
+    model.set_tensors({"encoder.0.bias": (b + 1).reshape(-1)})  # PyTorch's 1-D bias
+    np.testing.assert_array_equal(model.tensors()["encoder.0.bias"], b + 1)
+    with pytest.raises(ValueError, match="null"):
+        model.save(str(tmp_path / "x.aae") + "\0.evil")
+    assert not os.listdir(tmp_path)
+    with pytest.raises(ValueError, match="null"):
+        aae.Model.load(str(tmp_path / "x.aae") + "\0")
+    with pytest.raises(ValueError, match="null"):
+        aae.Dataset.load_idx("images\0", None)
+    with pytest.raises(ValueError, match="null"):
+        aae.Dataset.load_idx("images", "labels\0")
