@@ -30,16 +30,19 @@ doxygen     doxygen                     doxygen             req cmd doxygen
 valgrind    valgrind                    valgrind            opt cmd valgrind
 abidiff     abigail-tools               libabigail          opt cmd abidiff && cmd abidw
 mpi         libopenmpi-dev+openmpi-bin  openmpi-devel       opt cmd mpicc && cmd mpirun
-cargo       cargo                       cargo               opt cmd cargo
+cargo       cargo                       cargo               opt cargo_reads_lock
 numpy       python3-numpy               python3-numpy       opt py numpy
 pytest      python3-pytest              python3-pytest      opt py pytest
 torch       python3-torch               python3-torch       opt py torch
 clang       clang                       clang+compiler-rt   opt cmd clang
 '
 pkg_config=${PKG_CONFIG:-pkg-config}
+top=$(cd "$(dirname "$0")/.." && pwd)
 cmd() { command -v "$1"; }
 pc() { $pkg_config --exists "$1"; }
 py() { "${PYTHON:-python3}" -c "import $1"; }
+# A cargo too old for the bindings' Cargo.lock (Debian 12's) counts as none.
+cargo_reads_lock() { cargo metadata --offline --no-deps --format-version 1 --manifest-path "$top/bindings/rust/Cargo.toml"; }
 # hdr HEADER MODULE: the compiler finds HEADER with MODULE's flags.
 hdr() { echo "#include <$1>" | ${CC:-cc} -E $($pkg_config --cflags "$2") -; }
 
