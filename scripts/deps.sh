@@ -66,7 +66,8 @@ packages() {
 }
 names() { echo "Debian: $(packages 2 "$@"), Fedora: $(packages 3 "$@")"; }
 
-if [ "${1:-}" = --or-skip ]; then
+[ $# -gt 0 ] || { echo "usage: deps.sh NEED... | deps.sh --or-skip TARGET 'NEED...' CMD [ARG...]" >&2; exit 2; }
+if [ "$1" = --or-skip ]; then
     target=$2 needs=$3
     shift 3
     absent=$(missing $needs) || exit 2
