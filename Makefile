@@ -5,6 +5,7 @@
 #                            with pkg-config: openblas / blas-netlib)
 #   SANITIZE=1               ASan+UBSan build of the tests (SANITIZE=thread: TSan)
 #   WERROR=1                 warnings are errors (on by default when CI=true)
+#   CI=true                  also: a missing optional test tool fails, not skips
 #   PREFIX, LIBDIR, DESTDIR  install locations
 
 PREFIX   ?= /usr/local
@@ -90,15 +91,27 @@ OUTDIR := lib/$(BLAS)-$(VARIANT)
 endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
-.PHONY: all help deps check check-kernels test-build valgrind install uninstall clean examples demo mnist docs \
-        abi-check abi-baseline consumers python-test rust-test bindings-test bench bench-kernels match-pytorch fuzz soak
+.PHONY: all help deps check check-kernels test-build valgrind valgrind-run install uninstall clean examples demo \
+        mnist docs abi-check abi-baseline consumers python-test rust-test bindings-test bench bench-kernels \
+        match-pytorch fuzz fuzz-run soak
+
+# What targets need, by the names of scripts/deps.sh's table (which also
+# says which are optional test tools). `$(DEPS) NEED...` finds them or
+# installs them (root, apt-get) or stops with their package names;
+# `$(call optional,NEED...) CMD` runs CMD, or prints why it is skipped.
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+DEPS = PKG_CONFIG='$(PKG_CONFIG)' PYTHON='$(PYTHON)' CC='$(CC)' sh $(CURDIR)/scripts/deps.sh
+optional = $(DEPS) --or-skip $@ '$(1)'
+BUILD_NEEDS := cc pkg-config $(BLAS_PC) libpng
+# (Not cargo: Debian 12's is too old for the Rust bindings; rust-test asks.)
+TEST_NEEDS  := $(BUILD_NEEDS) c++ check valgrind abidiff mpi numpy pytest
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
 help:
 	@echo "make             build lib/libaae.so.$(VERSION) and lib/libaae.a (BLAS=reference: in lib/reference/)"
-	@echo "make deps        install missing Debian packages (or print the apt-get line)"
-	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan)"
+	@echo "make deps        find what building and testing need (root with apt-get: install it)"
+	@echo "make check       deps, then the Check suite (SANITIZE=1: ASan+UBSan); absent test tools skip"
 	@echo "make check-kernels  the suite and bindings' tests under each OpenBLAS kernel this CPU runs"
 	@echo "make valgrind    the suite under valgrind with leak checking"
 	@echo "make abi-check   exported symbols and types against abi/ (abi-baseline regenerates it)"
@@ -117,7 +130,7 @@ help:
 	@echo "make fuzz        libFuzzer on the checkpoint and IDX loaders (clang), FUZZ_SECONDS=$(FUZZ_SECONDS) each"
 
 deps:
-	@BLAS=$(BLAS) sh scripts/deps.sh
+	@$(DEPS) $(TEST_NEEDS)
 
 $(OBJDIR)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -137,6 +150,7 @@ $(SHLIB): $(LIB_OBJS) src/libaae.map
 	ln -sf $(SONAME) $(OUTDIR)/libaae.so
 
 $(OUTDIR)/libaae.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -146,6 +160,7 @@ pc_file = sed -e 's|@PREFIX@|$(1)|g' -e 's|@LIBDIR@|$(2)|g' -e 's|@INCDIR@|$(3)|
               -e 's|@VERSION@|$(VERSION)|g' -e 's|@BLAS_PC@|$(BLAS_PC)|g' aae.pc.in
 
 $(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
+	@mkdir -p $(dir $@)
 	$(call pc_file,$(PREFIX),$(LIBDIR),$(INCDIR)) > $@
 
 # A .pc for the build tree, so bindings build against it before install.
@@ -154,6 +169,7 @@ $(OUTDIR)/pkgconfig-local/aae.pc: aae.pc.in include/aae/version.h Makefile
 	$(call pc_file,$(CURDIR),$(CURDIR)/$(OUTDIR),$(CURDIR)/include) > $@
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) -o $@ $(TEST_OBJS) $(LIB_OBJS) $(CHECK_LIBS) $(LIBS_PRIV)
 
 # The suite also runs the example programs (test/test_examples.c), built
@@ -166,7 +182,7 @@ EXPORT_CHECK = true
 endif
 RUN_ENV = AAE_EXAMPLES_DIR=$(CURDIR)/$(EXDIR)
 ifeq ($(VARIANT),tsan)
-# ThreadSanitizer runs the threading suites (threads, parallel); OpenBLAS is not instrumented, so
+# ThreadSanitizer runs the threading suites (threads, parallel, reentry); OpenBLAS is not instrumented, so
 # it runs single-threaded inside each of the test's threads.
 RUN_ENV += CK_RUN_SUITE=threads OPENBLAS_NUM_THREADS=1
 endif
@@ -181,6 +197,7 @@ check: deps
 	cd test && $(RUN_ENV) ../$(TEST_BIN)
 ifeq ($(VARIANT),tsan)
 	cd test && $(RUN_ENV) CK_RUN_SUITE=parallel ../$(TEST_BIN)
+	cd test && $(RUN_ENV) CK_RUN_SUITE=reentry ../$(TEST_BIN)
 endif
 ifeq ($(VARIANT),plain)
 	@$(MAKE) --no-print-directory abi-check consumers bindings-test mpi-test
@@ -197,6 +214,7 @@ endif
 
 abi-check: $(SHLIB)
 	@sh scripts/abi-check.sh $(SHLIB)
+	@$(call optional,abidiff) sh scripts/abi-types.sh $(SHLIB)
 
 # Only together with a deliberate ABI change (a SONAME bump for removals).
 abi-baseline: $(SHLIB)
@@ -206,21 +224,20 @@ abi-baseline: $(SHLIB)
 consumers: all
 	@BLAS=$(BLAS) sh scripts/test-consumers.sh
 
-PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 bindings-test: python-test rust-test
 
 python-test: $(SHLIB)
-	@if $(PYTHON) -c 'import numpy, pytest' 2>/dev/null; then \
-	    AAE_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
-	        $(PYTHON) -m pytest -q -p no:cacheprovider --doctest-glob=README.md bindings/python/tests bindings/python/README.md; \
-	else echo "python-test: skipped: $(PYTHON) lacks numpy or pytest (Debian python3-numpy python3-pytest)"; fi
+	@AAE_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python $(call optional,numpy pytest) \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider --doctest-glob=README.md bindings/python/tests bindings/python/README.md
 
 rust-test: all $(OUTDIR)/pkgconfig-local/aae.pc
-	@AAE_LIB_DIR=$(CURDIR)/$(OUTDIR) PKG_CONFIG_PATH=$(CURDIR)/$(OUTDIR)/pkgconfig-local \
+	@AAE_LIB_DIR=$(CURDIR)/$(OUTDIR) PKG_CONFIG_PATH=$(CURDIR)/$(OUTDIR)/pkgconfig-local $(call optional,cargo) \
 	    sh bindings/rust/run-tests.sh
 
+# (The sub-make runs after deps, which may have installed valgrind.)
 valgrind: deps
-	@$(MAKE) --no-print-directory test-build
+	@$(call optional,valgrind) $(MAKE) --no-print-directory valgrind-run
+valgrind-run: test-build
 	cd test && $(RUN_ENV) CK_FORK=no valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect --quiet ../$(TEST_BIN)
 
@@ -245,10 +262,11 @@ $(EXDIR)/%: examples/%.c $(EX_COMMON) $(wildcard examples/common/*.h) include/aa
 BENCH_BIN := $(OBJDIR)/bench
 THREADS ?= 1
 $(BENCH_BIN): bench/bench.c $(OUTDIR)/libaae.a
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ bench/bench.c $(OUTDIR)/libaae.a $(LIBS_PRIV)
 
-bench: deps
-	@AAE_EXTRA_PKGS=python3-torch BLAS=$(BLAS) sh scripts/deps.sh
+bench:
+	@$(DEPS) $(BUILD_NEEDS) torch
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh scripts/fetch-mnist.sh
 	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) sh bench/compare.sh
@@ -261,8 +279,8 @@ bench-kernels: deps
 
 # The same models trained by libaae and PyTorch, test metrics side by side
 # (EPOCHS, SEEDS, ARCHS: see bench/match_pytorch.sh).
-match-pytorch: deps
-	@AAE_EXTRA_PKGS=python3-torch BLAS=$(BLAS) sh scripts/deps.sh
+match-pytorch:
+	@$(DEPS) $(BUILD_NEEDS) torch
 	@$(MAKE) --no-print-directory examples
 	@sh scripts/fetch-mnist.sh
 	@EXDIR=$(EXDIR) PYTHON=$(PYTHON) sh bench/match_pytorch.sh
@@ -293,9 +311,11 @@ reproduce-semiall: examples mnist
 SOAK_MINUTES ?= 5
 SOAK_BIN := $(OBJDIR)/soak
 $(SOAK_BIN): test/soak/soak.c $(OUTDIR)/libaae.a
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ test/soak/soak.c $(OUTDIR)/libaae.a $(LIBS_PRIV)
 
-soak: deps
+soak:
+	@$(DEPS) $(BUILD_NEEDS)
 	@$(MAKE) --no-print-directory $(SOAK_BIN)
 	$(SOAK_BIN) $(SOAK_MINUTES) $(OUTDIR)
 
@@ -310,12 +330,13 @@ FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-r
              -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -DAAE_BUILDING -DAAE_FUZZING $(BLAS_CFLAGS)
 
 lib/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRCS)
-	@mkdir -p lib/fuzz
+	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(LIBS_PRIV)
 
 fuzz:
-	@AAE_EXTRA_PKGS=clang BLAS=$(BLAS) sh scripts/deps.sh
-	@$(MAKE) --no-print-directory $(patsubst %,lib/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@$(DEPS) $(BUILD_NEEDS) clang
+	@$(call optional,clang) $(MAKE) --no-print-directory fuzz-run
+fuzz-run: $(patsubst %,lib/fuzz/fuzz_%,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p lib/fuzz/work-$$t; rm -f lib/fuzz/crash-$$t-*; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
@@ -327,7 +348,7 @@ fuzz:
 	done
 
 docs:
-	@AAE_EXTRA_PKGS=doxygen BLAS=$(BLAS) sh scripts/deps.sh
+	@$(DEPS) doxygen
 	@mkdir -p docs/api
 	doxygen docs/Doxyfile
 	@echo "API reference: docs/api/html/index.html (warnings: docs/api/warnings.txt)"
@@ -337,7 +358,7 @@ mnist:
 
 DEMO_EPOCHS ?= 5
 demo:
-	@DEPS=build BLAS=$(BLAS) sh scripts/deps.sh
+	@$(DEPS) $(BUILD_NEEDS)
 	@$(MAKE) --no-print-directory examples
 	@sh scripts/fetch-mnist.sh
 	$(EXDIR)/aae --epochs $(DEMO_EPOCHS) --out out/aae
