@@ -127,7 +127,7 @@ static int parse_pid_counter(const char *s, char sep, const char *end, long *pid
 }
 
 /* A temporary file of a save to the target named `base`: ours
- * (".aae-<hash>-<pid>-<n>.tmp") or what versions before 0.2 made
+ * (".aae-<hash>-<pid>-<n>.tmp") or what earlier builds made
  * ("<base>.tmp.<pid>.<n>"); *pid is its writer. */
 static int temp_of(const char *name, const char *base, const char *ours, long *pid)
 {
