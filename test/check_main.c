@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(sr, suite_model());
     srunner_add_suite(sr, suite_trainer());
     srunner_add_suite(sr, suite_checkpoint());
+    srunner_add_suite(sr, suite_checkpoint_hostile());
     srunner_add_suite(sr, suite_dataset());
     srunner_add_suite(sr, suite_prior());
     srunner_add_suite(sr, suite_examples());

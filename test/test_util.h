@@ -19,6 +19,7 @@ Suite *suite_determinism(void);
 Suite *suite_model(void);
 Suite *suite_trainer(void);
 Suite *suite_checkpoint(void);
+Suite *suite_checkpoint_hostile(void);
 Suite *suite_dataset(void);
 Suite *suite_prior(void);
 Suite *suite_examples(void);

@@ -580,7 +580,10 @@ AAE_API aae_status aae_model_tensor_info(const aae_model *model, size_t index,
                                          size_t *cols);
 
 /** Copies tensor `index` out of / into the model; count must be rows*cols.
- * Setting is a training-side call: not concurrently with anything else. */
+ * Setting is a training-side call: not concurrently with anything else.
+ * Set refuses (AAE_ERR_INVALID_ARGUMENT, naming the tensor and element)
+ * values a checkpoint may not hold: NaN or infinite values, or a negative
+ * BatchNorm running variance. */
 AAE_API aae_status aae_model_tensor_get(const aae_model *model, size_t index,
                                         float *dst, size_t count);
 AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index,
@@ -594,17 +597,31 @@ AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index,
  * statistics, optimizer state and step counter, so a loaded model resumes
  * training exactly. Written to a temporary file in the same directory,
  * flushed to disk and renamed over `path`: a crash mid-save leaves the old
- * file intact. AAE_ERR_IO names the failing operation. */
+ * file intact (docs/FORMAT.md, "Saving"). If `path` is a symbolic link, the
+ * link's target is replaced and the link kept; an existing file keeps its
+ * permission bits (a new one gets 0666 minus the umask). A successful save
+ * removes temporary files that killed saves to the same file left behind.
+ * AAE_ERR_IO names the failing operation; AAE_ERR_INVALID_ARGUMENT (nothing
+ * written) if a value is NaN or infinite, a running variance or Adam second
+ * moment negative, or a step counter above 2^53: such a file would not
+ * load. */
 AAE_API aae_status aae_model_save(const aae_model *model, const char *path);
 
-/** Loads a checkpoint into a new model. Every field and size is validated
- * before use: AAE_ERR_IO (cannot read), AAE_ERR_FORMAT (malformed, bad
- * checksum; the message names the section and offset), AAE_ERR_VERSION (a
- * newer format: the message names both versions). */
+/** Loads a checkpoint into a new model. `path` must be a regular file: a
+ * directory, FIFO, socket or device is AAE_ERR_IO saying what it is (a FIFO
+ * never blocks). The file is read piece by piece; its header, checksum and
+ * every size are validated before the model is allocated, and every value
+ * before the model is returned: AAE_ERR_IO (cannot read), AAE_ERR_FORMAT
+ * (not a checkpoint, bad checksum, malformed, options the builder refuses,
+ * values no save writes; the message names the section and offset, or the
+ * tensor), AAE_ERR_VERSION (a newer format with a valid checksum: the
+ * message names both versions). On failure *model is untouched. */
 AAE_API aae_status aae_model_load(aae_model **model, const char *path);
 
 /** The same in memory: with buf NULL, *size receives the bytes needed;
- * otherwise cap must be at least that and *size receives the bytes written. */
+ * otherwise cap must be at least that and *size receives the bytes written
+ * (AAE_ERR_INVALID_ARGUMENT for the values aae_model_save refuses).
+ * aae_model_load_memory validates exactly as aae_model_load. */
 AAE_API aae_status aae_model_save_memory(const aae_model *model, void *buf,
                                          size_t cap, size_t *size);
 AAE_API aae_status aae_model_load_memory(aae_model **model, const void *buf,
@@ -652,8 +669,10 @@ AAE_API aae_status aae_dataset_from_memory(aae_dataset **ds, const float *x,
 /** Loads an IDX images file (unsigned byte, 2 or more dimensions: rows x
  * features) and optionally a matching IDX labels file (NULL to skip).
  * Every header field and size is validated against the file's real size
- * before anything is allocated: AAE_ERR_IO if a file cannot be read,
- * AAE_ERR_FORMAT if it is malformed or the two files disagree. */
+ * before anything is allocated: AAE_ERR_IO if a file cannot be read or is
+ * not a regular file (a directory, FIFO or device: refused without
+ * blocking, the message says which), AAE_ERR_FORMAT if it is malformed or
+ * the two files disagree. */
 AAE_API aae_status aae_dataset_load_idx(aae_dataset **ds,
                                         const char *images_path,
                                         const char *labels_path,

@@ -53,6 +53,8 @@ AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index, const fl
                                         size_t count)
 {
     AAEI_TRY(check_copy(model, index, src, count, "aae_model_tensor_set"));
+    AAEI_TRY(aaei_tensor_check_values(&model->tensors[index], src, AAE_ERR_INVALID_ARGUMENT,
+                                      "aae_model_tensor_set"));
     memcpy(model->tensors[index].data, src, count * sizeof *src);
     return AAE_OK;
 }

@@ -19,10 +19,12 @@ static void build_table(void)
         for (int t = 1; t < 8; t++) table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
 }
 
-uint32_t aaei_crc32(const uint8_t *data, size_t n)
+uint32_t aaei_crc32(const uint8_t *data, size_t n) { return aaei_crc32_update(0, data, n); }
+
+uint32_t aaei_crc32_update(uint32_t crc, const uint8_t *data, size_t n)
 {
     pthread_once(&table_once, build_table);
-    uint32_t c = 0xffffffffu;
+    uint32_t c = ~crc;
     for (; n >= 8; n -= 8, data += 8) {
         uint32_t lo = c ^ ((uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
                            (uint32_t)data[3] << 24);

@@ -6,5 +6,8 @@
 #include <stdint.h>
 
 uint32_t aaei_crc32(const uint8_t *data, size_t n);
+/* The CRC of the bytes behind `crc` (the CRC so far, 0 at the start) and
+ * then data: zlib's crc32(crc, data, n), for data read piece by piece. */
+uint32_t aaei_crc32_update(uint32_t crc, const uint8_t *data, size_t n);
 
 #endif

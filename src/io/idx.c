@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <stdint.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/file.h"
 #include "io/dataset.h"
 
 static uint32_t be32(const uint8_t *p)
@@ -71,12 +73,17 @@ aae_status aaei_idx_read_stream(FILE *f, size_t size, const char *path, int dmin
 aae_status aaei_idx_read(const char *path, int dmin, int dmax, uint8_t **data, size_t *count,
                          size_t *item)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return aaei_fail(AAE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    aae_status s = fstat(fileno(f), &st) != 0
-                       ? aaei_fail(AAE_ERR_IO, "%s: stat failed: %s", path, strerror(errno))
-                       : aaei_idx_read_stream(f, (size_t)st.st_size, path, dmin, dmax, data, count, item);
+    int fd;
+    uint64_t size;
+    AAEI_TRY(aaei_open_regular(path, "aae_dataset_load_idx", &fd, &size));
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        aae_status s = aaei_fail(AAE_ERR_IO, "aae_dataset_load_idx: cannot read %s: %s", path, strerror(errno));
+        close(fd);
+        return s;
+    }
+    if (size > SIZE_MAX) size = SIZE_MAX; /* (32-bit hosts) the header check refuses it */
+    aae_status s = aaei_idx_read_stream(f, (size_t)size, path, dmin, dmax, data, count, item);
     fclose(f);
     return s;
 }

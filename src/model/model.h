@@ -84,10 +84,18 @@ struct aae_model {
 /* Builds the networks and optimizers from validated options. */
 aae_status aaei_model_create(const aaei_options *o, aae_model **out);
 
-/* Trainable parameters (and batch-norm statistics) the options imply,
- * computed without allocating; SIZE_MAX if it overflows. Lets a loader
- * refuse a file whose options claim more than it holds. */
-size_t aaei_model_param_floats(const aaei_options *o);
+/* The arrays a model built from valid options holds, computed without
+ * allocating (counts saturate at SIZE_MAX): lets a loader prove a file's
+ * sizes before it allocates anything. Networks in checkpoint order:
+ * encoder, decoder, classifier, z and y discriminator. */
+typedef struct aaei_layout {
+    int present[5];
+    size_t params[5], state[5];     /* parameters; BatchNorm running statistics */
+    size_t optim_n[AAEI_OPT_COUNT]; /* 0: the model has no such optimizer slot */
+    int optim_v[AAEI_OPT_COUNT];    /* the slot keeps a second moment (Adam) */
+} aaei_layout;
+void aaei_model_layout(const aaei_options *o, aaei_layout *l);
+
 void aaei_model_destroy(aae_model *m);
 
 /* The fewest rows a training step takes: 2 with batch norm anywhere, else 1. */
@@ -98,6 +106,19 @@ aae_status aaei_model_reserve(aae_model *m, size_t rows);
 
 /* Builds m->tensors from the networks (called by aaei_model_create). */
 aae_status aaei_model_index_tensors(aae_model *m);
+
+/* Step counters above this are refused: no run reaches them, and the Adam
+ * bias correction computes with the counter as a double. */
+#define AAEI_MAX_STEPS ((uint64_t)1 << 53)
+
+/* The values a checkpoint may hold: every parameter, statistic and
+ * optimizer moment finite, running variances and Adam second moments >= 0,
+ * step counters <= AAEI_MAX_STEPS. Otherwise `status` with a message
+ * "who: ..." naming the tensor (or optimizer slot) and element. */
+aae_status aaei_model_check_values(const aae_model *m, aae_status status, const char *who);
+/* The same for values about to be stored in tensor t. */
+aae_status aaei_tensor_check_values(const aaei_tensor *t, const float *values, aae_status status,
+                                    const char *who);
 
 /* Scales every optimizer's learning rate to factor x its configured value. */
 void aaei_model_set_lr_factor(aae_model *m, double factor);

@@ -49,10 +49,10 @@ static aae_status build_net(aae_net *net, const aaei_options *o, aae_part part, 
     return AAE_OK;
 }
 
-static aae_status init_optim(aae_model *m, int slot, aae_part part, const aae_net *net)
-{
-    return aaei_optim_init(&m->optims[slot], &m->opt.parts[part].optim, net->nparams);
-}
+/* The networks in checkpoint order: encoder, decoder, classifier, z and y
+ * discriminator (aaei_layout's order). */
+static const aae_part NET_PARTS[5] = {AAE_PART_ENCODER, AAE_PART_DECODER, AAE_PART_CLASSIFIER,
+                                      AAE_PART_Z_DISCRIMINATOR, AAE_PART_Y_DISCRIMINATOR};
 
 static void derive_widths(aae_model *m)
 {
@@ -73,6 +73,8 @@ static void derive_widths(aae_model *m)
     m->enc_out = m->off_y + (m->yhead == AAE_Y_SHARED ? m->k : 0);
     m->cw = m->dec_input == AAE_DECODE_Z ? 0 : m->k;
     m->has_cls = m->yhead == AAE_Y_SEPARATE;
+    m->has_zdisc = m->zadv;
+    m->has_ydisc = m->yadv;
 
     aaei_prior *zp = &m->zprior;
     zp->kind = (aae_prior_kind)aaei_opt_int(o, AAE_OPTION_Z_PRIOR);
@@ -86,37 +88,80 @@ static void derive_widths(aae_model *m)
     m->yprior.dim = m->k;
 }
 
+static int has_part(const aae_model *m, aae_part part)
+{
+    switch (part) {
+    case AAE_PART_ENCODER:
+    case AAE_PART_DECODER: return 1;
+    case AAE_PART_CLASSIFIER: return m->has_cls;
+    case AAE_PART_Z_DISCRIMINATOR: return m->has_zdisc;
+    case AAE_PART_Y_DISCRIMINATOR: return m->has_ydisc;
+    }
+    return 0;
+}
+
+static aae_net *net_of(aae_model *m, aae_part part)
+{
+    switch (part) {
+    case AAE_PART_ENCODER: return &m->enc;
+    case AAE_PART_DECODER: return &m->dec;
+    case AAE_PART_CLASSIFIER: return &m->cls;
+    case AAE_PART_Z_DISCRIMINATOR: return &m->zdisc;
+    case AAE_PART_Y_DISCRIMINATOR: return &m->ydisc;
+    }
+    return NULL;
+}
+
+/* Input and output widths of a part's network. */
+static void part_widths(const aae_model *m, aae_part part, size_t *in, size_t *out)
+{
+    switch (part) {
+    case AAE_PART_ENCODER: *in = m->in, *out = m->enc_out; return;
+    case AAE_PART_DECODER: *in = m->zw + m->cw, *out = m->in; return;
+    case AAE_PART_CLASSIFIER: *in = m->in, *out = m->k; return;
+    case AAE_PART_Z_DISCRIMINATOR: *in = m->zw, *out = 1; return;
+    case AAE_PART_Y_DISCRIMINATOR: *in = m->k, *out = 1; return;
+    }
+    *in = *out = 0;
+}
+
+/* The part whose network (and configured optimizer) an optimizer slot
+ * steps, or -1 if the model has no such slot. */
+static int slot_part(const aae_model *m, int slot)
+{
+    /* The y head's own network: the encoder trunk or the classifier. */
+    int ypart = m->has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER;
+    switch (slot) {
+    case AAEI_OPT_ENC: return AAE_PART_ENCODER;
+    case AAEI_OPT_DEC: return AAE_PART_DECODER;
+    case AAEI_OPT_CLS: return m->has_cls ? AAE_PART_CLASSIFIER : -1;
+    case AAEI_OPT_ZDISC: return m->has_zdisc ? AAE_PART_Z_DISCRIMINATOR : -1;
+    case AAEI_OPT_YDISC: return m->has_ydisc ? AAE_PART_Y_DISCRIMINATOR : -1;
+    case AAEI_OPT_GEN_ENC:
+        return !m->joint_gen && (m->zadv || (m->yadv && !m->has_cls)) ? AAE_PART_ENCODER : -1;
+    case AAEI_OPT_GEN_CLS: return !m->joint_gen && m->yadv && m->has_cls ? AAE_PART_CLASSIFIER : -1;
+    case AAEI_OPT_SEMI: return m->supervised == AAE_SUPERVISE_PHASE ? ypart : -1;
+    }
+    return -1;
+}
+
 static aae_status build_all(aae_model *m)
 {
     const aaei_options *o = &m->opt;
-    int out = aaei_opt_int(o, AAE_OPTION_OUTPUT);
-    AAEI_TRY(build_net(&m->enc, o, AAE_PART_ENCODER, m->in, m->enc_out, AAE_OUTPUT_LINEAR));
-    AAEI_TRY(build_net(&m->dec, o, AAE_PART_DECODER, m->zw + m->cw, m->in, out));
-    AAEI_TRY(init_optim(m, AAEI_OPT_ENC, AAE_PART_ENCODER, &m->enc));
-    AAEI_TRY(init_optim(m, AAEI_OPT_DEC, AAE_PART_DECODER, &m->dec));
-    if (m->has_cls) {
-        AAEI_TRY(build_net(&m->cls, o, AAE_PART_CLASSIFIER, m->in, m->k, AAE_OUTPUT_LINEAR));
-        AAEI_TRY(init_optim(m, AAEI_OPT_CLS, AAE_PART_CLASSIFIER, &m->cls));
+    for (int i = 0; i < 5; i++) {
+        aae_part part = NET_PARTS[i];
+        size_t in, out;
+        if (!has_part(m, part)) continue;
+        part_widths(m, part, &in, &out);
+        int act = part == AAE_PART_DECODER ? aaei_opt_int(o, AAE_OPTION_OUTPUT) : AAE_OUTPUT_LINEAR;
+        AAEI_TRY(build_net(net_of(m, part), o, part, in, out, act));
     }
-    /* The y head's own network: the encoder trunk or the classifier. */
-    const aae_net *ynet = m->has_cls ? &m->cls : &m->enc;
-    aae_part ypart = m->has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER;
-    if (m->zadv) {
-        m->has_zdisc = 1;
-        AAEI_TRY(build_net(&m->zdisc, o, AAE_PART_Z_DISCRIMINATOR, m->zw, 1, AAE_OUTPUT_LINEAR));
-        AAEI_TRY(init_optim(m, AAEI_OPT_ZDISC, AAE_PART_Z_DISCRIMINATOR, &m->zdisc));
+    for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
+        int part = slot_part(m, slot);
+        if (part >= 0)
+            AAEI_TRY(aaei_optim_init(&m->optims[slot], &o->parts[part].optim,
+                                     net_of(m, (aae_part)part)->nparams));
     }
-    if (m->yadv) {
-        m->has_ydisc = 1;
-        AAEI_TRY(build_net(&m->ydisc, o, AAE_PART_Y_DISCRIMINATOR, m->k, 1, AAE_OUTPUT_LINEAR));
-        AAEI_TRY(init_optim(m, AAEI_OPT_YDISC, AAE_PART_Y_DISCRIMINATOR, &m->ydisc));
-    }
-    if (!m->joint_gen && (m->zadv || (m->yadv && !m->has_cls)))
-        AAEI_TRY(init_optim(m, AAEI_OPT_GEN_ENC, AAE_PART_ENCODER, &m->enc));
-    if (!m->joint_gen && m->yadv && m->has_cls)
-        AAEI_TRY(init_optim(m, AAEI_OPT_GEN_CLS, AAE_PART_CLASSIFIER, &m->cls));
-    if (m->supervised == AAE_SUPERVISE_PHASE)
-        AAEI_TRY(init_optim(m, AAEI_OPT_SEMI, ypart, ynet));
     return AAE_OK;
 }
 
@@ -137,21 +182,38 @@ static size_t part_params(const aaei_options *o, aae_part part, size_t in, size_
     return total;
 }
 
-size_t aaei_model_param_floats(const aaei_options *o)
+/* BatchNorm statistics of one part: running mean and variance per layer. */
+static size_t part_state(const aaei_options *o, aae_part part)
+{
+    const aaei_part_spec *p = &o->parts[part];
+    size_t total = 0;
+    for (size_t i = 0; i < p->nlayers; i++)
+        if (p->layers[i].batchnorm) total += 2 * p->layers[i].width;
+    return total;
+}
+
+void aaei_model_layout(const aaei_options *o, aaei_layout *l)
 {
     aae_model m;
     memset(&m, 0, sizeof m);
+    memset(l, 0, sizeof *l);
     m.opt = *o;
     derive_widths(&m);
-    size_t parts[5] = {part_params(o, AAE_PART_ENCODER, m.in, m.enc_out),
-                       part_params(o, AAE_PART_DECODER, m.zw + m.cw, m.in),
-                       m.has_cls ? part_params(o, AAE_PART_CLASSIFIER, m.in, m.k) : 0,
-                       m.zadv ? part_params(o, AAE_PART_Z_DISCRIMINATOR, m.zw, 1) : 0,
-                       m.yadv ? part_params(o, AAE_PART_Y_DISCRIMINATOR, m.k, 1) : 0};
-    size_t total = 0;
-    for (int i = 0; i < 5; i++)
-        if (!aaei_add_size(total, parts[i], &total)) return SIZE_MAX;
-    return total;
+    size_t params[AAEI_PARTS] = {0};
+    for (int i = 0; i < 5; i++) {
+        aae_part part = NET_PARTS[i];
+        size_t in, out;
+        if (!(l->present[i] = has_part(&m, part))) continue;
+        part_widths(&m, part, &in, &out);
+        l->params[i] = params[part] = part_params(o, part, in, out);
+        l->state[i] = part_state(o, part);
+    }
+    for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
+        int part = slot_part(&m, slot);
+        if (part < 0) continue;
+        l->optim_n[slot] = params[part];
+        l->optim_v[slot] = o->parts[part].optim.kind == AAE_OPTIMIZER_ADAM;
+    }
 }
 
 /* Moves every network's gradients into m->grad_pool (see model.h). */
