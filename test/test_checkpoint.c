@@ -26,16 +26,13 @@ static void setup(void)
 {
     mf_blobs(X, Y, N, 4);
     TU_ASSERT_OK(aae_dataset_from_memory(&DS, X, Y, N, MF_WIDTH, AAE_BORROW));
-    strcpy(DIR_, "/tmp/aae-ckpt-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(DIR_));
+    tu_make_tmpdir(DIR_, "ckpt");
 }
 
 static void teardown(void)
 {
     aae_dataset_free(DS);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", DIR_);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tmpdir(DIR_);
 }
 
 static aae_model *small(aae_preset p)

@@ -20,27 +20,11 @@
 
 static char DIR_[64];
 
-static void setup(void)
-{
-    strcpy(DIR_, "/tmp/aae-ckh-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(DIR_));
-}
+static void setup(void) { tu_make_tmpdir(DIR_, "ckh"); }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", DIR_);
-    ck_assert_int_eq(system(cmd), 0);
-}
+static void teardown(void) { tu_remove_tmpdir(DIR_); }
 
-static const char *in_dir(const char *name)
-{
-    static char path[2][512];
-    static int which;
-    which ^= 1;
-    snprintf(path[which], sizeof path[which], "%s/%s", DIR_, name);
-    return path[which];
-}
+static const char *in_dir(const char *name) { return tu_in_dir(DIR_, name); }
 
 static void write_bytes(const char *path, const uint8_t *buf, size_t n)
 {

@@ -11,27 +11,11 @@
 
 static char DIR_[64];
 
-static void setup(void)
-{
-    strcpy(DIR_, "/tmp/aae-idx-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(DIR_));
-}
+static void setup(void) { tu_make_tmpdir(DIR_, "idx"); }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", DIR_);
-    ck_assert_int_eq(system(cmd), 0);
-}
+static void teardown(void) { tu_remove_tmpdir(DIR_); }
 
-static const char *path_of(const char *name)
-{
-    static char p[2][160];
-    static int k;
-    k ^= 1;
-    snprintf(p[k], sizeof p[k], "%s/%s", DIR_, name);
-    return p[k];
-}
+static const char *path_of(const char *name) { return tu_in_dir(DIR_, name); }
 
 static void write_file(const char *name, const uint8_t *bytes, size_t n)
 {

@@ -70,8 +70,7 @@ static void write_idx(const char *prefix, size_t rows, uint64_t seed)
 
 static void setup(void)
 {
-    strcpy(DIR_, "/tmp/aae-examples-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(DIR_));
+    tu_make_tmpdir(DIR_, "examples");
     char path[128];
     snprintf(path, sizeof path, "%s/data", DIR_);
     ck_assert_int_eq(mkdir(path, 0777), 0);
@@ -79,12 +78,7 @@ static void setup(void)
     write_idx("t10k", TEST_ROWS, 1000);
 }
 
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", DIR_);
-    ck_assert_int_eq(system(cmd), 0);
-}
+static void teardown(void) { tu_remove_tmpdir(DIR_); }
 
 static const char *path_of(const char *fmt, const char *name)
 {

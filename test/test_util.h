@@ -4,6 +4,8 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +49,32 @@ static inline void tu_fill(float *x, size_t n, uint64_t seed, float lo, float hi
         ck_assert_msg(fabs(tu_a_ - tu_b_) <= (atol) + (rtol) * fabs(tu_b_),           \
                       "index %zu: got %.9g, want %.9g", (size_t)(idx), tu_a_, tu_b_); \
     } while (0)
+
+/* A fresh directory for a test's files, /tmp/aae-<tag>-XXXXXX, into dir
+ * (64 bytes), and its removal with everything in it. */
+static inline void tu_make_tmpdir(char *dir, const char *tag)
+{
+    snprintf(dir, 64, "/tmp/aae-%s-XXXXXX", tag);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static inline void tu_remove_tmpdir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* dir/name, in one of 16 rotating buffers (so a call's arguments may hold
+ * several). */
+static inline const char *tu_in_dir(const char *dir, const char *name)
+{
+    static char path[16][512];
+    static int which;
+    which = (which + 1) % 16;
+    snprintf(path[which], sizeof path[which], "%s/%s", dir, name);
+    return path[which];
+}
 
 #define TU_ASSERT_OK(expr)                                                  \
     do {                                                                    \
