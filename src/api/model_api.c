@@ -234,12 +234,7 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
         p = tmp;
     }
     aaei_model_class_probs(model, x, rows, p, s);
-    for (size_t r = 0; r < rows; r++) {
-        size_t best = 0;
-        for (size_t j = 1; j < model->k; j++)
-            if (p[r * model->k + j] > p[r * model->k + best]) best = j;
-        classes[r] = (int32_t)best;
-    }
+    aaei_argmax_rows(p, rows, model->k, classes);
     aaei_free(tmp);
     put_scratch(s, scratch);
     return AAE_OK;

@@ -72,13 +72,18 @@ size_t aaei_rng_categorical(aaei_rng *r, const float *p, size_t k)
     return k - 1;
 }
 
+void aaei_rng_shuffle(aaei_rng *r, size_t *a, size_t n)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)aaei_rng_below(r, i);
+        size_t t = a[i - 1];
+        a[i - 1] = a[j];
+        a[j] = t;
+    }
+}
+
 void aaei_rng_permutation(aaei_rng *r, size_t *perm, size_t n)
 {
     for (size_t i = 0; i < n; i++) perm[i] = i;
-    for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)aaei_rng_below(r, i);
-        size_t t = perm[i - 1];
-        perm[i - 1] = perm[j];
-        perm[j] = t;
-    }
+    aaei_rng_shuffle(r, perm, n);
 }

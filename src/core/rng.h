@@ -39,5 +39,7 @@ uint64_t aaei_rng_below(aaei_rng *r, uint64_t n);
 size_t aaei_rng_categorical(aaei_rng *r, const float *p, size_t k);
 /* perm = a uniformly random permutation of 0..n-1 (Fisher-Yates). */
 void aaei_rng_permutation(aaei_rng *r, size_t *perm, size_t n);
+/* Fisher-Yates shuffle of a[0..n) in place (aaei_rng_permutation's draws). */
+void aaei_rng_shuffle(aaei_rng *r, size_t *a, size_t n);
 
 #endif

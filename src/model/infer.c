@@ -75,6 +75,16 @@ void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows, flo
     aaei_softmax_rows(p.L, m->k, rows, m->k, probs);
 }
 
+void aaei_argmax_rows(const float *p, size_t rows, size_t k, int32_t *out)
+{
+    for (size_t r = 0; r < rows; r++) {
+        size_t best = 0; /* the first of equal maxima, as torch.argmax */
+        for (size_t j = 1; j < k; j++)
+            if (p[r * k + j] > p[r * k + best]) best = j;
+        out[r] = (int32_t)best;
+    }
+}
+
 void aaei_model_decode(const aae_model *m, const float *z, const float *c, size_t rows,
                        float *x, float *scratch)
 {

@@ -155,6 +155,8 @@ void aaei_model_decode(const aae_model *m, const float *z, const float *c,
 /* decode(encode(x)); labels (rows) are read for AAE_DECODE_Z_LABEL. */
 void aaei_model_reconstruct(const aae_model *m, const float *x, const int32_t *labels,
                             size_t rows, float *out, float *scratch);
+/* Each row's index of its largest value (the first of equal ones). */
+void aaei_argmax_rows(const float *p, size_t rows, size_t k, int32_t *out);
 /* Class logits' softmax (rows x k) of x; needs a y head. */
 void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows,
                             float *probs, float *scratch);
@@ -165,13 +167,10 @@ void aaei_model_sample_prior(const aae_model *m, size_t n, uint64_t seed,
 void aaei_model_generate(const aae_model *m, size_t n, uint64_t seed,
                          const int32_t *labels, float *x, float *scratch);
 
-/* Row-wise softmax of n columns read with stride `ld`, written densely. */
 /* Clustering accuracy (every cluster takes its majority label) over the
  * rows with a label >= 0; clusters >= 0. Counts sparsely: memory grows with
  * the rows, never with a cluster's or label's value. */
 aae_status aaei_clustering_accuracy(const int32_t *clusters, const int32_t *labels, size_t rows,
                                     double *accuracy);
-
-void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out);
 
 #endif

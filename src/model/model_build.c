@@ -306,18 +306,6 @@ aae_status aaei_model_reserve(aae_model *m, size_t rows)
     return AAE_OK;
 }
 
-void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out)
-{
-    for (size_t r = 0; r < rows; r++) {
-        const float *x = in + r * ld;
-        float *y = out + r * n;
-        float mx = x[0], s = 0.0f;
-        for (size_t i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
-        for (size_t i = 0; i < n; i++) s += y[i] = expf(x[i] - mx);
-        for (size_t i = 0; i < n; i++) y[i] /= s;
-    }
-}
-
 void aaei_model_set_lr_factor(aae_model *m, double factor)
 {
     /* The part whose configured learning rate each optimizer slot uses. */

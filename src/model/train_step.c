@@ -134,12 +134,7 @@ static void y_grad_to_logits(const step_ctx *c, const float *dy)
     aae_model *m = c->m;
     size_t ld;
     float *dl = ylog_grad(c, &ld);
-    for (size_t r = 0; r < c->rows; r++) {
-        const float *y = m->y + r * m->k, *g = dy + r * m->k;
-        float dot = 0.0f;
-        for (size_t j = 0; j < m->k; j++) dot += g[j] * y[j];
-        for (size_t j = 0; j < m->k; j++) dl[r * ld + j] += y[j] * (g[j] - dot);
-    }
+    aaei_softmax_backward_rows(m->y, dy, c->rows, m->k, dl, ld, 1);
 }
 
 /* Encoder (and classifier) forward in training mode; y = softmax(logits).
@@ -289,17 +284,8 @@ static aae_status phase_reconstruction(const step_ctx *c)
     if (aaei_opt_int(&m->opt, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL) {
         /* KL(N(mu, exp(lv)) || N(0, I)), summed over z, mean over rows. */
         float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta * c->share / (float)rows;
-        double kl = 0.0;
-        for (size_t r = 0; r < rows; r++) {
-            const float *e = E + r * m->enc_out;
-            float *d = m->d_enc + r * m->enc_out;
-            for (size_t j = 0; j < m->zw; j++) {
-                float mu = e[j], lv = e[m->off_logvar + j], ev = expf(lv);
-                kl += -0.5 * (double)(1.0f + lv - mu * mu - ev);
-                d[j] += k * mu;
-                d[m->off_logvar + j] += k * 0.5f * (ev - 1.0f);
-            }
-        }
+        double kl = aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, rows, m->zw, k, m->d_enc,
+                                          m->d_enc + m->off_logvar);
         c->losses[AAE_SLOT_KL] = (float)(kl / (double)rows);
         total += beta * c->losses[AAE_SLOT_KL];
     }

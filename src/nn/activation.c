@@ -60,17 +60,30 @@ static void tanh_all(const float *x, float *y, size_t n)
     }
 }
 
-static void softmax_rows(const float *x, float *y, size_t rows, size_t n)
+void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out)
 {
     for (size_t r = 0; r < rows; r++) {
-        const float *xr = x + r * n;
-        float *yr = y + r * n;
-        float m = xr[0];
-        for (size_t i = 1; i < n; i++) m = xr[i] > m ? xr[i] : m;
-        float s = 0.0f;
-        for (size_t i = 0; i < n; i++) s += yr[i] = expf(xr[i] - m);
-        float inv = 1.0f / s;
-        for (size_t i = 0; i < n; i++) yr[i] *= inv;
+        const float *x = in + r * ld;
+        float *y = out + r * n;
+        float mx = x[0], s = 0.0f;
+        for (size_t i = 1; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+        for (size_t i = 0; i < n; i++) s += y[i] = expf(x[i] - mx);
+        for (size_t i = 0; i < n; i++) y[i] /= s; /* PyTorch divides */
+    }
+}
+
+void aaei_softmax_backward_rows(const float *y, const float *dy, size_t rows, size_t n, float *dx, size_t ldx,
+                                int accumulate)
+{
+    for (size_t r = 0; r < rows; r++) {
+        const float *yr = y + r * n, *dr = dy + r * n;
+        float *xr = dx + r * ldx;
+        float dot = 0.0f;
+        for (size_t i = 0; i < n; i++) dot += dr[i] * yr[i];
+        if (accumulate)
+            for (size_t i = 0; i < n; i++) xr[i] += yr[i] * (dr[i] - dot);
+        else
+            for (size_t i = 0; i < n; i++) xr[i] = yr[i] * (dr[i] - dot);
     }
 }
 
@@ -94,7 +107,7 @@ void aaei_activation_forward(const aaei_layer *L, const float *x, float *y,
         tanh_all(x, y, n);
         break;
     case AAEI_SOFTMAX:
-        softmax_rows(x, y, rows, L->out);
+        aaei_softmax_rows(x, L->out, rows, L->out, y);
         break;
     default:
         break;
@@ -125,13 +138,7 @@ void aaei_activation_backward(const aaei_layer *L, const float *x,
         for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
         break;
     case AAEI_SOFTMAX:
-        for (size_t r = 0; r < rows; r++) {
-            const float *yr = y + r * L->out, *dr = dy + r * L->out;
-            float *xr = dx + r * L->out;
-            float dot = 0.0f;
-            for (size_t i = 0; i < L->out; i++) dot += dr[i] * yr[i];
-            for (size_t i = 0; i < L->out; i++) xr[i] = yr[i] * (dr[i] - dot);
-        }
+        aaei_softmax_backward_rows(y, dy, rows, L->out, dx, L->out, 0);
         break;
     default:
         break;

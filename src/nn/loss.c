@@ -1,6 +1,7 @@
 #include "nn/loss.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "core/simd.h"
 /* Sums are kept in double so the mean of a large batch is not at the mercy
@@ -137,17 +138,26 @@ float aaei_loss_cross_entropy(const float *logits, const int32_t *labels,
     return counted ? (float)(s / (double)counted) : 0.0f;
 }
 
+double aaei_kl_gaussian_rows(const float *mu, const float *logvar, size_t ld, size_t rows, size_t width,
+                             float scale, float *dmu, float *dlogvar)
+{
+    double s = 0.0;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < width; j++) {
+            size_t i = r * ld + j;
+            float ev = expf(logvar[i]);
+            s += -0.5 * (double)(1.0f + logvar[i] - mu[i] * mu[i] - ev);
+            if (dmu) dmu[i] += scale * mu[i];
+            if (dlogvar) dlogvar[i] += scale * 0.5f * (ev - 1.0f);
+        }
+    return s;
+}
+
 float aaei_loss_kl_gaussian(const float *mu, const float *logvar, size_t rows,
                             size_t width, float *dmu, float *dlogvar)
 {
-    double s = 0.0;
-    float k = 1.0f / (float)rows;
-    size_t n = rows * width;
-    for (size_t i = 0; i < n; i++) {
-        float ev = expf(logvar[i]);
-        s += -0.5 * (double)(1.0f + logvar[i] - mu[i] * mu[i] - ev);
-        if (dmu) dmu[i] = k * mu[i];
-        if (dlogvar) dlogvar[i] = k * 0.5f * (ev - 1.0f);
-    }
+    if (dmu) memset(dmu, 0, rows * width * sizeof *dmu);
+    if (dlogvar) memset(dlogvar, 0, rows * width * sizeof *dlogvar);
+    double s = aaei_kl_gaussian_rows(mu, logvar, width, rows, width, 1.0f / (float)rows, dmu, dlogvar);
     return (float)(s / (double)rows);
 }

@@ -30,12 +30,10 @@ static double chunk_elbo(const aae_model *m, const float *x, size_t rows, size_t
         const float *e = E + r * m->enc_out;
         aaei_rng g = aaei_rng_keyed((uint64_t)m->opt.v[AAE_OPTION_SEED], AAEI_STREAM_NOISE,
                                     UINT64_MAX, row0 + r);
-        for (size_t j = 0; j < m->zw; j++) {
-            float mu = e[j], lv = e[m->off_logvar + j];
-            z[r * m->zw + j] = mu + expf(0.5f * lv) * aaei_rng_normal(&g);
-            total -= -0.5 * (double)(1.0f + lv - mu * mu - expf(lv));
-        }
+        for (size_t j = 0; j < m->zw; j++)
+            z[r * m->zw + j] = e[j] + expf(0.5f * e[m->off_logvar + j]) * aaei_rng_normal(&g);
     }
+    total -= aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, rows, m->zw, 0.0f, NULL, NULL);
     if (m->cw) aaei_model_class_probs(m, x, rows, c, s);
     aaei_model_decode(m, z, m->cw ? c : NULL, rows, xhat, s);
     total -= (double)aaei_loss_bce(xhat, x, rows * m->in, NULL) * (double)(rows * m->in);
@@ -95,12 +93,7 @@ AAE_API aae_status aae_model_evaluate(const aae_model *m, const aae_dataset *ds,
         }
         if (m->yhead) {
             aaei_model_class_probs(m, x, n, probs, s);
-            for (size_t i = 0; i < n; i++) {
-                size_t best = 0;
-                for (size_t j = 1; j < m->k; j++)
-                    if (probs[i * m->k + j] > probs[i * m->k + best]) best = j;
-                pred[r0 + i] = (int32_t)best;
-            }
+            aaei_argmax_rows(probs, n, m->k, pred + r0);
         }
         if (elbo) el += chunk_elbo(m, x, n, r0, E, z, c, xhat, s);
     }

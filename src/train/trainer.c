@@ -334,12 +334,7 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
         for (size_t i = 0; i < rows; i++) t->perm[i] = i;
     if (semi) {
         aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_SHUFFLE, epoch, 1);
-        /* Shuffle the labelled rows in place (Fisher-Yates on lidx). */
-        for (size_t i = nl; i > 1; i--) {
-            size_t j = (size_t)aaei_rng_below(&r, i), tmp = t->lidx[i - 1];
-            t->lidx[i - 1] = t->lidx[j];
-            t->lidx[j] = tmp;
-        }
+        aaei_rng_shuffle(&r, t->lidx, nl);
     }
     aaei_model_set_lr_factor(m, aaei_schedule_factor(t, epoch));
 
