@@ -274,119 +274,168 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dat
     return guarded_epochs(t, m, train, labelled, 1, "aae_trainer_epoch");
 }
 
-aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
-                              const aae_dataset *labelled, const char *fn)
+/* What an epoch call works out before its first step. */
+typedef struct epoch_plan {
+    const aae_dataset *train, *labelled; /* labelled: NULL unless the model has a semi-supervised phase */
+    size_t rows, width, batch;           /* the training set's shape; rows per batch */
+    size_t rows_l, labelled_rows;        /* rows per labelled batch; labelled rows found */
+    uint64_t batches, epoch, first;      /* this epoch's batches, its number, its first batch */
+    int has_labels;
+} epoch_plan;
+
+/* The epoch's batches under the DROP_LAST rule: a final partial batch too
+ * small to train on (fewer rows than processes, or one row when the model
+ * has batch norm) is skipped, whatever the thread or process count. */
+static aae_status count_batches(const aae_trainer *t, const aae_model *m, epoch_plan *p, const char *fn)
 {
-    size_t rows, width, lrows = 0, lwidth = 0, nl = 0;
-    int has_labels, lhas;
-    AAEI_TRY(aae_dataset_shape(train, &rows, &width, &has_labels));
-    AAEI_REQUIRE(width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
-                 width, m->in);
-    size_t B = (size_t)t->v[AAE_TRAIN_BATCH_SIZE];
+    size_t rows = p->rows, B = p->batch;
     int drop_last = t->v[AAE_TRAIN_DROP_LAST] != 0;
     AAEI_REQUIRE(rows >= (drop_last ? B : 1),
                  "%s: the dataset has %zu rows, fewer than one batch of %zu", fn, rows, B);
     AAEI_REQUIRE(B >= t->size, "%s: a batch of %zu rows cannot be split over %u processes", fn, B,
                  t->size);
-    uint64_t batches = drop_last ? rows / B : (rows + B - 1) / B;
-    /* One rule, whatever the thread or process count: a final partial batch
-     * too small to train on (fewer rows than processes, or one row when
-     * the model has batch norm) is skipped. */
+    p->batches = drop_last ? rows / B : (rows + B - 1) / B;
     size_t min_rows = aaei_model_min_step_rows(m);
     if (min_rows < t->size) min_rows = t->size;
-    if (!drop_last && rows % B != 0 && rows % B < min_rows) batches--;
-    AAEI_REQUIRE(batches > 0, "%s: the dataset has %zu rows; a step here needs %zu or more", fn, rows,
+    if (!drop_last && rows % B != 0 && rows % B < min_rows) p->batches--;
+    AAEI_REQUIRE(p->batches > 0, "%s: the dataset has %zu rows; a step here needs %zu or more", fn, rows,
                  min_rows);
+    return AAE_OK;
+}
+
+/* Every input checked before anything trains (the evaluation set too). */
+static aae_status plan_epoch(const aae_trainer *t, const aae_model *m, const aae_dataset *train,
+                             const aae_dataset *labelled, epoch_plan *p, const char *fn)
+{
+    memset(p, 0, sizeof *p);
+    p->train = train;
+    p->batch = (size_t)t->v[AAE_TRAIN_BATCH_SIZE];
+    AAEI_TRY(aae_dataset_shape(train, &p->rows, &p->width, &p->has_labels));
+    AAEI_REQUIRE(p->width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
+                 p->width, m->in);
+    AAEI_TRY(count_batches(t, m, p, fn));
     if (t->eval) AAEI_TRY(aaei_evaluate_check(m, t->eval, fn));
-    int semi = m->supervised == AAE_SUPERVISE_PHASE && labelled != NULL;
-    if (semi) {
-        AAEI_TRY(aae_dataset_shape(labelled, &lrows, &lwidth, &lhas));
-        AAEI_REQUIRE(lwidth == m->in && lhas, "%s: the labelled dataset must have labels and %zu features",
-                     fn, m->in);
-    }
+    if (m->supervised != AAE_SUPERVISE_PHASE || !labelled) return AAE_OK;
+    size_t lwidth;
+    int lhas;
+    AAEI_TRY(aae_dataset_shape(labelled, &p->labelled_rows, &lwidth, &lhas));
+    AAEI_REQUIRE(lwidth == m->in && lhas, "%s: the labelled dataset must have labels and %zu features", fn,
+                 m->in);
+    p->labelled = labelled;
+    return AAE_OK;
+}
 
-    /* Buffers for this epoch's batches; nothing is allocated after this.
-     * No batch holds more rows than the dataset. */
-    size_t batch_rows = B < rows ? B : rows;
-    GROW(perm, rows, "shuffle order");
-    GROW(x, batch_rows * width, "batch buffer");
+/* Buffers for the epoch's batches (no batch holds more rows than the
+ * dataset); nothing is allocated after this. */
+static aae_status reserve_buffers(aae_trainer *t, aae_model *m, epoch_plan *p, const char *fn)
+{
+    size_t batch_rows = p->batch < p->rows ? p->batch : p->rows;
+    GROW(perm, p->rows, "shuffle order");
+    GROW(x, batch_rows * p->width, "batch buffer");
     GROW(y, batch_rows, "batch labels");
-    size_t rows_l = 0;
-    if (semi) {
-        AAEI_TRY(collect_labelled(t, labelled, lrows, lwidth, &nl));
+    if (p->labelled) {
+        size_t nl;
+        AAEI_TRY(collect_labelled(t, p->labelled, p->labelled_rows, p->width, &nl));
         AAEI_REQUIRE(nl > 0, "%s: the labelled dataset has no labelled rows", fn);
-        rows_l = (size_t)t->v[AAE_TRAIN_LABELLED_BATCH];
-        if (rows_l > nl) rows_l = nl;
-        AAEI_REQUIRE(rows_l >= t->size, "%s: a labelled batch of %zu rows cannot be split over %u processes",
-                     fn, rows_l, t->size);
-        GROW(xl, rows_l * width, "labelled batch");
-        GROW(yl, rows_l, "labelled labels");
-        GROW(lbatch, rows_l, "labelled batch index");
+        p->labelled_rows = nl;
+        p->rows_l = (size_t)t->v[AAE_TRAIN_LABELLED_BATCH];
+        if (p->rows_l > nl) p->rows_l = nl;
+        AAEI_REQUIRE(p->rows_l >= t->size, "%s: a labelled batch of %zu rows cannot be split over %u processes",
+                     fn, p->rows_l, t->size);
+        GROW(xl, p->rows_l * p->width, "labelled batch");
+        GROW(yl, p->rows_l, "labelled labels");
+        GROW(lbatch, p->rows_l, "labelled batch index");
     }
-    AAEI_TRY(aaei_model_reserve(m, batch_rows > rows_l ? batch_rows : rows_l));
-    if (t->size > 1) AAEI_TRY(aaei_parallel_begin(t, m, rows, rows_l, fn));
+    return aaei_model_reserve(m, batch_rows > p->rows_l ? batch_rows : p->rows_l);
+}
 
-    uint64_t epoch = m->steps / batches, first = m->steps % batches;
+/* The epoch (from the model's step counter, so a resumed run continues its
+ * sequence), its row orders and its learning-rate factor. */
+static aae_status order_rows(aae_trainer *t, aae_model *m, epoch_plan *p)
+{
+    p->epoch = m->steps / p->batches;
+    p->first = m->steps % p->batches;
     uint64_t seed = (uint64_t)t->v[AAE_TRAIN_SEED];
     if (t->v[AAE_TRAIN_SHUFFLE] != 0)
-        AAEI_TRY(aae_dataset_shuffle(train, seed, epoch, t->perm, rows));
+        AAEI_TRY(aae_dataset_shuffle(p->train, seed, p->epoch, t->perm, p->rows));
     else
-        for (size_t i = 0; i < rows; i++) t->perm[i] = i;
-    if (semi) {
-        aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_SHUFFLE, epoch, 1);
-        aaei_rng_shuffle(&r, t->lidx, nl);
+        for (size_t i = 0; i < p->rows; i++) t->perm[i] = i;
+    if (p->labelled) {
+        aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_SHUFFLE, p->epoch, 1);
+        aaei_rng_shuffle(&r, t->lidx, p->labelled_rows);
     }
-    aaei_model_set_lr_factor(m, aaei_schedule_factor(t, epoch));
+    aaei_model_set_lr_factor(m, aaei_schedule_factor(t, p->epoch));
+    return AAE_OK;
+}
+
+/* Batch b: this process's slice of it (all of it in one process), one step. */
+static aae_status train_batch(aae_trainer *t, aae_model *m, const epoch_plan *p, uint64_t b, size_t *n,
+                              float *losses, const char *fn)
+{
+    size_t r0 = (size_t)b * p->batch, rows_l = p->rows_l;
+    *n = p->rows - r0 < p->batch ? p->rows - r0 : p->batch;
+    size_t lo = *n * t->rank / t->size, hi = *n * (t->rank + 1) / t->size;
+    size_t lo_l = rows_l * t->rank / t->size, hi_l = rows_l * (t->rank + 1) / t->size;
+    AAEI_TRY(aae_dataset_get_rows(p->train, t->perm + r0 + lo, hi - lo, t->x, t->y));
+    if (p->labelled) {
+        labelled_batch(t, p->labelled_rows, rows_l, b);
+        AAEI_TRY(aae_dataset_get_rows(p->labelled, t->lbatch + lo_l, hi_l - lo_l, t->xl, t->yl));
+    }
+    const int32_t *y = p->has_labels ? t->y : NULL;
+    if (t->size == 1)
+        return aaei_model_checked_step(m, t->x, y, *n, t->xl, t->yl, rows_l, m->steps, losses, fn);
+    aaei_slice s = {.x = t->x, .y = y, .rows = hi - lo, .row0 = lo, .total = *n, .xl = t->xl, .yl = t->yl,
+                    .rows_l = hi_l - lo_l, .row0_l = lo_l, .total_l = rows_l};
+    return aaei_parallel_step(t, m, &s, m->steps, losses, fn);
+}
+
+/* The epoch's mean losses, its evaluation and the epoch callback. */
+static aae_status end_epoch(const aae_trainer *t, const aae_model *m, const epoch_plan *p, const double *sums,
+                            double rate, const char *fn)
+{
+    float mean[AAE_SLOT_COUNT];
+    uint64_t done = p->batches - p->first;
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) mean[k] = done ? (float)(sums[k] / (double)done) : 0.0f;
+    double metrics[AAE_METRIC_COUNT];
+    if (t->eval) AAEI_TRY(aae_model_evaluate(m, t->eval, metrics));
+    callback_note note;
+    int stop = call_epoch_callback(t, &note, p->epoch, mean, t->eval ? metrics : NULL, rate);
+    AAEI_TRY(agree_to_stop(t, &stop, fn));
+    if (!stop) return AAE_OK;
+    char where[96];
+    snprintf(where, sizeof where, "epoch callback stopped training after epoch %llu", (unsigned long long)p->epoch);
+    return stopped_by(fn, where, &note);
+}
+
+aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                              const aae_dataset *labelled, const char *fn)
+{
+    epoch_plan p;
+    AAEI_TRY(plan_epoch(t, m, train, labelled, &p, fn));
+    AAEI_TRY(reserve_buffers(t, m, &p, fn));
+    if (t->size > 1) AAEI_TRY(aaei_parallel_begin(t, m, p.rows, p.rows_l, fn));
+    AAEI_TRY(order_rows(t, m, &p));
 
     double sums[AAE_SLOT_COUNT] = {0}, t0 = now_seconds();
     float losses[AAE_SLOT_COUNT];
-    callback_note note;
     size_t seen = 0;
-    aae_status st = AAE_OK;
-    for (uint64_t b = first; b < batches; b++) {
-        size_t r0 = (size_t)b * B, n = rows - r0 < B ? rows - r0 : B;
-        /* This process's slice of the batch (all of it in one process). */
-        size_t lo = n * t->rank / t->size, hi = n * (t->rank + 1) / t->size;
-        size_t lo_l = rows_l * t->rank / t->size, hi_l = rows_l * (t->rank + 1) / t->size;
-        AAEI_TRY(aae_dataset_get_rows(train, t->perm + r0 + lo, hi - lo, t->x, t->y));
-        if (semi) {
-            labelled_batch(t, nl, rows_l, b);
-            AAEI_TRY(aae_dataset_get_rows(labelled, t->lbatch + lo_l, hi_l - lo_l, t->xl, t->yl));
-        }
-        const int32_t *y = has_labels ? t->y : NULL;
-        if (t->size > 1) {
-            aaei_slice s = {t->x, y, hi - lo, lo, n, t->xl, t->yl, hi_l - lo_l, lo_l, rows_l};
-            st = aaei_parallel_step(t, m, &s, m->steps, losses, fn);
-        } else {
-            st = aaei_model_checked_step(m, t->x, y, n, t->xl, t->yl, rows_l, m->steps, losses, fn);
-        }
-        if (st != AAE_OK) return st;
+    for (uint64_t b = p.first; b < p.batches; b++) {
+        size_t n;
+        AAEI_TRY(train_batch(t, m, &p, b, &n, losses, fn));
         seen += n;
         for (int k = 0; k < AAE_SLOT_COUNT; k++) sums[k] += losses[k];
         double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
-        int stop = call_batch_callback(t, &note, epoch, b, batches, losses, rate);
+        callback_note note;
+        int stop = call_batch_callback(t, &note, p.epoch, b, p.batches, losses, rate);
         AAEI_TRY(agree_to_stop(t, &stop, fn));
         if (stop) {
             char where[96];
             snprintf(where, sizeof where, "batch callback stopped training at epoch %llu batch %llu",
-                     (unsigned long long)epoch, (unsigned long long)b);
+                     (unsigned long long)p.epoch, (unsigned long long)b);
             return stopped_by(fn, where, &note);
         }
     }
-    double rate = (double)seen / fmax(now_seconds() - t0, 1e-9);
-    float mean[AAE_SLOT_COUNT];
-    uint64_t done = batches - first;
-    for (int k = 0; k < AAE_SLOT_COUNT; k++) mean[k] = done ? (float)(sums[k] / (double)done) : 0.0f;
-    double metrics[AAE_METRIC_COUNT];
-    if (t->eval) AAEI_TRY(aae_model_evaluate(m, t->eval, metrics));
-    int stop = call_epoch_callback(t, &note, epoch, mean, t->eval ? metrics : NULL, rate);
-    AAEI_TRY(agree_to_stop(t, &stop, fn));
-    if (stop) {
-        char where[96];
-        snprintf(where, sizeof where, "epoch callback stopped training after epoch %llu", (unsigned long long)epoch);
-        return stopped_by(fn, where, &note);
-    }
-    return AAE_OK;
+    return end_epoch(t, m, &p, sums, (double)seen / fmax(now_seconds() - t0, 1e-9), fn);
 }
 
 AAE_API aae_status aae_trainer_fit(aae_trainer *t, aae_model *m, const aae_dataset *train,
