@@ -254,15 +254,12 @@ static float reconstruction_loss(const step_ctx *c, const float *xhat)
     return l * scale;
 }
 
-static aae_status phase_reconstruction(const step_ctx *c)
+/* The decoder's input rows: [z | one-hot label or y] (or z alone). */
+static void decoder_input(const step_ctx *c)
 {
     aae_model *m = c->m;
-    size_t rows = c->rows, ld;
-    const float *E, *ylog, *xhat, *ddec;
-    AAEI_TRY(forward_encoders(c, c->x, rows, &E, &ylog, &ld));
-    sample_z(c, E, SALT_REC);
     size_t dw = m->zw + m->cw;
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < c->rows; r++) {
         float *d = m->dec_in + r * dw;
         memcpy(d, m->z + r * m->zw, m->zw * sizeof *d);
         if (m->dec_input == AAE_DECODE_Z_LABEL) {
@@ -272,62 +269,66 @@ static aae_status phase_reconstruction(const step_ctx *c)
             memcpy(d + m->zw, m->y + r * m->k, m->k * sizeof *d);
         }
     }
-    aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, &xhat));
-    float rec = reconstruction_loss(c, xhat), total = rec;
-    c->losses[AAE_SLOT_REC] = rec;
+}
 
-    zero_enc_grads(c, rows);
-    memset(m->dz, 0, rows * m->zw * sizeof *m->dz);
-    if (m->yhead) memset(m->dy, 0, rows * m->k * sizeof *m->dy);
+/* beta x KL(N(mu, exp(lv)) || N(0, I)), summed over z, mean over rows:
+ * its gradient joins d_enc; returns the weighted term. */
+static float kl_term(const step_ctx *c, const float *E)
+{
+    aae_model *m = c->m;
+    float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta * c->share / (float)c->rows;
+    double kl = aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, c->rows, m->zw, k, m->d_enc,
+                                      m->d_enc + m->off_logvar);
+    c->losses[AAE_SLOT_KL] = (float)(kl / (double)c->rows);
+    return beta * c->losses[AAE_SLOT_KL];
+}
 
-    if (aaei_opt_int(&m->opt, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL) {
-        /* KL(N(mu, exp(lv)) || N(0, I)), summed over z, mean over rows. */
-        float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta * c->share / (float)rows;
-        double kl = aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, rows, m->zw, k, m->d_enc,
-                                          m->d_enc + m->off_logvar);
-        c->losses[AAE_SLOT_KL] = (float)(kl / (double)rows);
-        total += beta * c->losses[AAE_SLOT_KL];
+/* w_ce x the y head's cross-entropy on the batch's labels (the joint
+ * supervised mode): its gradient joins the logits'; returns the term. */
+static float joint_ce_term(const step_ctx *c, const float *ylog, size_t ld)
+{
+    aae_model *m = c->m;
+    size_t gld, rows = c->rows;
+    float *dl = ylog_grad(c, &gld);
+    float w = (float)m->opt.v[AAE_OPTION_W_CE];
+    for (size_t r = 0; r < rows; r++) memcpy(m->ylog_sep + r * m->k, ylog + r * ld, m->k * sizeof(float));
+    /* In place: each row's logits are read before its gradient is written. */
+    float ce = aaei_loss_cross_entropy(m->ylog_sep, c->labels, rows, m->k, m->ylog_sep);
+    float ws = w * c->share;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < m->k; j++) dl[r * gld + j] += ws * m->ylog_sep[r * m->k + j];
+    c->losses[AAE_SLOT_CE] = ce;
+    return w * ce;
+}
+
+/* The generator's terms inside the reconstruction loss (joint mode, as
+ * PyTorch-GAN): their gradients go to dz and dy; returns their sum. */
+static aae_status joint_generator_terms(const step_ctx *c, float *total)
+{
+    aae_model *m = c->m;
+    float gl, w = (float)m->opt.v[AAE_OPTION_W_ADV];
+    if (m->zadv) {
+        AAEI_TRY(generator_grad(c, &m->zdisc, m->z, m->zw, SALT_ZNOISE, m->dz, &gl));
+        c->losses[AAE_SLOT_GEN_Z] = gl;
+        *total += w * gl;
     }
-    if (m->supervised == AAE_SUPERVISE_JOINT && c->labels) {
-        size_t gld;
-        float *dl = ylog_grad(c, &gld);
-        float w = (float)m->opt.v[AAE_OPTION_W_CE];
-        for (size_t r = 0; r < rows; r++)
-            memcpy(m->ylog_sep + r * m->k, ylog + r * ld, m->k * sizeof(float));
-        /* In place: each row's logits are read before its gradient is written. */
-        float ce = aaei_loss_cross_entropy(m->ylog_sep, c->labels, rows, m->k, m->ylog_sep);
-        float ws = w * c->share;
-        for (size_t r = 0; r < rows; r++)
-            for (size_t j = 0; j < m->k; j++) dl[r * gld + j] += ws * m->ylog_sep[r * m->k + j];
-        c->losses[AAE_SLOT_CE] = ce;
-        total += w * ce;
+    if (m->yadv) {
+        AAEI_TRY(generator_grad(c, &m->ydisc, m->y, m->k, SALT_YNOISE, m->dy, &gl));
+        c->losses[AAE_SLOT_GEN_Y] = gl;
+        *total += w * gl;
     }
-    if (m->joint_gen) {
-        float gl;
-        if (m->zadv) {
-            AAEI_TRY(generator_grad(c, &m->zdisc, m->z, m->zw, SALT_ZNOISE, m->dz, &gl));
-            c->losses[AAE_SLOT_GEN_Z] = gl;
-            total += (float)m->opt.v[AAE_OPTION_W_ADV] * gl;
-        }
-        if (m->yadv) {
-            AAEI_TRY(generator_grad(c, &m->ydisc, m->y, m->k, SALT_YNOISE, m->dy, &gl));
-            c->losses[AAE_SLOT_GEN_Y] = gl;
-            total += (float)m->opt.v[AAE_OPTION_W_ADV] * gl;
-        }
-    }
-    float *rec_losses[] = {&c->losses[AAE_SLOT_REC], &c->losses[AAE_SLOT_KL],
-                           &c->losses[AAE_SLOT_CE], &c->losses[AAE_SLOT_GEN_Z],
-                           &c->losses[AAE_SLOT_GEN_Y], &total};
-    AAEI_TRY(reduce_losses(c, rec_losses, 6));
-    if (!finite(total)) {
-        aaei_net_zero_grad(&m->enc);
-        aaei_net_zero_grad(&m->dec);
-        if (m->has_cls) aaei_net_zero_grad(&m->cls);
-        return diverged("reconstruction", total);
-    }
+    return AAE_OK;
+}
+
+/* Decoder backward, its input's gradient split into z's and y's, then
+ * back through the encoders; one reduction, then every network steps. */
+static aae_status reconstruction_backward(const step_ctx *c, const float *E)
+{
+    aae_model *m = c->m;
+    size_t dw = m->zw + m->cw;
+    const float *ddec;
     AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, &ddec));
-    for (size_t r = 0; r < rows; r++) {
+    for (size_t r = 0; r < c->rows; r++) {
         const float *g = ddec + r * dw;
         for (size_t j = 0; j < m->zw; j++) m->dz[r * m->zw + j] += g[j];
         if (m->dec_input == AAE_DECODE_Z_Y && !m->detach_y)
@@ -341,6 +342,38 @@ static aae_status phase_reconstruction(const step_ctx *c)
     step_net(c, AAEI_OPT_DEC, &m->dec);
     if (m->has_cls) step_net(c, AAEI_OPT_CLS, &m->cls);
     return steps_done(c);
+}
+
+static aae_status phase_reconstruction(const step_ctx *c)
+{
+    aae_model *m = c->m;
+    size_t rows = c->rows, ld;
+    const float *E, *ylog, *xhat;
+    AAEI_TRY(forward_encoders(c, c->x, rows, &E, &ylog, &ld));
+    sample_z(c, E, SALT_REC);
+    decoder_input(c);
+    aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, &xhat));
+    float rec = reconstruction_loss(c, xhat), total = rec;
+    c->losses[AAE_SLOT_REC] = rec;
+
+    zero_enc_grads(c, rows);
+    memset(m->dz, 0, rows * m->zw * sizeof *m->dz);
+    if (m->yhead) memset(m->dy, 0, rows * m->k * sizeof *m->dy);
+    if (aaei_opt_int(&m->opt, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL) total += kl_term(c, E);
+    if (m->supervised == AAE_SUPERVISE_JOINT && c->labels) total += joint_ce_term(c, ylog, ld);
+    if (m->joint_gen) AAEI_TRY(joint_generator_terms(c, &total));
+    float *rec_losses[] = {&c->losses[AAE_SLOT_REC], &c->losses[AAE_SLOT_KL],
+                           &c->losses[AAE_SLOT_CE], &c->losses[AAE_SLOT_GEN_Z],
+                           &c->losses[AAE_SLOT_GEN_Y], &total};
+    AAEI_TRY(reduce_losses(c, rec_losses, 6));
+    if (!finite(total)) {
+        aaei_net_zero_grad(&m->enc);
+        aaei_net_zero_grad(&m->dec);
+        if (m->has_cls) aaei_net_zero_grad(&m->cls);
+        return diverged("reconstruction", total);
+    }
+    return reconstruction_backward(c, E);
 }
 
 static aae_status phase_regularization(const step_ctx *c)
