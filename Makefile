@@ -257,13 +257,14 @@ $(EXDIR)/%: examples/%.c $(EX_COMMON) $(wildcard examples/common/*.h) include/aa
 	@mkdir -p $(dir $@)
 	$(CC) $(EX_CFLAGS) -o $@ $< $(EX_COMMON) -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/..' $(EX_LIBS)
 
-# The benchmark links the static library: it reads the allocation counter
-# and the GEMM trace, which the shared library does not export.
+# The benchmark links the static library: it reads the allocation counter,
+# which the shared library does not export, and wraps the one product
+# routine at link time to record the GEMMs a call runs.
 BENCH_BIN := $(OBJDIR)/bench
 THREADS ?= 1
 $(BENCH_BIN): bench/bench.c $(OUTDIR)/libaae.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ bench/bench.c $(OUTDIR)/libaae.a $(LIBS_PRIV)
+	$(CC) $(ALL_CFLAGS) -o $@ bench/bench.c $(OUTDIR)/libaae.a $(LIBS_PRIV) -Wl,--wrap=aaei_sgemm
 
 bench:
 	@$(DEPS) $(BUILD_NEEDS) torch

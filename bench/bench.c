@@ -4,8 +4,8 @@
  * floors: the samples/s of a step's or an encode's GEMMs timed alone, and
  * of reading a batch-1 encode's weights once.
  * Prints "key value" lines (bench/compare.sh joins them with PyTorch's).
- * Linked against libaae.a so it can reach the allocation counter and the
- * GEMM trace.
+ * Linked against libaae.a so it can reach the allocation counter and wrap
+ * the library's product routine (the GEMM trace).
  *
  *   bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1] [--encode-only 1]
  *         [--rss MNIST_DIR]
@@ -168,7 +168,41 @@ static void encode_once(void *arg, uint64_t i)
 }
 
 /* Times the traced GEMMs alone: as many repetitions as the step ran. */
-static double sgemm_seconds(const aaei_gemm_shape *g, size_t n, int reps)
+/* One product's shape, for the efficiency figures. */
+typedef struct gemm_shape {
+    int trans_a, trans_b, m, n, k, accumulate;
+} gemm_shape;
+
+/* The shapes of the products run while tracing: the benchmark is linked
+ * with -Wl,--wrap=aaei_sgemm, so the library's one product routine comes
+ * here first (the shipped library carries no trace). One thread. */
+static gemm_shape *trace_buf;
+static size_t trace_cap, trace_len;
+
+void __real_aaei_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b,
+                       int ldb, float beta, float *c, int ldc);
+void __wrap_aaei_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b,
+                       int ldb, float beta, float *c, int ldc);
+
+void __wrap_aaei_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b,
+                       int ldb, float beta, float *c, int ldc)
+{
+    if (trace_buf) {
+        if (trace_len < trace_cap)
+            trace_buf[trace_len] = (gemm_shape){trans_a, trans_b, m, n, k, beta != 0.0f};
+        trace_len++;
+    }
+    __real_aaei_sgemm(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+static void gemm_trace(gemm_shape *buf, size_t cap)
+{
+    trace_buf = buf;
+    trace_cap = cap;
+    trace_len = 0;
+}
+
+static double sgemm_seconds(const gemm_shape *g, size_t n, int reps)
 {
     size_t big = 0;
     for (size_t i = 0; i < n; i++) {
@@ -201,11 +235,11 @@ static double sgemm_seconds(const aaei_gemm_shape *g, size_t n, int reps)
 static double gemm_floor(void (*fn)(void *, uint64_t), void *arg, double calls_per_s, double *flops,
                          double *weight_bytes)
 {
-    static aaei_gemm_shape g[4096];
-    aaei_gemm_trace(g, 4096);
+    static gemm_shape g[4096];
+    gemm_trace(g, 4096);
     fn(arg, 1000);
-    size_t n = aaei_gemm_traced();
-    aaei_gemm_trace(NULL, 0);
+    size_t n = trace_len;
+    gemm_trace(NULL, 0);
     *flops = 0;
     if (weight_bytes) *weight_bytes = 0;
     for (size_t i = 0; i < n; i++) {

@@ -20,6 +20,15 @@ examples/semi_supervised_aae.c train them:
   the discriminators; --batchnorm 1 as the examples' option; batch 64, a fresh shuffle per epoch, last partial
   batch dropped.
 
+--paper 1 trains the semi-supervised recipe of the paper's Appendix A as
+issue 20 reads it instead: Gaussian noise of std 0.3 on the encoder's
+input in every phase that encodes x (the reconstruction target stays
+clean; none on the discriminators), 0.5 x the sum of squared errors over
+pixels, SGD with momentum per cost (reconstruction 0.01/0.9,
+semi-supervised 0.1/0.9, discriminators and generator 0.1/0.1), all rates
+x0.1 from epoch 50 and again from 1000, batch 100, weights N(0, 0.01) and
+zero biases.
+
 Data as the examples: 5000 training digits held out (the clustering
 recipe's validation set for the paper's labelling; with --valid for the
 semi-supervised one), --labels N keeps N/10 labels per digit of the rest.
@@ -74,8 +83,47 @@ def adam(params, lr, beta1):
     return torch.optim.Adam(params, lr=lr, betas=(beta1, 0.999))
 
 
+def sgd(params, lr, momentum):
+    return torch.optim.SGD(params, lr=lr, momentum=momentum)
+
+
+# The paper's recipe (--paper 1); PAPER["on"] is set once in main().
+PAPER = {"on": False, "input_noise": 0.3, "batch": 100, "milestones": (50, 1000), "gamma": 0.1}
+
+
+def paper_init(m):
+    for mod in m.modules():
+        if isinstance(mod, nn.Linear):
+            nn.init.normal_(mod.weight, 0.0, 0.01)
+            nn.init.zeros_(mod.bias)
+
+
+def paper_optimizers(m):
+    return {"rec": sgd(list(m.enc.parameters()) + list(m.dec.parameters()), 0.01, 0.9),
+            "gen": sgd(m.enc.parameters(), 0.1, 0.1), "semi": sgd(m.enc.parameters(), 0.1, 0.9),
+            "dz": sgd(m.dz.parameters(), 0.1, 0.1), "dy": sgd(m.dy.parameters(), 0.1, 0.1)}
+
+
+def set_epoch_rates(opts, epoch):
+    """The paper's milestones: x gamma from each one reached (counted over the run's life)."""
+    factor = PAPER["gamma"] ** sum(epoch >= e for e in PAPER["milestones"])
+    for o in opts.values():
+        for g in o.param_groups:
+            g.setdefault("base_lr", g["lr"])
+            g["lr"] = g["base_lr"] * factor
+
+
+def noisy(x):
+    """The encoder's input in training: x, or x + N(0, 0.3^2) in the paper's recipe."""
+    return x + PAPER["input_noise"] * torch.randn_like(x) if PAPER["on"] else x
+
+
+def disc_noise():
+    return 0.0 if PAPER["on"] else NOISE
+
+
 def disc_step(d, opt, real, fake):
-    inp = torch.cat([real, fake.detach()]) + NOISE * torch.randn(2 * len(fake), fake.shape[1])
+    inp = torch.cat([real, fake.detach()]) + disc_noise() * torch.randn(2 * len(fake), fake.shape[1])
     t = torch.cat([torch.ones(len(real), 1), torch.zeros(len(fake), 1)])
     loss = 2.0 * F.binary_cross_entropy_with_logits(d(inp), t)
     opt.zero_grad()
@@ -85,20 +133,27 @@ def disc_step(d, opt, real, fake):
 
 
 def gen_loss(d, fake):
-    logit = d(fake + NOISE * torch.randn_like(fake))
+    logit = d(fake + disc_noise() * torch.randn_like(fake))
     return F.binary_cross_entropy_with_logits(logit, torch.ones_like(logit))
 
 
-def train_step(m, opts, x, xl, yl):
-    z, logits = m.encode(x)
-    rec = F.mse_loss(m.dec(torch.cat([z, F.softmax(logits, 1)], 1)), x)
-    opts["enc"].zero_grad()
-    opts["dec"].zero_grad()
-    rec.backward()
-    opts["enc"].step()
-    opts["dec"].step()
+def reconstruction_loss(xhat, x):
+    if PAPER["on"]:
+        return 0.5 * ((xhat - x) ** 2).sum(1).mean()
+    return F.mse_loss(xhat, x)
 
-    z, logits = m.encode(x)
+
+def train_step(m, opts, x, xl, yl):
+    z, logits = m.encode(noisy(x))
+    rec = reconstruction_loss(m.dec(torch.cat([z, F.softmax(logits, 1)], 1)), x)
+    rec_opts = [opts["rec"]] if PAPER["on"] else [opts["enc"], opts["dec"]]
+    for o in rec_opts:
+        o.zero_grad()
+    rec.backward()
+    for o in rec_opts:
+        o.step()
+
+    z, logits = m.encode(noisy(x))
     y = F.softmax(logits, 1)
     prior_y = F.one_hot(torch.randint(m.k, (len(x),)), m.k).float()
     dz = disc_step(m.dz, opts["dz"], torch.randn_like(z), z)
@@ -110,7 +165,7 @@ def train_step(m, opts, x, xl, yl):
     out = [rec.item(), dz, gz.item(), dy, gy.item()]
 
     if xl is not None:
-        ce = F.cross_entropy(m.encode(xl)[1], yl)
+        ce = F.cross_entropy(m.encode(noisy(xl))[1], yl)
         opts["semi"].zero_grad()
         ce.backward()
         opts["semi"].step()
@@ -153,8 +208,13 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mnist", default="data/mnist")
     p.add_argument("--limit", type=int, default=0, help="use only the first ROWS of each MNIST set (0: all)")
+    p.add_argument("--paper", type=int, default=0, help="1: the paper's semi-supervised recipe (see the top)")
     p.add_argument("--out", required=True)
     a = p.parse_args()
+    if a.paper and a.recipe != "semi":
+        p.error("--paper 1 is the semi-supervised recipe only")
+    PAPER["on"] = bool(a.paper)
+    batch = PAPER["batch"] if a.paper else BATCH
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
     os.makedirs(a.out, exist_ok=True)
@@ -175,9 +235,13 @@ def main():
         lab = torch.arange(len(x))
 
     m = Model(k, bool(a.batchnorm))
-    opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
-            "gen": adam(m.enc.parameters(), 1e-3, 0.9), "semi": adam(m.enc.parameters(), 1e-3, 0.9),
-            "dz": adam(m.dz.parameters(), 2e-4, 0.5), "dy": adam(m.dy.parameters(), 2e-4, 0.5)}
+    if a.paper:
+        paper_init(m)
+        opts = paper_optimizers(m)
+    else:
+        opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
+                "gen": adam(m.enc.parameters(), 1e-3, 0.9), "semi": adam(m.enc.parameters(), 1e-3, 0.9),
+                "dz": adam(m.dz.parameters(), 2e-4, 0.5), "dy": adam(m.dy.parameters(), 2e-4, 0.5)}
     ckpt, log = os.path.join(a.out, "checkpoint.pt"), os.path.join(a.out, "log.csv")
     epoch, seconds = 0, 0.0
     if os.path.exists(ckpt):
@@ -193,17 +257,19 @@ def main():
         with open(log, "w", newline="") as f:
             csv.writer(f).writerow(fields)
 
-    batches = len(x) // BATCH
+    batches = len(x) // batch
     while epoch < a.epochs:
         t0 = time.perf_counter()
+        if a.paper:
+            set_epoch_rates(opts, epoch)
         m.train()
         perm, lperm = torch.randperm(len(x)), lab[torch.randperm(len(lab))]
         sums = None
         for b in range(batches):
-            xb = x[perm[b * BATCH:(b + 1) * BATCH]]
+            xb = x[perm[b * batch:(b + 1) * batch]]
             xl = yl = None
             if semi:
-                rows = lperm[(torch.arange(BATCH) + b * BATCH) % len(lperm)]
+                rows = lperm[(torch.arange(batch) + b * batch) % len(lperm)]
                 xl, yl = x[rows], y[rows]
             losses = train_step(m, opts, xb, xl, yl)
             sums = losses if sums is None else [s + v for s, v in zip(sums, losses)]

@@ -3,22 +3,6 @@
 #include <stddef.h>
 #include <string.h>
 
-/* Shapes of the GEMMs run while tracing (benchmarks only; one thread). */
-static aaei_gemm_shape *trace_buf;
-static size_t trace_cap, trace_len;
-
-void aaei_gemm_trace(aaei_gemm_shape *buf, size_t cap)
-{
-    trace_buf = buf;
-    trace_cap = cap;
-    trace_len = 0;
-}
-
-size_t aaei_gemm_traced(void)
-{
-    return trace_len;
-}
-
 /* y = op(M) v + beta y, where M is `rows` x `cols` row-major with leading
  * dimension ld. With beta 0, y is cleared first: a BLAS may scale the old
  * y by 0, and stale NaNs in scratch would then survive. */
@@ -36,11 +20,6 @@ static void gemv(int trans, int rows, int cols, const float *m, int ld, const fl
 void aaei_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
                 const float *b, int ldb, float beta, float *c, int ldc)
 {
-    if (trace_buf) {
-        if (trace_len < trace_cap)
-            trace_buf[trace_len] = (aaei_gemm_shape){trans_a, trans_b, m, n, k, beta != 0.0f};
-        trace_len++;
-    }
     /* One row (a batch-1 encode) is a matrix-vector product: GEMV streams
      * the weights once, where several OpenBLAS kernels (Haswell, Zen) pack
      * them for GEMM first and run 5x slower. The row's bits may then differ

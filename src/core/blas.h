@@ -11,18 +11,9 @@
 #include <cblas.h>
 #endif
 
-/* C = op(A) op(B) + beta C, row-major, alpha 1 (m x n result, inner k). */
+/* C = op(A) op(B) + beta C, row-major, alpha 1 (m x n result, inner k).
+ * The benchmark wraps it at link time to record the shapes a call runs. */
 void aaei_sgemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda,
                 const float *b, int ldb, float beta, float *c, int ldc);
-
-/* One GEMM's shape, for the benchmark's efficiency figure. */
-typedef struct aaei_gemm_shape {
-    int trans_a, trans_b, m, n, k, accumulate;
-} aaei_gemm_shape;
-
-/* Records the shapes of the following GEMMs into buf (up to cap; NULL
- * stops); aaei_gemm_traced() counts them. Not thread-safe: benchmarks only. */
-void aaei_gemm_trace(aaei_gemm_shape *buf, size_t cap);
-size_t aaei_gemm_traced(void);
 
 #endif
