@@ -1,5 +1,4 @@
 /* Public model functions: argument checks, scratch handling, the busy flag. */
-#include <math.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -27,76 +26,6 @@ AAE_API aae_status aae_model_get(const aae_model *model, aae_option option, doub
                          (int)option);
     *value = model->opt.v[option];
     return AAE_OK;
-}
-
-static aae_status check_rows(size_t rows, size_t width, const char *fn)
-{
-    size_t n;
-    AAEI_REQUIRE(rows >= 1 && rows <= (size_t)INT32_MAX / 2, "%s: rows %zu must be in [1, %d]",
-                 fn, rows, INT32_MAX / 2);
-    AAEI_REQUIRE(aaei_mul_size(rows, width, &n), "%s: %zu rows x %zu overflow", fn, rows, width);
-    return AAE_OK;
-}
-
-static aae_status check_finite(const float *x, size_t rows, size_t width, const char *fn)
-{
-    for (size_t r = 0; r < rows; r++)
-        for (size_t j = 0; j < width; j++)
-            if (!isfinite(x[r * width + j]))
-                return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: row %zu column %zu is %g", fn,
-                                 r, j, (double)x[r * width + j]);
-    return AAE_OK;
-}
-
-/* Labels are -1 (when allowed) or >= 0, and below the class count when
- * they pick one of the model's classes (`classes` 0: any class index). */
-static aae_status check_labels(const aae_model *m, const int32_t *labels, size_t rows,
-                               int allow_unlabelled, int classes, const char *fn)
-{
-    for (size_t r = 0; r < rows; r++) {
-        int32_t l = labels[r];
-        if (l >= 0 && (!classes || (size_t)l < m->k)) continue;
-        if (l == -1 && allow_unlabelled) continue;
-        if (!classes)
-            return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be >= %s", fn, r,
-                             (int)l, allow_unlabelled ? "-1" : "0");
-        return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be in [%s, %zu)",
-                         fn, r, (int)l, allow_unlabelled ? "-1" : "0", m->k);
-    }
-    return AAE_OK;
-}
-
-aae_status aaei_model_check_step(const aae_model *model, const float *x, const int32_t *labels,
-                                 size_t rows, const float *xl, const int32_t *yl,
-                                 size_t rows_l, const char *fn)
-{
-    AAEI_REQUIRE(model != NULL && x != NULL, "%s: model or x is NULL", fn);
-    AAEI_TRY(check_rows(rows, model->in, fn));
-    AAEI_TRY(check_finite(x, rows, model->in, fn));
-    int needs_labels = model->dec_input == AAE_DECODE_Z_LABEL || model->zprior.label_guided;
-    AAEI_REQUIRE(labels != NULL || !needs_labels,
-                 "%s: this model reads labels (decoder input or label-guided prior); labels is NULL", fn);
-    /* Labels index the classes only where the decoder or the joint
-     * cross-entropy reads them; a label-guided prior takes any label. */
-    int label_classes = model->dec_input == AAE_DECODE_Z_LABEL || model->supervised == AAE_SUPERVISE_JOINT;
-    if (labels && (label_classes || model->zprior.label_guided))
-        AAEI_TRY(check_labels(model, labels, rows, model->dec_input != AAE_DECODE_Z_LABEL, label_classes, fn));
-    if (model->supervised == AAE_SUPERVISE_PHASE && rows_l > 0) {
-        AAEI_REQUIRE(xl != NULL && yl != NULL, "%s: xl or yl is NULL with rows_l = %zu", fn, rows_l);
-        AAEI_TRY(check_rows(rows_l, model->in, fn));
-        AAEI_TRY(check_finite(xl, rows_l, model->in, fn));
-        AAEI_TRY(check_labels(model, yl, rows_l, 1, 1, fn));
-    }
-    return AAE_OK;
-}
-
-aae_status aaei_model_checked_step(aae_model *model, const float *x, const int32_t *labels, size_t rows,
-                                   const float *xl, const int32_t *yl, size_t rows_l, uint64_t step,
-                                   float *losses, const char *fn)
-{
-    AAEI_TRY(aaei_model_check_step(model, x, labels, rows, xl, yl, rows_l, fn));
-    return aaei_model_train_step(model, x, labels, rows, xl, yl,
-                                 model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0, step, NULL, losses);
 }
 
 AAE_API aae_status aae_model_train_step(aae_model *model, const float *x, const int32_t *labels,
@@ -145,7 +74,7 @@ AAE_API aae_status aae_model_encode(const aae_model *model, const float *x, size
     float *s = NULL;
     AAEI_REQUIRE(model && x && z, "%s: model, x or z is NULL", fn);
     AAEI_REQUIRE(!y || model->yhead != AAE_Y_NONE, "%s: y requested but the model has no y head", fn);
-    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_encode(model, x, rows, z, y, s);
     put_scratch(s, scratch);
@@ -162,7 +91,7 @@ AAE_API aae_status aae_model_decode(const aae_model *model, const float *z, cons
                  model->cw ? "%s: the decoder reads [z, c]; c is NULL"
                            : "%s: the decoder reads z only; c must be NULL",
                  fn);
-    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_decode(model, z, c, rows, x, s);
     put_scratch(s, scratch);
@@ -176,10 +105,10 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
     static const char fn[] = "aae_model_reconstruct";
     float *s = NULL;
     AAEI_REQUIRE(model && x && out, "%s: model, x or out is NULL", fn);
-    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
     int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
     AAEI_REQUIRE(!by_label || labels, "%s: the decoder reads labels; labels is NULL", fn);
-    if (by_label) AAEI_TRY(check_labels(model, labels, rows, 0, 1, fn));
+    if (by_label) AAEI_TRY(aaei_model_check_labels(model, labels, rows, 0, 1, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_reconstruct(model, x, labels, rows, out, s);
     put_scratch(s, scratch);
@@ -191,8 +120,8 @@ AAE_API aae_status aae_model_sample_prior(const aae_model *model, size_t n, uint
 {
     static const char fn[] = "aae_model_sample_prior";
     AAEI_REQUIRE(model && z, "%s: model or z is NULL", fn);
-    AAEI_TRY(check_rows(n, model->zw, fn));
-    if (labels) AAEI_TRY(check_labels(model, labels, n, 1, 0, fn));
+    AAEI_TRY(aaei_model_check_rows(n, model->zw, fn));
+    if (labels) AAEI_TRY(aaei_model_check_labels(model, labels, n, 1, 0, fn));
     aaei_model_sample_prior(model, n, seed, labels, z);
     return AAE_OK;
 }
@@ -204,8 +133,8 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t
     static const char fn[] = "aae_model_generate";
     float *s = NULL;
     AAEI_REQUIRE(model && x, "%s: model or x is NULL", fn);
-    AAEI_TRY(check_rows(n, model->in, fn));
-    if (labels) AAEI_TRY(check_labels(model, labels, n, model->cw == 0, model->cw > 0, fn));
+    AAEI_TRY(aaei_model_check_rows(n, model->in, fn));
+    if (labels) AAEI_TRY(aaei_model_check_labels(model, labels, n, model->cw == 0, model->cw > 0, fn));
     AAEI_TRY(get_scratch(model, n, scratch, scratch_count, &s, fn));
     aaei_model_generate(model, n, seed, labels, x, s);
     put_scratch(s, scratch);
@@ -220,7 +149,7 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
     float *s = NULL;
     AAEI_REQUIRE(model && x && classes, "%s: model, x or classes is NULL", fn);
     AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
-    AAEI_TRY(check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     /* Probabilities go to the caller's buffer or to the scratch's tail. */
     float *p = probs;

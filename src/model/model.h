@@ -123,6 +123,14 @@ aae_status aaei_tensor_check_values(const aaei_tensor *t, const float *values, a
 /* Scales every optimizer's learning rate to factor x its configured value. */
 void aaei_model_set_lr_factor(aae_model *m, double factor);
 
+/* rows in [1, INT32_MAX / 2] and rows x width without overflow. */
+aae_status aaei_model_check_rows(size_t rows, size_t width, const char *fn);
+
+/* Labels are -1 (when allowed) or >= 0, and below the class count when
+ * they pick one of the model's classes (`classes` 0: any class index). */
+aae_status aaei_model_check_labels(const aae_model *m, const int32_t *labels, size_t rows,
+                                   int allow_unlabelled, int classes, const char *fn);
+
 /* The argument checks of aae_model_train_step (fn names the caller). */
 aae_status aaei_model_check_step(const aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
