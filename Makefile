@@ -176,7 +176,7 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB_OBJS)
 # with the same flags against this build's shared library.
 test-build: $(TEST_BIN) $(SHLIB) examples
 ifeq ($(VARIANT),plain)
-EXPORT_CHECK = sh scripts/check-exports.sh $(SHLIB)
+EXPORT_CHECK = sh scripts/check-exports.sh $(SHLIB) && sh scripts/check-layers.sh $(OBJDIR)
 else
 EXPORT_CHECK = true
 endif
