@@ -486,6 +486,32 @@ START_TEST(rows_agree_across_batch_shapes)
 }
 END_TEST
 
+/* Inference refuses a non-finite input, naming it, and writes nothing. */
+START_TEST(inference_refuses_non_finite_inputs)
+{
+    aae_model *m = small_model(AAE_PRESET_SEMI_SUPERVISED_AAE);
+    static float x[4 * MF_WIDTH], out[4 * 64];
+    memcpy(x, X, sizeof x);
+    x[1 * MF_WIDTH + 3] = NAN;
+    for (size_t i = 0; i < 4 * 64; i++) out[i] = 7.0f;
+    int32_t cls[4] = {9, 9, 9, 9};
+    ck_assert_int_eq(aae_model_encode(m, x, 4, out, NULL, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "aae_model_encode: row 1 column 3 is nan"));
+    ck_assert_int_eq(aae_model_reconstruct(m, x, Y, 4, out, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_classify(m, x, 4, cls, NULL, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    float z[4 * 64] = {0}, c[4 * MF_CLASSES] = {0};
+    z[2] = INFINITY;
+    ck_assert_int_eq(aae_model_decode(m, z, c, 4, out, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "row 0 column 2 is inf"));
+    z[2] = 0.0f;
+    c[5] = -INFINITY;
+    ck_assert_int_eq(aae_model_decode(m, z, c, 4, out, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < 4 * 64; i++) ck_assert(out[i] == 7.0f);
+    for (int i = 0; i < 4; i++) ck_assert_int_eq(cls[i], 9);
+    aae_model_free(m);
+}
+END_TEST
+
 Suite *suite_model(void)
 {
     Suite *s = suite_create("model");
@@ -497,6 +523,7 @@ Suite *suite_model(void)
     tcase_add_test(tc, preset_equals_option_by_option_build);
     tcase_add_loop_test(tc, every_preset_equals_its_options, 0, 7);
     tcase_add_loop_test(tc, rows_agree_across_batch_shapes, 0, 7);
+    tcase_add_test(tc, inference_refuses_non_finite_inputs);
     tcase_add_test(tc, invalid_combinations_are_refused);
     tcase_add_test(tc, train_step_refuses_bad_input);
     tcase_add_test(tc, labels_are_checked_only_where_read);

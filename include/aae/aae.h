@@ -512,7 +512,10 @@ AAE_API aae_status aae_model_train_step(aae_model *model, const float *x,
                                         float *losses);
 
 /** Floats of scratch the inference functions need for `rows` rows; pass
- * at least this many, or NULL scratch to let the call allocate its own. */
+ * at least this many, or NULL scratch to let the call allocate its own.
+ * The inference functions (encode, decode, reconstruct, classify) refuse a
+ * NaN or infinite input with AAE_ERR_INVALID_ARGUMENT naming its row and
+ * column, and then write nothing. */
 AAE_API size_t aae_model_scratch(const aae_model *model, size_t rows);
 
 /** Encodes x (rows x input width) into z (rows x z width; the mean for a

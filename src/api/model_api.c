@@ -75,6 +75,7 @@ AAE_API aae_status aae_model_encode(const aae_model *model, const float *x, size
     AAEI_REQUIRE(model && x && z, "%s: model, x or z is NULL", fn);
     AAEI_REQUIRE(!y || model->yhead != AAE_Y_NONE, "%s: y requested but the model has no y head", fn);
     AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_encode(model, x, rows, z, y, s);
     put_scratch(s, scratch);
@@ -92,6 +93,8 @@ AAE_API aae_status aae_model_decode(const aae_model *model, const float *z, cons
                            : "%s: the decoder reads z only; c must be NULL",
                  fn);
     AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_finite(z, rows, model->zw, fn));
+    if (c) AAEI_TRY(aaei_model_check_finite(c, rows, model->cw, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_decode(model, z, c, rows, x, s);
     put_scratch(s, scratch);
@@ -106,6 +109,7 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
     float *s = NULL;
     AAEI_REQUIRE(model && x && out, "%s: model, x or out is NULL", fn);
     AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
     int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
     AAEI_REQUIRE(!by_label || labels, "%s: the decoder reads labels; labels is NULL", fn);
     if (by_label) AAEI_TRY(aaei_model_check_labels(model, labels, rows, 0, 1, fn));
@@ -150,6 +154,7 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
     AAEI_REQUIRE(model && x && classes, "%s: model, x or classes is NULL", fn);
     AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
     AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     /* Probabilities go to the caller's buffer or to the scratch's tail. */
     float *p = probs;

@@ -16,7 +16,7 @@ aae_status aaei_model_check_rows(size_t rows, size_t width, const char *fn)
     return AAE_OK;
 }
 
-static aae_status check_finite(const float *x, size_t rows, size_t width, const char *fn)
+aae_status aaei_model_check_finite(const float *x, size_t rows, size_t width, const char *fn)
 {
     for (size_t r = 0; r < rows; r++)
         for (size_t j = 0; j < width; j++)
@@ -48,7 +48,7 @@ aae_status aaei_model_check_step(const aae_model *model, const float *x, const i
 {
     AAEI_REQUIRE(model != NULL && x != NULL, "%s: model or x is NULL", fn);
     AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
-    AAEI_TRY(check_finite(x, rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
     int needs_labels = model->dec_input == AAE_DECODE_Z_LABEL || model->zprior.label_guided;
     AAEI_REQUIRE(labels != NULL || !needs_labels,
                  "%s: this model reads labels (decoder input or label-guided prior); labels is NULL", fn);
@@ -60,7 +60,7 @@ aae_status aaei_model_check_step(const aae_model *model, const float *x, const i
     if (model->supervised == AAE_SUPERVISE_PHASE && rows_l > 0) {
         AAEI_REQUIRE(xl != NULL && yl != NULL, "%s: xl or yl is NULL with rows_l = %zu", fn, rows_l);
         AAEI_TRY(aaei_model_check_rows(rows_l, model->in, fn));
-        AAEI_TRY(check_finite(xl, rows_l, model->in, fn));
+        AAEI_TRY(aaei_model_check_finite(xl, rows_l, model->in, fn));
         AAEI_TRY(aaei_model_check_labels(model, yl, rows_l, 1, 1, fn));
     }
     return AAE_OK;

@@ -126,6 +126,9 @@ void aaei_model_set_lr_factor(aae_model *m, double factor);
 /* rows in [1, INT32_MAX / 2] and rows x width without overflow. */
 aae_status aaei_model_check_rows(size_t rows, size_t width, const char *fn);
 
+/* Every value of rows x width finite, else the first that is not, named. */
+aae_status aaei_model_check_finite(const float *x, size_t rows, size_t width, const char *fn);
+
 /* Labels are -1 (when allowed) or >= 0, and below the class count when
  * they pick one of the model's classes (`classes` 0: any class index). */
 aae_status aaei_model_check_labels(const aae_model *m, const int32_t *labels, size_t rows,
