@@ -308,25 +308,16 @@ aae_status aaei_model_reserve(aae_model *m, size_t rows)
 
 void aaei_model_set_lr_factor(aae_model *m, double factor)
 {
-    /* The part whose configured learning rate each optimizer slot uses. */
-    const aae_part part_of[AAEI_OPT_COUNT] = {
-        [AAEI_OPT_ENC] = AAE_PART_ENCODER,
-        [AAEI_OPT_DEC] = AAE_PART_DECODER,
-        [AAEI_OPT_CLS] = AAE_PART_CLASSIFIER,
-        [AAEI_OPT_ZDISC] = AAE_PART_Z_DISCRIMINATOR,
-        [AAEI_OPT_YDISC] = AAE_PART_Y_DISCRIMINATOR,
-        [AAEI_OPT_GEN_ENC] = AAE_PART_ENCODER,
-        [AAEI_OPT_GEN_CLS] = AAE_PART_CLASSIFIER,
-        [AAEI_OPT_SEMI] = m->has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER,
-    };
-    for (int i = 0; i < AAEI_OPT_COUNT; i++)
-        m->optims[i].cfg.lr = m->opt.parts[part_of[i]].optim.lr * factor;
+    /* Each slot runs at its part's configured learning rate (slot_part). */
+    for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
+        int part = slot_part(m, slot);
+        if (part >= 0) m->optims[slot].cfg.lr = m->opt.parts[part].optim.lr * factor;
+    }
 }
 
-size_t aaei_model_min_step_rows(const aae_model *m)
+size_t aaei_model_min_step_rows(aae_model *m)
 {
-    const aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
-    for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
-        if (aaei_net_has_batchnorm(nets[i])) return 2;
+    for (int i = 0; i < 5; i++)
+        if (has_part(m, NET_PARTS[i]) && aaei_net_has_batchnorm(net_of(m, NET_PARTS[i]))) return 2;
     return 1;
 }

@@ -286,7 +286,7 @@ typedef struct epoch_plan {
 /* The epoch's batches under the DROP_LAST rule: a final partial batch too
  * small to train on (fewer rows than processes, or one row when the model
  * has batch norm) is skipped, whatever the thread or process count. */
-static aae_status count_batches(const aae_trainer *t, const aae_model *m, epoch_plan *p, const char *fn)
+static aae_status count_batches(const aae_trainer *t, aae_model *m, epoch_plan *p, const char *fn)
 {
     size_t rows = p->rows, B = p->batch;
     int drop_last = t->v[AAE_TRAIN_DROP_LAST] != 0;
@@ -304,7 +304,7 @@ static aae_status count_batches(const aae_trainer *t, const aae_model *m, epoch_
 }
 
 /* Every input checked before anything trains (the evaluation set too). */
-static aae_status plan_epoch(const aae_trainer *t, const aae_model *m, const aae_dataset *train,
+static aae_status plan_epoch(const aae_trainer *t, aae_model *m, const aae_dataset *train,
                              const aae_dataset *labelled, epoch_plan *p, const char *fn)
 {
     memset(p, 0, sizeof *p);
