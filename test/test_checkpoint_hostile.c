@@ -172,8 +172,8 @@ START_TEST(big_options_without_their_arrays_allocate_nothing)
     uint8_t *good = tiny_checkpoint(&size);
     double width = 100000.0;
     memcpy(good + option_value_at(good, AAE_OPTION_INPUT_WIDTH), &width, 8);
-    /* sections: 0 OPTS, 1 PARM, 2 STAT, 3 OPTM, 4 STEP */
-    static const char *const orders[] = {"0-234", "01-234"};
+    /* sections: 0 OPTS, 1 PARM, 2 STAT, 3 OPTM, 4 STEP, 5 PHAS */
+    static const char *const orders[] = {"0-2345", "01-2345"};
     for (int k = 0; k < 2; k++) {
         uint8_t *crafted = assemble(good, size, orders[k], "PADS", 12u << 20, &crafted_size);
         aae_model *m = NULL;
@@ -375,9 +375,9 @@ START_TEST(header_fields_are_checked_after_the_crc)
     refresh_crc(bad, size);
     ASSERT_REFUSED(load(bad, size), AAE_ERR_FORMAT, "reserved");
     memcpy(bad, good, size);
-    put_le(bad + 8, 2, 4);
+    put_le(bad + 8, 3, 4);
     refresh_crc(bad, size);
-    ASSERT_REFUSED(load(bad, size), AAE_ERR_VERSION, "version 2");
+    ASSERT_REFUSED(load(bad, size), AAE_ERR_VERSION, "version 3");
     free(good);
     free(bad);
 }
@@ -389,19 +389,19 @@ START_TEST(empty_optm_and_duplicate_sections_are_refused)
 {
     size_t size, n;
     uint8_t *good = tiny_checkpoint(&size);
-    /* sections: 0 OPTS, 1 PARM, 2 STAT, 3 OPTM, 4 STEP */
-    uint8_t *bad = assemble(good, size, "012-4", "OPTM", 0, &n);
+    /* sections: 0 OPTS, 1 PARM, 2 STAT, 3 OPTM, 4 STEP, 5 PHAS */
+    uint8_t *bad = assemble(good, size, "012-45", "OPTM", 0, &n);
     ASSERT_REFUSED(load(bad, n), AAE_ERR_FORMAT, "OPTM");
     ck_assert_ptr_nonnull(strstr(aae_last_error(), "missing"));
     free(bad);
-    static const char *const twice[] = {"011234", "012344", "001234", "012334", "012234"};
-    for (int i = 0; i < 5; i++) {
+    static const char *const twice[] = {"0112345", "0123445", "0012345", "0123345", "0122345", "0123455"};
+    for (int i = 0; i < 6; i++) {
         bad = assemble(good, size, twice[i], NULL, 0, &n);
         ASSERT_REFUSED(load(bad, n), AAE_ERR_FORMAT, "second");
         free(bad);
     }
     /* an unknown section is still skipped, as the format promises */
-    bad = assemble(good, size, "01-234", "XTRA", 5, &n);
+    bad = assemble(good, size, "01-2345", "XTRA", 5, &n);
     ck_assert_int_eq(load(bad, n), AAE_OK);
     free(bad);
     free(good);

@@ -83,6 +83,7 @@ static const layer_case LAYERS[] = {
     {"leaky", AAEI_LEAKY_RELU, 0.2f, 1},  {"sigmoid", AAEI_SIGMOID, 0, 0},
     {"tanh", AAEI_TANH, 0, 0},            {"softmax", AAEI_SOFTMAX, 0, 0},
     {"batchnorm", AAEI_BATCHNORM, 0.1f, 0}, {"dropout", AAEI_DROPOUT, 0.3f, 0},
+    {"noise", AAEI_GAUSSIAN_NOISE, 0.3f, 0},
 };
 
 /* One layer on several shapes, training mode (the mode that has a

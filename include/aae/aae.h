@@ -160,6 +160,11 @@ AAE_API aae_status aae_net_add_batchnorm(aae_net *net, float momentum,
 /** Appends inverted dropout with drop probability p in [0, 1). */
 AAE_API aae_status aae_net_add_dropout(aae_net *net, float p);
 
+/** Appends additive Gaussian noise of standard deviation std >= 0: training
+ * forwards add std * N(0, 1) to every value (the gradient passes
+ * unchanged); inference is the identity. */
+AAE_API aae_status aae_net_add_gaussian_noise(aae_net *net, float std);
+
 /** Input and output widths (out == in for a network with no layers). */
 AAE_API aae_status aae_net_widths(const aae_net *net, size_t *in_width,
                                   size_t *out_width);
@@ -250,6 +255,8 @@ AAE_API aae_status aae_loss_kl_gaussian(const float *mu, const float *logvar,
 typedef struct aae_optimizer aae_optimizer;
 
 typedef enum aae_optimizer_kind {
+    AAE_OPTIMIZER_PART = 0, /**< phases only: each network keeps its part's
+                                 optimizer (aae_builder_set_phase_optimizer) */
     AAE_OPTIMIZER_SGD = 1,
     AAE_OPTIMIZER_ADAM = 2
 } aae_optimizer_kind;
@@ -394,7 +401,21 @@ typedef enum aae_option {
     AAE_OPTION_DISC_NOISE = 26,     /**< std of Gaussian noise on D's inputs */
     AAE_OPTION_BN_MOMENTUM = 27,
     AAE_OPTION_BN_EPS = 28,
-    AAE_OPTION_SEED = 29            /**< keys init, noise, priors, dropout */
+    AAE_OPTION_SEED = 29,           /**< keys init, noise, priors, dropout */
+    AAE_OPTION_INPUT_NOISE = 30,    /**< std of Gaussian noise added to the
+                                         input of the encoder (and classifier)
+                                         in training, every phase; the
+                                         reconstruction target stays clean: 0 */
+    AAE_OPTION_INPUT_DROPOUT = 31,  /**< dropout probability on that input
+                                         (after the noise), training only: 0 */
+    AAE_OPTION_HEAD_BATCHNORM = 32, /**< 1: batch norm after the encoder's (and
+                                         classifier's) output layer, on z and
+                                         the y logits, as the paper's
+                                         clustering recipe: 0 */
+    AAE_OPTION_INIT_STD = 33        /**< 0: PyTorch's default initialization;
+                                         > 0: every dense layer's weights
+                                         N(0, std^2) and biases 0 (the paper:
+                                         0.01) */
 } aae_option;
 
 /** The networks of a model, for hidden layers and optimizers. */
@@ -405,6 +426,25 @@ typedef enum aae_part {
     AAE_PART_Y_DISCRIMINATOR = 3,
     AAE_PART_CLASSIFIER = 4
 } aae_part;
+
+/** The phases of a training step, in the order they run. Each steps its
+ * networks with its own optimizer state; by default with the optimizer
+ * settings of each network's part (aae_builder_set_optimizer), or with the
+ * phase's own (aae_builder_set_phase_optimizer). */
+typedef enum aae_phase {
+    AAE_PHASE_RECONSTRUCTION = 0,  /**< encoder, decoder, classifier: the
+                                        reconstruction (+ KL, joint CE, joint
+                                        generator terms) */
+    AAE_PHASE_Z_DISCRIMINATOR = 1, /**< the z discriminator */
+    AAE_PHASE_Y_DISCRIMINATOR = 2, /**< the y discriminator */
+    AAE_PHASE_GENERATOR = 3,       /**< encoder / classifier against the
+                                        discriminators (AAE_OPTION_JOINT_GENERATOR 0) */
+    AAE_PHASE_SEMI_SUPERVISED = 4  /**< the y head on the labelled batch
+                                        (AAE_SUPERVISE_PHASE) */
+} aae_phase;
+
+/** Most milestones one phase's schedule holds. */
+#define AAE_MAX_MILESTONES 16
 
 /** Creates a builder holding `preset`'s defaults. */
 AAE_API aae_status aae_builder_create(aae_builder **builder, aae_preset preset);
@@ -451,8 +491,9 @@ AAE_API aae_status aae_builder_get_layer(const aae_builder *builder,
                                          float *dropout);
 
 /** Optimizer of `part` (the encoder's also serves the generator and
- * semi-supervised phases, with its own state for each). Defaults: the
- * preset's. */
+ * semi-supervised phases, with its own state for each), used in every phase
+ * that has no optimizer of its own (aae_builder_set_phase_optimizer).
+ * Defaults: the preset's. */
 AAE_API aae_status aae_builder_set_optimizer(aae_builder *builder,
                                              aae_part part,
                                              aae_optimizer_kind kind);
@@ -469,6 +510,57 @@ AAE_API aae_status aae_builder_get_optimizer_param(const aae_builder *builder,
                                                    aae_part part,
                                                    aae_optimizer_param param,
                                                    double *value);
+
+/** Gives `phase` its own optimizer of `kind` with PyTorch's defaults for
+ * the kind (AAE_OPTIMIZER_PART: the phase goes back to each network's part
+ * optimizer). Every network the phase steps then uses these settings in
+ * that phase, whatever its part's optimizer; the other phases are not
+ * affected. The paper's recipes, e.g., use one SGD per cost. A model
+ * without the phase refuses a phase optimizer at aae_builder_build. */
+AAE_API aae_status aae_builder_set_phase_optimizer(aae_builder *builder,
+                                                   aae_phase phase,
+                                                   aae_optimizer_kind kind);
+/** Sets one setting of the phase's own optimizer (AAE_ERR_INVALID_ARGUMENT
+ * if the phase has none: set its kind first). */
+AAE_API aae_status aae_builder_set_phase_optimizer_param(aae_builder *builder,
+                                                         aae_phase phase,
+                                                         aae_optimizer_param param,
+                                                         double value);
+/** The phase's optimizer kind (AAE_OPTIMIZER_PART if it has none) / one of
+ * its settings (AAE_ERR_INVALID_ARGUMENT if it has none). */
+AAE_API aae_status aae_builder_get_phase_optimizer(const aae_builder *builder,
+                                                   aae_phase phase,
+                                                   aae_optimizer_kind *kind);
+AAE_API aae_status aae_builder_get_phase_optimizer_param(const aae_builder *builder,
+                                                         aae_phase phase,
+                                                         aae_optimizer_param param,
+                                                         double *value);
+
+/** A milestone schedule for `phase` (PyTorch's MultiStepLR): its learning
+ * rates are multiplied by gamma once for each milestone <= the epoch, an
+ * epoch counted over the model's whole life (see aae_trainer_epoch), so a
+ * resumed run keeps its schedule. epochs: `count` (<= AAE_MAX_MILESTONES)
+ * strictly increasing values >= 1; count 0 removes the schedule. gamma in
+ * (0, 1000]. Applied by the trainer together with its own schedule
+ * (AAE_TRAIN_SCHEDULE) and its learning-rate callback. Saved with the model. */
+AAE_API aae_status aae_builder_set_phase_milestones(aae_builder *builder,
+                                                    aae_phase phase,
+                                                    const uint64_t *epochs,
+                                                    size_t count, double gamma);
+/** Reads the phase's schedule: *count milestones, of which the first
+ * min(count, capacity) are copied to epochs (NULL if capacity is 0). */
+AAE_API aae_status aae_builder_get_phase_milestones(const aae_builder *builder,
+                                                    aae_phase phase,
+                                                    uint64_t *epochs,
+                                                    size_t capacity,
+                                                    size_t *count,
+                                                    double *gamma);
+
+/** A new builder holding the options `model` was built with (a loaded
+ * model's too), so the aae_builder_get_* calls read them and a changed copy
+ * can build another model. */
+AAE_API aae_status aae_builder_from_model(aae_builder **builder,
+                                          const aae_model *model);
 
 /** Builds a model from the options. Conflicting options are refused with
  * AAE_ERR_INVALID_ARGUMENT and a message naming both, e.g. a KL regularizer
@@ -830,6 +922,18 @@ AAE_API aae_status aae_trainer_set_callbacks(aae_trainer *trainer,
                                              aae_batch_callback on_batch,
                                              aae_epoch_callback on_epoch,
                                              void *user);
+
+/** Called once per epoch, before its first batch, for each phase the model
+ * has: returns the factor (finite, >= 0) that multiplies the phase's
+ * learning rates this epoch, on top of the trainer's schedule and the
+ * phase's milestones. epoch is counted over the model's whole life. With
+ * several processes or threads only rank 0's callback is called, on the
+ * thread that called the epoch, and its factors are used by all. */
+typedef double (*aae_lr_callback)(void *user, uint64_t epoch, aae_phase phase);
+
+/** Sets the learning-rate callback (NULL to remove). */
+AAE_API aae_status aae_trainer_set_lr_callback(aae_trainer *trainer,
+                                               aae_lr_callback fn, void *user);
 
 /** A dataset evaluated after every epoch (NULL: none); borrowed until
  * replaced or the trainer is freed. */

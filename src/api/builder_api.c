@@ -3,13 +3,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "api/builder.h"
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/model.h"
 
-struct aae_builder {
-    aaei_options opt;
-};
 
 #define REQUIRE_PART(part, fn)                                                      \
     AAEI_REQUIRE((int)(part) >= 0 && (int)(part) < AAEI_PARTS,                      \

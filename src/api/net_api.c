@@ -77,6 +77,14 @@ AAE_API aae_status aae_net_add_dropout(aae_net *net, float p)
     return aaei_net_add(net, AAEI_DROPOUT, 0, p, 0.0f);
 }
 
+AAE_API aae_status aae_net_add_gaussian_noise(aae_net *net, float std)
+{
+    REQUIRE_NET(net, "aae_net_add_gaussian_noise");
+    AAEI_REQUIRE(std >= 0.0f && std <= 1e3f, "aae_net_add_gaussian_noise: std %g must be in [0, 1000]",
+                 (double)std);
+    return aaei_net_add(net, AAEI_GAUSSIAN_NOISE, 0, std, 0.0f);
+}
+
 AAE_API aae_status aae_net_widths(const aae_net *net, size_t *in_width, size_t *out_width)
 {
     REQUIRE_NET(net, "aae_net_widths");

@@ -15,7 +15,8 @@ enum aaei_stream {
     AAEI_STREAM_DROPOUT = 2, /* step = training step, row = batch row */
     AAEI_STREAM_SHUFFLE = 3,
     AAEI_STREAM_PRIOR = 4,
-    AAEI_STREAM_NOISE = 5
+    AAEI_STREAM_NOISE = 5,
+    AAEI_STREAM_INPUT_NOISE = 6 /* noise layers: step = training step, row = batch row */
 };
 
 typedef struct aaei_rng {

@@ -71,6 +71,19 @@ static void nets_of(const aae_model *m, const aae_net *nets[5])
     nets[4] = m->has_ydisc ? &m->ydisc : NULL;
 }
 
+static void write_optim_config(wr *w, const aaei_optim_config *c)
+{
+    put_u32(w, (uint32_t)c->kind);
+    put_f64(w, c->lr);
+    put_f64(w, c->momentum);
+    put_f64(w, c->dampening);
+    put_f64(w, c->weight_decay);
+    put_f64(w, c->beta1);
+    put_f64(w, c->beta2);
+    put_f64(w, c->eps);
+    put_u32(w, (uint32_t)c->nesterov);
+}
+
 static void write_options(wr *w, const aaei_options *o)
 {
     put_u32(w, (uint32_t)o->preset);
@@ -90,16 +103,21 @@ static void write_options(wr *w, const aaei_options *o)
             put_u32(w, (uint32_t)s->layers[i].batchnorm);
             put_f32(w, s->layers[i].dropout);
         }
-        const aaei_optim_config *c = &s->optim;
-        put_u32(w, (uint32_t)c->kind);
-        put_f64(w, c->lr);
-        put_f64(w, c->momentum);
-        put_f64(w, c->dampening);
-        put_f64(w, c->weight_decay);
-        put_f64(w, c->beta1);
-        put_f64(w, c->beta2);
-        put_f64(w, c->eps);
-        put_u32(w, (uint32_t)c->nesterov);
+        write_optim_config(w, &s->optim);
+    }
+}
+
+/* Version 2: each phase's own optimizer (if any) and milestones. */
+static void write_phases(wr *w, const aaei_options *o)
+{
+    put_u32(w, AAEI_PHASES);
+    for (int ph = 0; ph < AAEI_PHASES; ph++) {
+        const aaei_phase_spec *s = &o->phases[ph];
+        put_u32(w, (uint32_t)s->own_optim);
+        if (s->own_optim) write_optim_config(w, &s->optim);
+        put_u32(w, (uint32_t)s->nmilestones);
+        for (size_t i = 0; i < s->nmilestones; i++) put_u64(w, s->milestones[i]);
+        put_f64(w, s->gamma);
     }
 }
 
@@ -148,6 +166,10 @@ static void write_all(const aae_model *m, wr *w)
 
     at = begin_section(w, "STEP");
     put_u64(w, m->steps);
+    end_section(w, at);
+
+    at = begin_section(w, "PHAS");
+    write_phases(w, &m->opt);
     end_section(w, at);
 
     uint32_t crc = w->buf ? aaei_crc32(w->buf, w->n) : 0;
@@ -378,6 +400,7 @@ static aae_status read_options(rd *r, aaei_options *o)
 {
     uint32_t parts;
     memset(o, 0, sizeof *o);
+    for (int ph = 0; ph < AAEI_PHASES; ph++) o->phases[ph].gamma = 0.1; /* the builder's default */
     AAEI_TRY(read_option_values(r, o));
     AAEI_TRY(get_u32(r, &parts));
     if (parts != AAEI_PARTS) return bad(r, "wrong number of parts", parts);
@@ -393,6 +416,34 @@ static aae_status read_options(rd *r, aaei_options *o)
     if (r->at != r->n) return bad(r, "unread bytes at the end of the section", r->n - r->at);
     /* The combination, exactly as aae_builder_build checks it. */
     return as_format(r, 0, aaei_options_validate(o));
+}
+
+static aae_status read_phase(rd *r, aaei_phase_spec *s, int phase)
+{
+    uint32_t own, count;
+    uint64_t at = r->at;
+    AAEI_TRY(get_u32(r, &own));
+    if (own > 1) return bad(r, "phase optimizer flag is not 0 or 1", own);
+    s->own_optim = (int)own;
+    if (own) AAEI_TRY(read_optimizer_config(r, &s->optim));
+    AAEI_TRY(get_u32(r, &count));
+    if (count > AAE_MAX_MILESTONES) return bad(r, "too many milestones", count);
+    s->nmilestones = count;
+    for (uint32_t i = 0; i < count; i++) AAEI_TRY(get_u64(r, &s->milestones[i]));
+    AAEI_TRY(get_f64(r, &s->gamma));
+    return as_format(r, at, aaei_phase_check(s, phase));
+}
+
+/* Version 2's PHAS section; a version 1 file has none: every phase uses
+ * its networks' part optimizers without milestones, as version 1 did. */
+static aae_status read_phases(rd *r, aaei_options *o)
+{
+    uint32_t count;
+    AAEI_TRY(get_u32(r, &count));
+    if (count != AAEI_PHASES) return bad(r, "wrong number of phases", count);
+    for (int ph = 0; ph < AAEI_PHASES; ph++) AAEI_TRY(read_phase(r, &o->phases[ph], ph));
+    if (r->at != r->n) return bad(r, "unread bytes at the end of the section", r->n - r->at);
+    return AAE_OK;
 }
 
 /* PARM or STAT records: one per network with a non-zero count[i], each
@@ -442,8 +493,10 @@ static aae_status read_optimizers(rd *r, const size_t n[AAEI_OPT_COUNT], const i
 
 /* ---- the file's frame: header, END, CRC, and where each section is ---- */
 
-enum { SEC_OPTS, SEC_PARM, SEC_STAT, SEC_OPTM, SEC_STEP, SEC_COUNT };
-static const char TAGS[SEC_COUNT][5] = {"OPTS", "PARM", "STAT", "OPTM", "STEP"};
+enum { SEC_OPTS, SEC_PARM, SEC_STAT, SEC_OPTM, SEC_STEP, SEC_PHAS, SEC_COUNT };
+static const char TAGS[SEC_COUNT][5] = {"OPTS", "PARM", "STAT", "OPTM", "STEP", "PHAS"};
+/* The format version that introduced each section. */
+static const uint32_t SINCE[SEC_COUNT] = {1, 1, 1, 1, 1, 2};
 
 typedef struct sections {
     uint64_t at[SEC_COUNT], len[SEC_COUNT]; /* header offset, payload length */
@@ -452,7 +505,7 @@ typedef struct sections {
 
 /* Magic, END and CRC first, then the header's fields (a corrupted version
  * is a bad CRC, not a version this library does not read). */
-static aae_status check_frame(const aaei_ckpt_src *s)
+static aae_status check_frame(const aaei_ckpt_src *s, uint32_t *version_out)
 {
     uint8_t head[16], end[16];
     if (s->size < 32)
@@ -480,6 +533,7 @@ static aae_status check_frame(const aaei_ckpt_src *s)
                          version, AAEI_FORMAT_VERSION);
     if (reserved != 0)
         return aaei_fail(AAE_ERR_FORMAT, "checkpoint header at offset 12: reserved field is %u, not 0", reserved);
+    *version_out = version;
     return AAE_OK;
 }
 
@@ -502,7 +556,7 @@ static aae_status note_section(sections *sec, const uint8_t tag[4], uint64_t at,
 
 /* Walks the section headers from the file header to END: they must tile
  * it exactly; each known section appears once. */
-static aae_status find_sections(const aaei_ckpt_src *s, sections *sec)
+static aae_status find_sections(const aaei_ckpt_src *s, uint32_t version, sections *sec)
 {
     uint64_t at = 16, end = s->size - 16;
     memset(sec, 0, sizeof *sec);
@@ -519,8 +573,11 @@ static aae_status find_sections(const aaei_ckpt_src *s, sections *sec)
         AAEI_TRY(note_section(sec, h, at, len));
         at += 12 + len;
     }
-    for (int i = 0; i < SEC_COUNT; i++)
-        if (!sec->found[i]) return aaei_fail(AAE_ERR_FORMAT, "checkpoint: required section %s is missing", TAGS[i]);
+    for (int i = 0; i < SEC_COUNT; i++) {
+        if (SINCE[i] > version) sec->found[i] = 0; /* not of this version: ignored */
+        else if (!sec->found[i])
+            return aaei_fail(AAE_ERR_FORMAT, "checkpoint: required section %s is missing", TAGS[i]);
+    }
     return AAE_OK;
 }
 
@@ -583,15 +640,24 @@ aae_status aaei_checkpoint_read_from(const aaei_ckpt_src *s, aae_model **out)
     sections sec;
     aaei_options o;
     uint64_t steps;
-    AAEI_TRY(check_frame(s));
-    AAEI_TRY(find_sections(s, &sec));
+    uint32_t version = 0;
+    AAEI_TRY(check_frame(s, &version));
+    AAEI_TRY(find_sections(s, version, &sec));
     rd r = section(s, &sec, SEC_OPTS);
     AAEI_TRY(read_options(&r, &o));
+    if (sec.found[SEC_PHAS]) {
+        r = section(s, &sec, SEC_PHAS);
+        AAEI_TRY(read_phases(&r, &o));
+    }
     AAEI_TRY(prove_sizes(s, &sec, &o));
     AAEI_TRY(read_steps(s, &sec, &steps));
     aae_model *m;
-    AAEI_TRY(aaei_model_create(&o, &m));
-    aae_status st = read_contents(s, &sec, m);
+    aae_status st = aaei_model_create(&o, &m);
+    /* Options the builder refuses (a phase setting on a phase the model
+     * lacks, say) make a malformed file. */
+    if (st == AAE_ERR_INVALID_ARGUMENT) return as_format(&r, 0, st);
+    AAEI_TRY(st);
+    st = read_contents(s, &sec, m);
     if (st != AAE_OK) {
         aaei_model_destroy(m);
         return st;

@@ -5,7 +5,8 @@
 
 #include "model/model.h"
 
-#define AAEI_FORMAT_VERSION 1u
+/* 2: adds PHAS (each phase's own optimizer and milestones). */
+#define AAEI_FORMAT_VERSION 2u
 
 /* Bytes of the serialized model. */
 size_t aaei_checkpoint_size(const aae_model *m);

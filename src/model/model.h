@@ -53,6 +53,8 @@ struct aae_model {
     aaei_options opt;
     aae_net enc, dec, cls, zdisc, ydisc;
     int has_cls, has_zdisc, has_ydisc;
+    aae_net corruption;      /* noise / dropout on x in training (if has_corruption) */
+    int has_corruption;
     aaei_optim optims[AAEI_OPT_COUNT];
     /* Every network's gradients in one block, in the order decoder, encoder,
      * classifier, z and y discriminator: the networks one phase updates are
@@ -120,8 +122,12 @@ aae_status aaei_model_check_values(const aae_model *m, aae_status status, const 
 aae_status aaei_tensor_check_values(const aaei_tensor *t, const float *values, aae_status status,
                                     const char *who);
 
-/* Scales every optimizer's learning rate to factor x its configured value. */
-void aaei_model_set_lr_factor(aae_model *m, double factor);
+/* Sets every optimizer's learning rate to factor[its phase] x its
+ * configured value. */
+void aaei_model_set_lr_factors(aae_model *m, const double factor[AAEI_PHASES]);
+
+/* 1 if the model's step runs `phase` (an aae_phase). */
+int aaei_model_has_phase(const aae_model *m, int phase);
 
 /* rows in [1, INT32_MAX / 2] and rows x width without overflow. */
 aae_status aaei_model_check_rows(size_t rows, size_t width, const char *fn);

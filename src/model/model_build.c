@@ -28,22 +28,36 @@ static aae_status add_activation(aae_net *net, aae_activation act, float slope)
     return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown activation %d", (int)act);
 }
 
-/* in -> hidden layers of `part` -> dense(out) [-> output activation]. */
+/* The encoder and the classifier read x: the input corruptions and the
+ * head's batch norm are theirs. */
+static int reads_x(aae_part part)
+{
+    return part == AAE_PART_ENCODER || part == AAE_PART_CLASSIFIER;
+}
+
+static int head_batchnorm(const aaei_options *o, aae_part part)
+{
+    return reads_x(part) && aaei_opt_int(o, AAE_OPTION_HEAD_BATCHNORM);
+}
+
+/* Hidden layers of `part` -> dense(out) [-> batch norm] [-> output
+ * activation]. */
 static aae_status build_net(aae_net *net, const aaei_options *o, aae_part part, size_t in,
                             size_t out, int output)
 {
     const aaei_part_spec *p = &o->parts[part];
+    float bn_momentum = (float)o->v[AAE_OPTION_BN_MOMENTUM], bn_eps = (float)o->v[AAE_OPTION_BN_EPS];
     AAEI_TRY(aaei_net_init(net, in, part_seed(o, part)));
     for (size_t i = 0; i < p->nlayers; i++) {
         const aaei_layer_spec *l = &p->layers[i];
         AAEI_TRY(aaei_net_add(net, AAEI_DENSE, l->width, 0.0f, 0.0f));
-        if (l->batchnorm)
-            AAEI_TRY(aaei_net_add(net, AAEI_BATCHNORM, 0, (float)o->v[AAE_OPTION_BN_MOMENTUM],
-                                  (float)o->v[AAE_OPTION_BN_EPS]));
+        if (l->batchnorm) AAEI_TRY(aaei_net_add(net, AAEI_BATCHNORM, 0, bn_momentum, bn_eps));
         AAEI_TRY(add_activation(net, l->act, l->slope));
         if (l->dropout > 0.0f) AAEI_TRY(aaei_net_add(net, AAEI_DROPOUT, 0, l->dropout, 0.0f));
     }
     AAEI_TRY(aaei_net_add(net, AAEI_DENSE, out, 0.0f, 0.0f));
+    if (head_batchnorm(o, part)) AAEI_TRY(aaei_net_add(net, AAEI_BATCHNORM, 0, bn_momentum, bn_eps));
+    if (o->v[AAE_OPTION_INIT_STD] > 0.0) aaei_net_init_normal(net, (float)o->v[AAE_OPTION_INIT_STD]);
     if (output == AAE_OUTPUT_SIGMOID) AAEI_TRY(aaei_net_add(net, AAEI_SIGMOID, 0, 0.0f, 0.0f));
     if (output == AAE_OUTPUT_TANH) AAEI_TRY(aaei_net_add(net, AAEI_TANH, 0, 0.0f, 0.0f));
     return AAE_OK;
@@ -145,9 +159,66 @@ static int slot_part(const aae_model *m, int slot)
     return -1;
 }
 
+/* The phase an optimizer slot belongs to. */
+static int slot_phase(int slot)
+{
+    switch (slot) {
+    case AAEI_OPT_ZDISC: return AAE_PHASE_Z_DISCRIMINATOR;
+    case AAEI_OPT_YDISC: return AAE_PHASE_Y_DISCRIMINATOR;
+    case AAEI_OPT_GEN_ENC:
+    case AAEI_OPT_GEN_CLS: return AAE_PHASE_GENERATOR;
+    case AAEI_OPT_SEMI: return AAE_PHASE_SEMI_SUPERVISED;
+    default: return AAE_PHASE_RECONSTRUCTION;
+    }
+}
+
+/* A slot's settings: its phase's own optimizer, else its part's. */
+static const aaei_optim_config *slot_config(const aae_model *m, int slot)
+{
+    const aaei_phase_spec *ph = &m->opt.phases[slot_phase(slot)];
+    return ph->own_optim ? &ph->optim : &m->opt.parts[slot_part(m, slot)].optim;
+}
+
+int aaei_model_has_phase(const aae_model *m, int phase)
+{
+    for (int slot = 0; slot < AAEI_OPT_COUNT; slot++)
+        if (slot_part(m, slot) >= 0 && slot_phase(slot) == phase) return 1;
+    return 0;
+}
+
+/* A phase's own optimizer or schedule on a phase the graph lacks is a
+ * setting that would silently do nothing: refused. */
+static aae_status check_phases(const aae_model *m)
+{
+    for (int ph = 0; ph < AAEI_PHASES; ph++) {
+        const aaei_phase_spec *s = &m->opt.phases[ph];
+        AAEI_REQUIRE(aaei_model_has_phase(m, ph) || (!s->own_optim && !s->nmilestones),
+                     "%s has its own %s, but this model has no such phase (see aae_phase)",
+                     aaei_phase_name(ph), s->own_optim ? "optimizer" : "milestones");
+    }
+    return AAE_OK;
+}
+
+/* The training-time corruption of x before the encoder and classifier
+ * read it: noise, then dropout. Its own network (no parameters, its own
+ * seed), so switching it on renames no tensor and keeps the
+ * initialization. */
+static aae_status build_corruption(aae_model *m)
+{
+    const aaei_options *o = &m->opt;
+    float noise = (float)o->v[AAE_OPTION_INPUT_NOISE], drop = (float)o->v[AAE_OPTION_INPUT_DROPOUT];
+    m->has_corruption = noise > 0.0f || drop > 0.0f;
+    if (!m->has_corruption) return AAE_OK;
+    AAEI_TRY(aaei_net_init(&m->corruption, m->in, part_seed(o, (aae_part)AAEI_PARTS)));
+    if (noise > 0.0f) AAEI_TRY(aaei_net_add(&m->corruption, AAEI_GAUSSIAN_NOISE, 0, noise, 0.0f));
+    if (drop > 0.0f) AAEI_TRY(aaei_net_add(&m->corruption, AAEI_DROPOUT, 0, drop, 0.0f));
+    return AAE_OK;
+}
+
 static aae_status build_all(aae_model *m)
 {
     const aaei_options *o = &m->opt;
+    AAEI_TRY(build_corruption(m));
     for (int i = 0; i < 5; i++) {
         aae_part part = NET_PARTS[i];
         size_t in, out;
@@ -159,7 +230,7 @@ static aae_status build_all(aae_model *m)
     for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
         int part = slot_part(m, slot);
         if (part >= 0)
-            AAEI_TRY(aaei_optim_init(&m->optims[slot], &o->parts[part].optim,
+            AAEI_TRY(aaei_optim_init(&m->optims[slot], slot_config(m, slot),
                                      net_of(m, (aae_part)part)->nparams));
     }
     return AAE_OK;
@@ -177,16 +248,17 @@ static size_t part_params(const aaei_options *o, aae_part part, size_t in, size_
             return SIZE_MAX;
         in = w;
     }
-    if (!aaei_mul_size(in, out, &t) || !aaei_add_size(total, t, &total) || !aaei_add_size(total, out, &total))
+    if (!aaei_mul_size(in, out, &t) || !aaei_add_size(total, t, &total) || !aaei_add_size(total, out, &total) ||
+        !aaei_add_size(total, head_batchnorm(o, part) ? 2 * out : 0, &total))
         return SIZE_MAX;
     return total;
 }
 
 /* BatchNorm statistics of one part: running mean and variance per layer. */
-static size_t part_state(const aaei_options *o, aae_part part)
+static size_t part_state(const aaei_options *o, aae_part part, size_t out)
 {
     const aaei_part_spec *p = &o->parts[part];
-    size_t total = 0;
+    size_t total = head_batchnorm(o, part) ? 2 * out : 0;
     for (size_t i = 0; i < p->nlayers; i++)
         if (p->layers[i].batchnorm) total += 2 * p->layers[i].width;
     return total;
@@ -206,13 +278,13 @@ void aaei_model_layout(const aaei_options *o, aaei_layout *l)
         if (!(l->present[i] = has_part(&m, part))) continue;
         part_widths(&m, part, &in, &out);
         l->params[i] = params[part] = part_params(o, part, in, out);
-        l->state[i] = part_state(o, part);
+        l->state[i] = part_state(o, part, out);
     }
     for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
         int part = slot_part(&m, slot);
         if (part < 0) continue;
         l->optim_n[slot] = params[part];
-        l->optim_v[slot] = o->parts[part].optim.kind == AAE_OPTIMIZER_ADAM;
+        l->optim_v[slot] = slot_config(&m, slot)->kind == AAE_OPTIMIZER_ADAM;
     }
 }
 
@@ -242,7 +314,8 @@ aae_status aaei_model_create(const aaei_options *o, aae_model **out)
     m->opt = *o;
     atomic_flag_clear(&m->busy);
     derive_widths(m);
-    aae_status st = build_all(m);
+    aae_status st = check_phases(m);
+    if (st == AAE_OK) st = build_all(m);
     if (st == AAE_OK) st = pool_gradients(m);
     if (st == AAE_OK) st = aaei_model_index_tensors(m);
     if (st != AAE_OK) {
@@ -266,6 +339,7 @@ void aaei_model_destroy(aae_model *m)
     aaei_net_release(&m->cls);
     aaei_net_release(&m->zdisc);
     aaei_net_release(&m->ydisc);
+    aaei_net_release(&m->corruption);
     for (int i = 0; i < AAEI_OPT_COUNT; i++) aaei_optim_release(&m->optims[i]);
     aaei_free(m->tbuf);
     aaei_free(m->ibuf);
@@ -306,13 +380,11 @@ aae_status aaei_model_reserve(aae_model *m, size_t rows)
     return AAE_OK;
 }
 
-void aaei_model_set_lr_factor(aae_model *m, double factor)
+void aaei_model_set_lr_factors(aae_model *m, const double factor[AAEI_PHASES])
 {
-    /* Each slot runs at its part's configured learning rate (slot_part). */
-    for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
-        int part = slot_part(m, slot);
-        if (part >= 0) m->optims[slot].cfg.lr = m->opt.parts[part].optim.lr * factor;
-    }
+    for (int slot = 0; slot < AAEI_OPT_COUNT; slot++)
+        if (slot_part(m, slot) >= 0)
+            m->optims[slot].cfg.lr = slot_config(m, slot)->lr * factor[slot_phase(slot)];
 }
 
 size_t aaei_model_min_step_rows(aae_model *m)

@@ -39,6 +39,10 @@ static const struct {
     [AAE_OPTION_BN_MOMENTUM] = {"AAE_OPTION_BN_MOMENTUM", 1e-6, 1, 0},
     [AAE_OPTION_BN_EPS] = {"AAE_OPTION_BN_EPS", 1e-12, 1, 0},
     [AAE_OPTION_SEED] = {"AAE_OPTION_SEED", 0, 9007199254740992.0, 1},
+    [AAE_OPTION_INPUT_NOISE] = {"AAE_OPTION_INPUT_NOISE", 0, 1e3, 0},
+    [AAE_OPTION_INPUT_DROPOUT] = {"AAE_OPTION_INPUT_DROPOUT", 0, 0.99, 0},
+    [AAE_OPTION_HEAD_BATCHNORM] = {"AAE_OPTION_HEAD_BATCHNORM", 0, 1, 1},
+    [AAE_OPTION_INIT_STD] = {"AAE_OPTION_INIT_STD", 0, 10, 0},
 };
 
 int aaei_option_range(aae_option option, double *lo, double *hi, int *integer)
@@ -120,6 +124,7 @@ aae_status aaei_options_preset(aaei_options *o, aae_preset preset)
     v[AAE_OPTION_BN_MOMENTUM] = 0.1;
     v[AAE_OPTION_BN_EPS] = 1e-5;
     for (int p = 0; p < AAEI_PARTS; p++) set_adam(o, (aae_part)p, 1e-3, 0.9);
+    for (int ph = 0; ph < AAEI_PHASES; ph++) o->phases[ph].gamma = 0.1;
 
     switch (preset) {
     case AAE_PRESET_AE:
@@ -245,6 +250,7 @@ aae_status aaei_options_validate(const aaei_options *o)
                  v[AAE_OPTION_Y_ADVERSARIAL] == 0,
              "AAE_OPTION_JOINT_GENERATOR needs an adversarial regularizer on z or y");
     for (int p = 0; p < AAEI_PARTS; p++) AAEI_TRY(aaei_optim_validate(&o->parts[p].optim));
+    for (int ph = 0; ph < AAEI_PHASES; ph++) AAEI_TRY(aaei_phase_check(&o->phases[ph], ph));
     return AAE_OK;
 }
 
@@ -268,6 +274,13 @@ int aaei_options_equal(const aaei_options *a, const aaei_options *b)
                 l->batchnorm != k->batchnorm || l->dropout != k->dropout)
                 return 0;
         }
+    }
+    for (int ph = 0; ph < AAEI_PHASES; ph++) {
+        const aaei_phase_spec *x = &a->phases[ph], *y = &b->phases[ph];
+        if (x->own_optim != y->own_optim || (x->own_optim && !optim_equal(&x->optim, &y->optim)) ||
+            x->nmilestones != y->nmilestones || x->gamma != y->gamma ||
+            memcmp(x->milestones, y->milestones, x->nmilestones * sizeof *x->milestones) != 0)
+            return 0;
     }
     return 1;
 }

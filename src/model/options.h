@@ -7,7 +7,7 @@
 #include "aae/aae.h"
 #include "nn/optim.h"
 
-#define AAEI_OPTION_LAST AAE_OPTION_SEED
+#define AAEI_OPTION_LAST AAE_OPTION_INIT_STD
 #define AAEI_PARTS 5
 #define AAEI_MAX_HIDDEN 16
 
@@ -25,11 +25,34 @@ typedef struct aaei_part_spec {
     aaei_optim_config optim;
 } aaei_part_spec;
 
+#define AAEI_PHASES 5
+#define AAEI_MAX_MILESTONE 1000000000000ull /* epochs */
+
+/* A phase's own optimizer (own_optim 0: each network uses its part's) and
+ * milestone schedule. */
+typedef struct aaei_phase_spec {
+    int own_optim;
+    aaei_optim_config optim;
+    size_t nmilestones;
+    uint64_t milestones[AAE_MAX_MILESTONES];
+    double gamma;
+} aaei_phase_spec;
+
 typedef struct aaei_options {
     aae_preset preset;
     double v[AAEI_OPTION_LAST + 1];
     aaei_part_spec parts[AAEI_PARTS];
+    aaei_phase_spec phases[AAEI_PHASES];
 } aaei_options;
+
+/* "AAE_PHASE_GENERATOR", ... */
+const char *aaei_phase_name(int phase);
+
+/* Checks one phase's spec (message names the phase). */
+aae_status aaei_phase_check(const aaei_phase_spec *s, int phase);
+
+/* gamma ^ (milestones <= epoch) of the phase. */
+double aaei_phase_milestone_factor(const aaei_phase_spec *s, uint64_t epoch);
 
 /* Fills `o` with the preset's defaults; AAE_ERR_INVALID_ARGUMENT if unknown. */
 aae_status aaei_options_preset(aaei_options *o, aae_preset preset);

@@ -139,11 +139,22 @@ static void y_grad_to_logits(const step_ctx *c, const float *dy)
 
 /* Encoder (and classifier) forward in training mode; y = softmax(logits).
  * Returns the encoder output. */
+/* x as the encoder reads it in training: corrupted by the input noise and
+ * dropout options, if any (the reconstruction target stays x). */
+static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, const float **in)
+{
+    aae_model *m = c->m;
+    aaei_row_keys keys = x_keys(c);
+    *in = x;
+    return m->has_corruption ? aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, in) : AAE_OK;
+}
+
 static aae_status forward_encoders(const step_ctx *c, const float *x, size_t rows,
                                    const float **E, const float **ylog, size_t *ld)
 {
     aae_model *m = c->m;
     aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(encoder_input(c, x, rows, &x));
     AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, E));
     *ylog = NULL;
     *ld = 0;
@@ -435,6 +446,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     aae_net *net = m->has_cls ? &m->cls : &m->enc;
     const float *out;
     aaei_row_keys keys = x_keys(c);
+    AAEI_TRY(encoder_input(c, xl, rows_l, &xl));
     AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, &out));
     size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)

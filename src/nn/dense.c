@@ -22,6 +22,17 @@ void aaei_dense_init(const aaei_layer *L, float *params, uint64_t seed,
     }
 }
 
+void aaei_dense_init_normal(const aaei_layer *L, float *params, uint64_t seed, uint64_t layer_index,
+                            float std)
+{
+    float *w = params, *b = params + L->out * L->in;
+    for (size_t o = 0; o < L->out; o++) {
+        aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_INIT, layer_index, o);
+        for (size_t i = 0; i < L->in; i++) w[o * L->in + i] = std * aaei_rng_normal(&r);
+        b[o] = 0.0f;
+    }
+}
+
 void aaei_dense_forward(const aaei_layer *L, const float *params,
                         const float *x, float *y, size_t rows)
 {

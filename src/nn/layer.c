@@ -37,6 +37,12 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
         else if (y != x)
             memcpy(y, x, pass->rows * L->out * sizeof *y);
         break;
+    case AAEI_GAUSSIAN_NOISE:
+        if (pass->training && L->a > 0.0f)
+            aaei_noise_forward(L, x, y, pass);
+        else if (y != x)
+            memcpy(y, x, pass->rows * L->out * sizeof *y);
+        break;
     default:
         aaei_activation_forward(L, x, y, pass->rows);
         break;
@@ -53,6 +59,9 @@ void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
         break;
     case AAEI_BATCHNORM:
         aaei_batchnorm_backward(L, params, grads, aux, dy, dx, rows, sync);
+        break;
+    case AAEI_GAUSSIAN_NOISE:
+        if (dx) memcpy(dx, dy, rows * L->out * sizeof *dx);
         break;
     case AAEI_DROPOUT:
         if (dx) {

@@ -18,13 +18,14 @@ typedef enum aaei_layer_kind {
     AAEI_TANH,
     AAEI_SOFTMAX,
     AAEI_BATCHNORM,
-    AAEI_DROPOUT
+    AAEI_DROPOUT,
+    AAEI_GAUSSIAN_NOISE
 } aaei_layer_kind;
 
 typedef struct aaei_layer {
     aaei_layer_kind kind;
     size_t in, out;        /* widths; equal except for dense */
-    float a;               /* leaky slope, dropout p or BN momentum */
+    float a;               /* leaky slope, dropout p, BN momentum or noise std */
     float eps;             /* BN eps */
     size_t param_off, nparam; /* into the network's params and grads */
     size_t state_off, nstate; /* into its running state (BN mean, var) */
@@ -115,5 +116,9 @@ void aaei_dropout_forward(const aaei_layer *L, const float *x, float *y,
                           float *aux, const aaei_pass *pass);
 void aaei_dropout_backward(const aaei_layer *L, const float *aux,
                            const float *dy, float *dx, size_t rows);
+void aaei_noise_forward(const aaei_layer *L, const float *x, float *y, const aaei_pass *pass);
+/* PyTorch-style N(0, std^2) weights and zero biases (instead of the default). */
+void aaei_dense_init_normal(const aaei_layer *L, float *params, uint64_t seed, uint64_t layer_index,
+                            float std);
 
 #endif

@@ -253,3 +253,11 @@ void aaei_net_zero_grad(aae_net *net)
 {
     if (net->nparams) memset(net->grads, 0, net->nparams * sizeof *net->grads);
 }
+
+void aaei_net_init_normal(aae_net *net, float std)
+{
+    for (size_t i = 0; i < net->nlayers; i++) {
+        const aaei_layer *L = &net->layers[i];
+        if (L->kind == AAEI_DENSE) aaei_dense_init_normal(L, net->params + L->param_off, net->seed, i, std);
+    }
+}

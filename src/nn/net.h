@@ -60,6 +60,9 @@ size_t aaei_net_infer_scratch(const aae_net *net, size_t rows);
 
 void aaei_net_zero_grad(aae_net *net);
 
+/* Re-initializes every dense layer: weights N(0, std^2), biases 0. */
+void aaei_net_init_normal(aae_net *net, float std);
+
 /* 1 if a layer of net is batch norm (training then needs 2 rows or more). */
 int aaei_net_has_batchnorm(const aae_net *net);
 

@@ -108,6 +108,14 @@ AAE_API aae_status aae_trainer_set_callbacks(aae_trainer *t, aae_batch_callback 
     return AAE_OK;
 }
 
+AAE_API aae_status aae_trainer_set_lr_callback(aae_trainer *t, aae_lr_callback fn, void *user)
+{
+    AAEI_REQUIRE(t != NULL, "aae_trainer_set_lr_callback: trainer is NULL");
+    t->lr_fn = fn;
+    t->lr_user = user;
+    return AAE_OK;
+}
+
 AAE_API aae_status aae_trainer_set_eval(aae_trainer *t, const aae_dataset *eval)
 {
     AAEI_REQUIRE(t != NULL, "aae_trainer_set_eval: trainer is NULL");
@@ -351,7 +359,7 @@ static aae_status reserve_buffers(aae_trainer *t, aae_model *m, epoch_plan *p, c
 
 /* The epoch (from the model's step counter, so a resumed run continues its
  * sequence), its row orders and its learning-rate factor. */
-static aae_status order_rows(aae_trainer *t, aae_model *m, epoch_plan *p)
+static aae_status order_rows(aae_trainer *t, aae_model *m, epoch_plan *p, const char *fn)
 {
     p->epoch = m->steps / p->batches;
     p->first = m->steps % p->batches;
@@ -364,7 +372,9 @@ static aae_status order_rows(aae_trainer *t, aae_model *m, epoch_plan *p)
         aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_SHUFFLE, p->epoch, 1);
         aaei_rng_shuffle(&r, t->lidx, p->labelled_rows);
     }
-    aaei_model_set_lr_factor(m, aaei_schedule_factor(t, p->epoch));
+    double factor[AAEI_PHASES];
+    AAEI_TRY(aaei_epoch_lr_factors(t, m, p->epoch, factor, fn));
+    aaei_model_set_lr_factors(m, factor);
     return AAE_OK;
 }
 
@@ -414,7 +424,7 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
     AAEI_TRY(plan_epoch(t, m, train, labelled, &p, fn));
     AAEI_TRY(reserve_buffers(t, m, &p, fn));
     if (t->size > 1) AAEI_TRY(aaei_parallel_begin(t, m, p.rows, p.rows_l, fn));
-    AAEI_TRY(order_rows(t, m, &p));
+    AAEI_TRY(order_rows(t, m, &p, fn));
 
     double sums[AAE_SLOT_COUNT] = {0}, t0 = now_seconds();
     float losses[AAE_SLOT_COUNT];

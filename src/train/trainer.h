@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 
 #include "aae/aae.h"
+#include "model/options.h"
 
 #define AAEI_TRAIN_LAST AAE_TRAIN_THREADS
 
@@ -13,6 +14,8 @@ struct aae_trainer {
     aae_batch_callback on_batch;
     aae_epoch_callback on_epoch;
     void *user;
+    aae_lr_callback lr_fn;  /* NULL: no per-phase factor of the user's */
+    void *lr_user;
     const aae_dataset *eval;
     atomic_flag running;    /* an epoch is in progress (its callbacks included) */
 
@@ -52,5 +55,10 @@ aae_status aaei_evaluate_check(const aae_model *m, const aae_dataset *ds, const 
 
 /* Learning-rate factor of `epoch` under the trainer's schedule. */
 double aaei_schedule_factor(const aae_trainer *t, uint64_t epoch);
+
+/* Each phase's learning-rate factor for `epoch` (schedule x milestones x
+ * callback); with several members, rank 0's (a collective). */
+aae_status aaei_epoch_lr_factors(const aae_trainer *t, const aae_model *m, uint64_t epoch,
+                                 double factor[AAEI_PHASES], const char *fn);
 
 #endif

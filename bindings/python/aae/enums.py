@@ -101,6 +101,7 @@ class Prior(IntEnum):
 
 
 class OptimizerKind(IntEnum):
+    PART = 0
     SGD = 1
     ADAM = 2
 
