@@ -113,9 +113,11 @@ static int write_clusters(const ex_args *a, const aae_model *model, const aae_da
 int main(int argc, char **argv)
 {
     ex_args a = ex_defaults("cluster_aae", 10);
+    a.batch = 100; /* the paper's */
     size_t k = 16;
     const ex_opt extra[] = {
         {"clusters", 'z', &k, "number of clusters K"},
+        {"reimpl", 'i', &a.reimpl, "1: the public reimplementations' recipe (Adam, z 10, noise on the discriminators) instead of the paper's"},
         {NULL, 0, NULL, NULL},
     };
     int p = ex_parse(argc, argv, &a, "Unsupervised clustering of MNIST with an adversarial autoencoder.", extra);

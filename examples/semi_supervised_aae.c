@@ -30,10 +30,12 @@ static int after_epoch(const ex_session *s, int epoch, const double *m)
 int main(int argc, char **argv)
 {
     ex_args a = ex_defaults("semi_supervised_aae", 10);
+    a.batch = 100; /* the paper's */
     size_t labels = 100, valid_rows = 0;
     const ex_opt extra[] = {
         {"labels", 'z', &labels, "labelled training digits, balanced over the ten (a multiple of 10; 0: all)"},
         {"valid", 'z', &valid_rows, "training digits held out as a validation set (0: none)"},
+        {"reimpl", 'i', &a.reimpl, "1: the public reimplementations' recipe (Adam, z 10, noise on the discriminators) instead of the paper's"},
         {NULL, 0, NULL, NULL},
     };
     int p = ex_parse(argc, argv, &a, "Semi-supervised MNIST classification with an adversarial autoencoder.",

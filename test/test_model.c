@@ -391,9 +391,28 @@ END_TEST
 
 /* Copies everything a builder holds into a builder of another preset
  * through the public getters and setters. */
+/* Phase ph's own optimizer and milestones, from `from` into `to`. */
+static void copy_phase(const aae_builder *from, aae_builder *to, aae_phase ph)
+{
+    aae_optimizer_kind kind;
+    uint64_t ms[AAE_MAX_MILESTONES];
+    size_t n;
+    double gamma;
+    TU_ASSERT_OK(aae_builder_get_phase_optimizer(from, ph, &kind));
+    TU_ASSERT_OK(aae_builder_set_phase_optimizer(to, ph, kind));
+    for (int q = AAE_OPT_LR; kind != AAE_OPTIMIZER_PART && q <= AAE_OPT_EPS; q++) {
+        double v;
+        if (aae_builder_get_phase_optimizer_param(from, ph, (aae_optimizer_param)q, &v) == AAE_OK)
+            TU_ASSERT_OK(aae_builder_set_phase_optimizer_param(to, ph, (aae_optimizer_param)q, v));
+    }
+    TU_ASSERT_OK(aae_builder_get_phase_milestones(from, ph, ms, AAE_MAX_MILESTONES, &n, &gamma));
+    TU_ASSERT_OK(aae_builder_set_phase_milestones(to, ph, ms, n, gamma));
+}
+
 static void copy_builder(const aae_builder *from, aae_builder *to)
 {
-    for (int k = 1; k <= AAE_OPTION_SEED; k++) {
+    for (int ph = 0; ph < 5; ph++) copy_phase(from, to, (aae_phase)ph);
+    for (int k = 1; k <= AAE_OPTION_INIT_STD; k++) {
         double v;
         TU_ASSERT_OK(aae_builder_get(from, (aae_option)k, &v));
         TU_ASSERT_OK(aae_builder_set(to, (aae_option)k, v));

@@ -15,11 +15,22 @@ static int32_t Y[ROWS];
 
 static void setup(void) { mf_blobs(X, Y, ROWS, 3); }
 
-/* The semi-supervised preset (every phase) on the blobs. */
+/* The semi-supervised preset (every phase) on the blobs, each phase back
+ * on its networks' part optimizers, Adam as the parts' (the preset's own
+ * phase optimizers are the subject of other tests). */
 static aae_builder *semi_builder(void)
 {
     aae_builder *b = mf_builder(AAE_PRESET_SEMI_SUPERVISED_AAE);
     ck_assert_ptr_nonnull(b);
+    for (int ph = 0; ph < 5; ph++) {
+        TU_ASSERT_OK(aae_builder_set_phase_optimizer(b, (aae_phase)ph, AAE_OPTIMIZER_PART));
+        TU_ASSERT_OK(aae_builder_set_phase_milestones(b, (aae_phase)ph, NULL, 0, 0.1));
+    }
+    for (int p = 0; p < 5; p++) {
+        int disc = p == AAE_PART_Z_DISCRIMINATOR || p == AAE_PART_Y_DISCRIMINATOR;
+        TU_ASSERT_OK(aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_ADAM));
+        TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, disc ? 2e-4 : 1e-3));
+    }
     return b;
 }
 
@@ -415,9 +426,10 @@ START_TEST(a_version_1_checkpoint_loads_and_resumes)
         TU_ASSERT_OK(aae_builder_get_phase_milestones(c, (aae_phase)ph, NULL, 0, &count, NULL));
         ck_assert(kind == AAE_OPTIMIZER_PART && count == 0);
     }
-    /* This library trains the same model to the same bits it stored, and
-     * both continue alike. */
-    TU_ASSERT_OK(v1_build(&now));
+    /* This library trains the same model (the file's options: the preset
+     * has changed since) to the same bits it stored, and both continue
+     * alike. */
+    TU_ASSERT_OK(aae_builder_build(c, &now));
     TU_ASSERT_OK(v1_train(now));
     ck_assert(same_tensors(old, now, ""));
     TU_ASSERT_OK(v1_train(now));

@@ -68,7 +68,7 @@ START_TEST(input_corruption_changes_training_only)
     static const aae_preset presets[] = {AAE_PRESET_AE, AAE_PRESET_SEMI_SUPERVISED_AAE, AAE_PRESET_VAE_CLASSIFIER};
     for (size_t p = 0; p < 3; p++)
         for (size_t k = 0; k < 2; k++) {
-            aae_model *plain = model(presets[p], 0, 0), *noisy = model(presets[p], corruptions[k], 0.3);
+            aae_model *plain = model(presets[p], corruptions[k], 0.0), *noisy = model(presets[p], corruptions[k], 0.3);
             ck_assert(same_state(plain, noisy));
             float z0[ROWS * 64], z1[ROWS * 64];
             TU_ASSERT_OK(aae_model_encode(plain, X, ROWS, z0, NULL, NULL, 0));

@@ -354,6 +354,7 @@ static aae_status configure(const ex_args *a, aae_preset preset, const ex_settin
     for (size_t i = 0; st == AAE_OK && i < n; i++) st = aae_builder_set(b, settings[i].option, settings[i].value);
     /* Any other value, negative too, goes to the library, which checks it. */
     if (st == AAE_OK && a->w_adv != EX_PRESET_W_ADV) st = aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv);
+    if (st == AAE_OK && a->reimpl) st = ex_reimplementation_recipe(b);
     if (st == AAE_OK && a->batchnorm) st = add_batchnorm(b, preset, AAE_PART_ENCODER);
     if (st == AAE_OK && a->batchnorm) st = add_batchnorm(b, preset, AAE_PART_DECODER);
     if (st != AAE_OK) aae_builder_free(b);
@@ -387,6 +388,7 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
     } else {
         EX_TRY(a, aae_builder_build(b, &s->model));
     }
+    if (ex_write_recipe(a, s->model)) goto fail;
     if (ex_load_mnist(a, ex_scale_for(s->model), &s->mnist_train, &s->mnist_test)) goto fail;
     s->train = s->mnist_train;
     s->eval = s->mnist_test;
@@ -618,6 +620,7 @@ int ex_train(ex_session *s)
     EX_TRY(a, aae_trainer_create(&t));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs - r.first > 0 ? a->epochs - r.first : 1));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_LABELLED_BATCH, (double)a->batch));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_THREADS, a->threads));
     if (a->lr_step) {

@@ -41,6 +41,7 @@ typedef struct ex_args {
     unsigned long long seed;
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;
+    int reimpl;        /* 1: a new model gets ex_reimplementation_recipe */
     const char *out;   /* output directory (created with its parents) */
     const char *data;  /* directory with the four MNIST IDX files */
 } ex_args;
@@ -100,6 +101,15 @@ size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels)
  * each of the labels 0-9 (columns), for a decoder that reads [z, one-hot].
  * 0, or 1 after reporting the failure. */
 int ex_write_styles(const ex_args *a, const aae_model *model, const char *name);
+
+/* Sets b to the public reimplementations' recipe for the clustering and
+ * semi-supervised AAE (the presets follow the paper; see docs/models.md). */
+aae_status ex_reimplementation_recipe(aae_builder *b);
+
+/* Prints the model's training recipe (input corruption, each phase's
+ * optimizer and milestones) and writes it to <out>/recipe.txt. 0, or 1
+ * after reporting the failure. */
+int ex_write_recipe(const ex_args *a, const aae_model *m);
 
 /* A training run: ex_open builds the model and loads MNIST, ex_train
  * trains, ex_close frees what ex_open made. */

@@ -327,8 +327,15 @@ typedef enum aae_preset {
     AAE_PRESET_AAE = 3,                 /**< PyTorch-GAN recipe, Gaussian prior */
     AAE_PRESET_SUPERVISED_AAE = 4,      /**< decoder sees [z, one-hot label] */
     AAE_PRESET_VAE_CLASSIFIER = 5,      /**< VAE + classifier whose y joins z */
-    AAE_PRESET_CLUSTERING_AAE = 6,      /**< softmax y over K=16 + style z */
-    AAE_PRESET_SEMI_SUPERVISED_AAE = 7  /**< clustering AAE, K = 10, + CE phase */
+    AAE_PRESET_CLUSTERING_AAE = 6,      /**< the paper's clustering recipe:
+                                             softmax y over K=16 + style z 5,
+                                             784-3000-3000 BN encoder with BN
+                                             heads, 20 % input dropout, one SGD
+                                             per phase (docs/models.md) */
+    AAE_PRESET_SEMI_SUPERVISED_AAE = 7  /**< the paper's semi-supervised
+                                             recipe: K = 10, z 10, 1000-unit
+                                             nets, input noise 0.3, a CE
+                                             phase, one SGD per phase */
 } aae_preset;
 
 /** Values of the enumerated options below. */

@@ -101,6 +101,66 @@ static void mlp_parts(aaei_options *o, size_t width, aae_activation act, float s
     }
 }
 
+static void set_sgd(aaei_optim_config *c, double lr, double momentum)
+{
+    *c = aaei_optim_defaults(AAE_OPTIMIZER_SGD);
+    c->lr = lr;
+    c->momentum = momentum;
+}
+
+/* The paper's Appendix A (arXiv 1511.05644v2; docs/results.md says what was
+ * verified): softmax y plus style z with adversarial priors on both, each
+ * in its own phase; 0.5 x the sum of squared errors; one SGD with momentum
+ * per cost, all rates x0.1 at epoch 50 (and 1000); weights N(0, 0.01).
+ * Semi-supervised: 1000-unit ReLU nets, z 10, noise 0.3 on the encoder's
+ * input, a cross-entropy phase on the labelled batch. Clustering: 3000-unit
+ * encoder and decoder with batch norm through the encoder's heads, z 5,
+ * 20 % dropout on its input, 1000-unit discriminators. */
+static void paper_recipe(aaei_options *o, int clustering)
+{
+    double *v = o->v;
+    size_t width = clustering ? 3000 : 1000;
+    v[AAE_OPTION_CLASSES] = clustering ? 16 : 10;
+    v[AAE_OPTION_Z_WIDTH] = clustering ? 5 : 10;
+    v[AAE_OPTION_Y_HEAD] = AAE_Y_SHARED;
+    v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_Y;
+    v[AAE_OPTION_Z_REGULARIZER] = AAE_ZREG_ADVERSARIAL;
+    v[AAE_OPTION_Y_ADVERSARIAL] = 1;
+    v[AAE_OPTION_REC_SUM] = 1;
+    v[AAE_OPTION_W_REC] = 0.5;
+    v[AAE_OPTION_INIT_STD] = 0.01;
+    if (clustering) {
+        v[AAE_OPTION_INPUT_DROPOUT] = 0.2;
+        v[AAE_OPTION_HEAD_BATCHNORM] = 1;
+    } else {
+        v[AAE_OPTION_INPUT_NOISE] = 0.3;
+        v[AAE_OPTION_Y_SUPERVISED] = AAE_SUPERVISE_PHASE;
+    }
+    for (int p = 0; p < AAEI_PARTS; p++) {
+        int disc = p == AAE_PART_Z_DISCRIMINATOR || p == AAE_PART_Y_DISCRIMINATOR;
+        size_t w = disc ? 1000 : width;
+        if (p != AAE_PART_CLASSIFIER) {
+            add_layer(&o->parts[p], w, AAE_ACT_RELU, 0.0f, clustering && p == AAE_PART_ENCODER);
+            add_layer(&o->parts[p], w, AAE_ACT_RELU, 0.0f, clustering && p == AAE_PART_ENCODER);
+        }
+        /* The parts' optimizers as their phases' (in use if a phase is
+         * set back to AAE_OPTIMIZER_PART). */
+        set_sgd(&o->parts[p].optim, disc ? 0.1 : 0.01, disc ? 0.1 : 0.9);
+    }
+    static const uint64_t milestones[2] = {50, 1000};
+    for (int ph = 0; ph < AAEI_PHASES; ph++) {
+        aaei_phase_spec *s = &o->phases[ph];
+        s->own_optim = 1;
+        if (ph == AAE_PHASE_RECONSTRUCTION) set_sgd(&s->optim, 0.01, 0.9);
+        else if (ph == AAE_PHASE_SEMI_SUPERVISED) set_sgd(&s->optim, 0.1, 0.9);
+        else set_sgd(&s->optim, 0.1, 0.1);
+        s->nmilestones = clustering ? 1 : 2;
+        memcpy(s->milestones, milestones, s->nmilestones * sizeof *milestones);
+        s->gamma = 0.1;
+    }
+    if (clustering) o->phases[AAE_PHASE_SEMI_SUPERVISED] = (aaei_phase_spec){.gamma = 0.1};
+}
+
 aae_status aaei_options_preset(aaei_options *o, aae_preset preset)
 {
     memset(o, 0, sizeof *o);
@@ -186,20 +246,7 @@ aae_status aaei_options_preset(aaei_options *o, aae_preset preset)
     }
     case AAE_PRESET_CLUSTERING_AAE:
     case AAE_PRESET_SEMI_SUPERVISED_AAE:
-        /* The paper: 1000-1000 ReLU nets, softmax y plus style z, adversarial
-         * priors on both, each in its own phase; D learning rate lowered. */
-        v[AAE_OPTION_CLASSES] = preset == AAE_PRESET_CLUSTERING_AAE ? 16 : 10;
-        v[AAE_OPTION_Y_HEAD] = AAE_Y_SHARED;
-        v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_Y;
-        v[AAE_OPTION_Z_REGULARIZER] = AAE_ZREG_ADVERSARIAL;
-        v[AAE_OPTION_Y_ADVERSARIAL] = 1;
-        v[AAE_OPTION_DISC_NOISE] = 0.3;
-        if (preset == AAE_PRESET_SEMI_SUPERVISED_AAE)
-            v[AAE_OPTION_Y_SUPERVISED] = AAE_SUPERVISE_PHASE;
-        mlp_parts(o, 1000, AAE_ACT_RELU, 0.0f);
-        o->parts[AAE_PART_CLASSIFIER].nlayers = 0;
-        set_adam(o, AAE_PART_Z_DISCRIMINATOR, 2e-4, 0.5);
-        set_adam(o, AAE_PART_Y_DISCRIMINATOR, 2e-4, 0.5);
+        paper_recipe(o, preset == AAE_PRESET_CLUSTERING_AAE);
         break;
     default:
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown preset %d", (int)preset);
