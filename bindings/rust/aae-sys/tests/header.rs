@@ -305,10 +305,7 @@ fn declarations_match_header() {
             errors.push(format!("#define {name} {value}: Rust has {found:?}"));
         }
     }
-    assert!(
-        !h.defines.is_empty(),
-        "parsed no integer #define of aae.h"
-    );
+    assert!(!h.defines.is_empty(), "parsed no integer #define of aae.h");
     assert!(
         errors.is_empty(),
         "aae-sys does not match {}:\n{}",
