@@ -12,6 +12,7 @@ c_float_p = ctypes.POINTER(ctypes.c_float)
 c_int32_p = ctypes.POINTER(ctypes.c_int32)
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
 c_double_p = ctypes.POINTER(ctypes.c_double)
+c_uint64_p = ctypes.POINTER(ctypes.c_uint64)
 c_void_pp = ctypes.POINTER(ctypes.c_void_p)
 
 BATCH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
@@ -85,9 +86,9 @@ _PROTOTYPES = {
     "aae_builder_set_phase_optimizer_param": (_S, [_P, ctypes.c_int, ctypes.c_int, _D]),
     "aae_builder_get_phase_optimizer": (_S, [_P, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]),
     "aae_builder_get_phase_optimizer_param": (_S, [_P, ctypes.c_int, ctypes.c_int, c_double_p]),
-    "aae_builder_set_phase_milestones": (_S, [_P, ctypes.c_int, ctypes.POINTER(ctypes.c_uint64), _Z, _D]),
-    "aae_builder_get_phase_milestones": (_S, [_P, ctypes.c_int, ctypes.POINTER(ctypes.c_uint64), _Z,
-                                              c_size_p, c_double_p]),
+    "aae_builder_set_phase_milestones": (_S, [_P, ctypes.c_int, c_uint64_p, _Z, _D]),
+    "aae_builder_get_phase_milestones": (_S, [_P, ctypes.c_int, c_uint64_p, _Z, c_size_p,
+                                              c_double_p]),
     "aae_builder_from_model": (_S, [c_void_pp, _P]),
     "aae_builder_build": (_S, [_P, c_void_pp]),
     "aae_model_free": (None, [_P]),

@@ -268,10 +268,12 @@ class Builder(_Handle):
         for i in range(n.value):
             width, act, slope = ctypes.c_size_t(), ctypes.c_int(), ctypes.c_float()
             bn, dropout = ctypes.c_int(), ctypes.c_float()
-            self._call(_c.aae_builder_get_layer, int(part), i, ctypes.byref(width), ctypes.byref(act),
-                       ctypes.byref(slope), ctypes.byref(bn), ctypes.byref(dropout))
+            self._call(_c.aae_builder_get_layer, int(part), i, ctypes.byref(width),
+                       ctypes.byref(act), ctypes.byref(slope), ctypes.byref(bn),
+                       ctypes.byref(dropout))
             out.append({"width": width.value, "activation": _enum(Activation, act.value),
-                        "slope": slope.value, "batchnorm": bool(bn.value), "dropout": dropout.value})
+                        "slope": slope.value, "batchnorm": bool(bn.value),
+                        "dropout": dropout.value})
         return out
 
     def set_optimizer(self, part, kind, **params):
@@ -300,7 +302,8 @@ class Builder(_Handle):
     def optimizer(self, part):
         """(OptimizerKind, {param: value}) of `part`, with every setting that
         applies to the kind (names as set_optimizer takes them)."""
-        return self._optimizer(_c.aae_builder_get_optimizer, _c.aae_builder_get_optimizer_param, part)
+        return self._optimizer(_c.aae_builder_get_optimizer, _c.aae_builder_get_optimizer_param,
+                               part)
 
     def set_phase_optimizer(self, phase, kind, **params):
         """Gives `phase` (Phase) its own optimizer of `kind` with PyTorch's

@@ -319,8 +319,8 @@ def test_builder_getters_read_back_what_was_set():
     assert params == {"lr": 0.5, "momentum": 0.9, "dampening": 0.0, "nesterov": 0.0,
                       "weight_decay": 0.0}
     kind, params = b.optimizer(aae.Part.ENCODER)
-    assert kind == aae.OptimizerKind.ADAM and set(params) == {"lr", "weight_decay", "beta1", "beta2",
-                                                               "eps"}
+    assert kind == aae.OptimizerKind.ADAM
+    assert set(params) == {"lr", "weight_decay", "beta1", "beta2", "eps"}
     for option, value in ((aae.Option.INPUT_NOISE, 0.3), (aae.Option.INPUT_DROPOUT, 0.2),
                           (aae.Option.HEAD_BATCHNORM, 1), (aae.Option.INIT_STD, 0.01)):
         assert b.set(option, value).get(option) == value
@@ -328,8 +328,8 @@ def test_builder_getters_read_back_what_was_set():
 
 def test_phase_optimizers_and_milestones_survive_save_and_load(tmp_path):
     P = aae.Phase
-    b = aae.Builder("semi_supervised_aae").set(aae.Option.INPUT_WIDTH, WIDTH).set(aae.Option.CLASSES,
-                                                                                   CLASSES)
+    b = aae.Builder("semi_supervised_aae").set(aae.Option.INPUT_WIDTH, WIDTH)
+    b.set(aae.Option.CLASSES, CLASSES)
     for part in aae.Part:
         if b.layers(part):
             b.clear_layers(part).add_layer(part, 32, aae.Activation.RELU)
