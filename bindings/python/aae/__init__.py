@@ -10,11 +10,11 @@ found (AAE_LIBRARY, pkg-config, the system loader).
 """
 from .core import (Builder, Dataset, Error, Model, Trainer, blas_info, set_num_threads,
                    version)
-from .enums import (Activation, DecoderInput, Metric, OptimizerKind, OptimizerParam, Option,
-                    Output, Part, Preset, Prior, ReduceKind, Scale, Slot, Status, TrainParam,
-                    YHead)
+from .enums import (MAX_MILESTONES, Activation, DecoderInput, Metric, OptimizerKind, OptimizerParam,
+                    Option, Output, Part, Phase, Preset, Prior, ReduceKind, Scale, Slot, Status,
+                    TrainParam, YHead)
 
 __all__ = ["Builder", "Dataset", "Error", "Model", "Trainer", "blas_info", "set_num_threads",
-           "version", "Activation", "DecoderInput", "Metric", "OptimizerKind", "OptimizerParam",
-           "Option", "Output", "Part", "Preset", "Prior", "ReduceKind", "Scale", "Slot", "Status",
-           "TrainParam", "YHead"]
+           "version", "MAX_MILESTONES", "Activation", "DecoderInput", "Metric", "OptimizerKind",
+           "OptimizerParam", "Option", "Output", "Part", "Phase", "Preset", "Prior", "ReduceKind",
+           "Scale", "Slot", "Status", "TrainParam", "YHead"]

@@ -12,12 +12,15 @@ c_float_p = ctypes.POINTER(ctypes.c_float)
 c_int32_p = ctypes.POINTER(ctypes.c_int32)
 c_size_p = ctypes.POINTER(ctypes.c_size_t)
 c_double_p = ctypes.POINTER(ctypes.c_double)
+c_uint64_p = ctypes.POINTER(ctypes.c_uint64)
 c_void_pp = ctypes.POINTER(ctypes.c_void_p)
 
 BATCH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
                                   ctypes.c_uint64, c_float_p, ctypes.c_double)
 EPOCH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_uint64, c_float_p,
                                   c_double_p, ctypes.c_double)
+# aae_lr_callback(user, epoch, phase) -> the phase's learning-rate factor.
+LR_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int)
 # Data-parallel hooks: aae_allreduce_fn(user, kind, data, n), aae_broadcast_fn(user, data, bytes).
 ALLREDUCE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, c_float_p, ctypes.c_size_t)
 BROADCAST_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
@@ -72,8 +75,21 @@ _PROTOTYPES = {
     "aae_builder_clear_layers": (_S, [_P, ctypes.c_int]),
     "aae_builder_add_layer": (_S, [_P, ctypes.c_int, _Z, ctypes.c_int, ctypes.c_float, ctypes.c_int,
                                    ctypes.c_float]),
+    "aae_builder_layer_count": (_S, [_P, ctypes.c_int, c_size_p]),
+    "aae_builder_get_layer": (_S, [_P, ctypes.c_int, _Z, c_size_p, ctypes.POINTER(ctypes.c_int),
+                                   c_float_p, ctypes.POINTER(ctypes.c_int), c_float_p]),
     "aae_builder_set_optimizer": (_S, [_P, ctypes.c_int, ctypes.c_int]),
     "aae_builder_set_optimizer_param": (_S, [_P, ctypes.c_int, ctypes.c_int, _D]),
+    "aae_builder_get_optimizer": (_S, [_P, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]),
+    "aae_builder_get_optimizer_param": (_S, [_P, ctypes.c_int, ctypes.c_int, c_double_p]),
+    "aae_builder_set_phase_optimizer": (_S, [_P, ctypes.c_int, ctypes.c_int]),
+    "aae_builder_set_phase_optimizer_param": (_S, [_P, ctypes.c_int, ctypes.c_int, _D]),
+    "aae_builder_get_phase_optimizer": (_S, [_P, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]),
+    "aae_builder_get_phase_optimizer_param": (_S, [_P, ctypes.c_int, ctypes.c_int, c_double_p]),
+    "aae_builder_set_phase_milestones": (_S, [_P, ctypes.c_int, c_uint64_p, _Z, _D]),
+    "aae_builder_get_phase_milestones": (_S, [_P, ctypes.c_int, c_uint64_p, _Z, c_size_p,
+                                              c_double_p]),
+    "aae_builder_from_model": (_S, [c_void_pp, _P]),
     "aae_builder_build": (_S, [_P, c_void_pp]),
     "aae_model_free": (None, [_P]),
     "aae_model_get": (_S, [_P, ctypes.c_int, c_double_p]),
@@ -106,6 +122,7 @@ _PROTOTYPES = {
     "aae_trainer_set": (_S, [_P, ctypes.c_int, _D]),
     "aae_trainer_get": (_S, [_P, ctypes.c_int, c_double_p]),
     "aae_trainer_set_callbacks": (_S, [_P, BATCH_CALLBACK, EPOCH_CALLBACK, ctypes.c_void_p]),
+    "aae_trainer_set_lr_callback": (_S, [_P, LR_CALLBACK, ctypes.c_void_p]),
     "aae_trainer_set_eval": (_S, [_P, _P]),
     "aae_trainer_epoch": (_S, [_P, _P, _P, _P]),
     "aae_trainer_fit": (_S, [_P, _P, _P, _P]),

@@ -13,6 +13,8 @@ call, or from another thread) refuses to close with RuntimeError.
 import contextlib
 import ctypes
 import math
+import numbers
+import operator
 import os
 import threading
 import weakref
@@ -20,8 +22,8 @@ import weakref
 import numpy as np
 
 from . import _lib
-from .enums import (Metric, Option, Part, Preset, ReduceKind, Scale, Slot, Status, TrainParam,
-                    YHead)
+from .enums import (Activation, Metric, OptimizerKind, OptimizerParam, Option, Part, Phase, Preset,
+                    ReduceKind, Scale, Slot, Status, TrainParam, YHead)
 
 _c = _lib.lib
 
@@ -115,6 +117,29 @@ def _tensor_array(value, name, index):
     return a
 
 
+def _epochs(values):
+    """Milestone epochs as a uint64 array: integers (TypeError otherwise) in
+    [0, 2**64) (ValueError), never rounded or wrapped."""
+    out = []
+    for v in values:
+        if isinstance(v, bool):
+            raise TypeError(f"milestone epochs must be integers, not {v!r}")
+        try:
+            v = operator.index(v)
+        except TypeError:
+            raise TypeError(f"milestone epochs must be integers, not {v!r}") from None
+        if not 0 <= v < 2**64:
+            raise ValueError(f"milestone epoch {v} is outside [0, 2**64)")
+        out.append(v)
+    return (ctypes.c_uint64 * len(out))(*out)
+
+
+def _enum(enum, value):
+    """A C value as its IntEnum member when known (a newer library may
+    return values this package does not)."""
+    return enum(value) if value in enum._value2member_map_ else value
+
+
 def _fp(a):
     return None if a is None else a.ctypes.data_as(_lib.c_float_p)
 
@@ -191,6 +216,8 @@ class Builder(_Handle):
     """Model options; a preset (Preset or its name) only fills defaults.
 
         model = aae.Builder("vae").set(Option.INPUT_WIDTH, 784).build()
+
+    Builder.from_model(model) holds the options a model was built with.
     """
 
     _free = staticmethod(_c.aae_builder_free)
@@ -220,14 +247,100 @@ class Builder(_Handle):
                    int(bool(batchnorm)), float(dropout))
         return self
 
+    @classmethod
+    def from_model(cls, model):
+        """A new builder holding the options `model` was built with (a loaded
+        model's too): the getters read them, and a changed copy builds
+        another model."""
+        p = ctypes.c_void_p()
+        with _pinned(model) as (m,):
+            _check(_c.aae_builder_from_model(ctypes.byref(p), m))
+        b = cls.__new__(cls)
+        _Handle.__init__(b, p.value)
+        return b
+
+    def layers(self, part):
+        """The hidden layers of `part`, as dicts of add_layer's arguments:
+        [{"width", "activation", "slope", "batchnorm", "dropout"}]."""
+        n = ctypes.c_size_t()
+        self._call(_c.aae_builder_layer_count, int(part), ctypes.byref(n))
+        out = []
+        for i in range(n.value):
+            width, act, slope = ctypes.c_size_t(), ctypes.c_int(), ctypes.c_float()
+            bn, dropout = ctypes.c_int(), ctypes.c_float()
+            self._call(_c.aae_builder_get_layer, int(part), i, ctypes.byref(width),
+                       ctypes.byref(act), ctypes.byref(slope), ctypes.byref(bn),
+                       ctypes.byref(dropout))
+            out.append({"width": width.value, "activation": _enum(Activation, act.value),
+                        "slope": slope.value, "batchnorm": bool(bn.value),
+                        "dropout": dropout.value})
+        return out
+
     def set_optimizer(self, part, kind, **params):
         """kind: OptimizerKind; params: OptimizerParam names, e.g. lr=1e-3."""
-        from .enums import OptimizerParam
         self._call(_c.aae_builder_set_optimizer, int(part), int(kind))
         for k, v in params.items():
             self._call(_c.aae_builder_set_optimizer_param, int(part), int(OptimizerParam[k.upper()]),
                        float(v))
         return self
+
+    def _optimizer(self, get_kind, get_param, which):
+        kind = ctypes.c_int()
+        self._call(get_kind, int(which), ctypes.byref(kind))
+        params = {}
+        if kind.value != OptimizerKind.PART:
+            for p in OptimizerParam:
+                v = ctypes.c_double()
+                with _pinned(self) as (h,):
+                    st = get_param(h, int(which), int(p), ctypes.byref(v))
+                if st == Status.ERR_INVALID_ARGUMENT:
+                    continue  # the setting does not apply to this kind
+                _check(st)
+                params[p.name.lower()] = v.value
+        return _enum(OptimizerKind, kind.value), params
+
+    def optimizer(self, part):
+        """(OptimizerKind, {param: value}) of `part`, with every setting that
+        applies to the kind (names as set_optimizer takes them)."""
+        return self._optimizer(_c.aae_builder_get_optimizer, _c.aae_builder_get_optimizer_param,
+                               part)
+
+    def set_phase_optimizer(self, phase, kind, **params):
+        """Gives `phase` (Phase) its own optimizer of `kind` with PyTorch's
+        defaults, then the params given (OptimizerParam names, e.g. lr=0.1,
+        momentum=0.9); OptimizerKind.PART: the phase goes back to each
+        network's part optimizer. A model without the phase refuses it at
+        build."""
+        self._call(_c.aae_builder_set_phase_optimizer, int(phase), int(kind))
+        for k, v in params.items():
+            self._call(_c.aae_builder_set_phase_optimizer_param, int(phase),
+                       int(OptimizerParam[k.upper()]), float(v))
+        return self
+
+    def phase_optimizer(self, phase):
+        """(OptimizerKind, {param: value}) of `phase`: (OptimizerKind.PART, {})
+        when it uses its networks' part optimizers."""
+        return self._optimizer(_c.aae_builder_get_phase_optimizer,
+                               _c.aae_builder_get_phase_optimizer_param, phase)
+
+    def set_phase_milestones(self, phase, epochs, gamma=0.1):
+        """A MultiStepLR schedule for `phase`: its learning rates are
+        multiplied by gamma once for each milestone <= the epoch (counted
+        over the model's life). epochs: at most MAX_MILESTONES strictly
+        increasing integers >= 1; empty removes the schedule."""
+        e = _epochs(epochs)
+        self._call(_c.aae_builder_set_phase_milestones, int(phase), e, len(e), float(gamma))
+        return self
+
+    def phase_milestones(self, phase):
+        """(epochs as a list, gamma) of `phase`'s schedule ([] if none)."""
+        n, gamma = ctypes.c_size_t(), ctypes.c_double()
+        self._call(_c.aae_builder_get_phase_milestones, int(phase), None, 0, ctypes.byref(n),
+                   ctypes.byref(gamma))
+        e = (ctypes.c_uint64 * n.value)()
+        self._call(_c.aae_builder_get_phase_milestones, int(phase), e, n.value, ctypes.byref(n),
+                   ctypes.byref(gamma))
+        return list(e)[:n.value], gamma.value
 
     def build(self):
         p = ctypes.c_void_p()
@@ -518,13 +631,30 @@ class Trainer(_Handle):
         self._parallel = (a, b) if int(size) > 1 else None
         return self
 
-    def fit(self, model, train, labelled=None, eval=None, on_epoch=None, on_batch=None):
+    def fit(self, model, train, labelled=None, eval=None, on_epoch=None, on_batch=None,
+            lr_callback=None):
         """Trains; on_epoch(epoch, losses, metrics, samples_per_s) and
         on_batch(epoch, batch, batches, losses, samples_per_s) may return True
-        to stop. An exception raised in a callback stops training and is
-        re-raised here; the model keeps what it learnt until then."""
+        to stop. lr_callback(epoch, phase) is called once per epoch, before
+        its first batch, for each Phase the model has, and returns the factor
+        (finite, >= 0) multiplying that phase's learning rates this epoch (on
+        top of the trainer's schedule and the phase's milestones; epoch
+        counts over the model's life); another value stops training with
+        aae.Error (ERR_INVALID_ARGUMENT). An exception raised in a callback
+        stops training and is re-raised here; the model keeps what it learnt
+        until then."""
         raised = self._raised
         raised.clear()
+
+        def lr_cb(_user, epoch, phase):
+            try:
+                f = lr_callback(epoch, _enum(Phase, phase))
+                if isinstance(f, bool) or not isinstance(f, numbers.Real):
+                    raise TypeError(f"lr_callback must return a number, not {f!r}")
+                return float(f)
+            except BaseException as e:  # noqa: B036 - must not unwind through C
+                raised.append(e)
+                return math.nan  # the library refuses the epoch, training nothing
 
         def batch_cb(_user, epoch, batch, batches, losses, rate):
             try:
@@ -544,17 +674,22 @@ class Trainer(_Handle):
                 raised.append(e)
                 return 1
 
-        # The ctypes thunks must outlive the call; NULL when not wanted.
+        # The ctypes thunks must outlive the call (the locals do: the library
+        # calls them only inside it, and they are unregistered before it
+        # returns); NULL when not wanted.
         bcb = _lib.BATCH_CALLBACK(batch_cb) if on_batch else _lib.BATCH_CALLBACK()
         ecb = _lib.EPOCH_CALLBACK(epoch_cb) if on_epoch else _lib.EPOCH_CALLBACK()
-        self._call(_c.aae_trainer_set_callbacks, bcb, ecb, None)
+        lcb = _lib.LR_CALLBACK(lr_cb) if lr_callback else _lib.LR_CALLBACK()
         # Every handle the library holds during fit is pinned until it returns.
         with _pinned(self, model, train, labelled, eval) as (t, m, d, dl, de):
             try:
+                _check(_c.aae_trainer_set_callbacks(t, bcb, ecb, None))
+                _check(_c.aae_trainer_set_lr_callback(t, lcb, None))
                 _check(_c.aae_trainer_set_eval(t, de))
                 st = _c.aae_trainer_fit(t, m, d, dl)
             finally:
                 _c.aae_trainer_set_callbacks(t, _lib.BATCH_CALLBACK(), _lib.EPOCH_CALLBACK(), None)
+                _c.aae_trainer_set_lr_callback(t, _lib.LR_CALLBACK(), None)
                 _c.aae_trainer_set_eval(t, None)
         if raised:
             raise raised[0]

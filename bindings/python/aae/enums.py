@@ -65,6 +65,10 @@ class Option(IntEnum):
     BN_MOMENTUM = 27
     BN_EPS = 28
     SEED = 29
+    INPUT_NOISE = 30
+    INPUT_DROPOUT = 31
+    HEAD_BATCHNORM = 32
+    INIT_STD = 33
 
 
 class Part(IntEnum):
@@ -73,6 +77,19 @@ class Part(IntEnum):
     Z_DISCRIMINATOR = 2
     Y_DISCRIMINATOR = 3
     CLASSIFIER = 4
+
+
+class Phase(IntEnum):
+    """The phases of a training step, in the order they run."""
+    RECONSTRUCTION = 0
+    Z_DISCRIMINATOR = 1
+    Y_DISCRIMINATOR = 2
+    GENERATOR = 3
+    SEMI_SUPERVISED = 4
+
+
+# Most milestones one phase's schedule holds (AAE_MAX_MILESTONES).
+MAX_MILESTONES = 16
 
 
 class Output(IntEnum):
@@ -166,8 +183,8 @@ class ReduceKind(IntEnum):
 # C prefix of each enum's members, for the header check.
 C_PREFIX = {
     Status: "AAE_", Activation: "AAE_ACT_", Preset: "AAE_PRESET_", Option: "AAE_OPTION_",
-    Part: "AAE_PART_", Output: "AAE_OUTPUT_", YHead: "AAE_Y_", DecoderInput: "AAE_DECODE_",
-    Prior: "AAE_PRIOR_", OptimizerKind: "AAE_OPTIMIZER_", OptimizerParam: "AAE_OPT_",
-    Slot: "AAE_SLOT_", Metric: "AAE_METRIC_", Scale: "AAE_SCALE_", TrainParam: "AAE_TRAIN_",
-    ReduceKind: "AAE_REDUCE_",
+    Part: "AAE_PART_", Phase: "AAE_PHASE_", Output: "AAE_OUTPUT_", YHead: "AAE_Y_",
+    DecoderInput: "AAE_DECODE_", Prior: "AAE_PRIOR_", OptimizerKind: "AAE_OPTIMIZER_",
+    OptimizerParam: "AAE_OPT_", Slot: "AAE_SLOT_", Metric: "AAE_METRIC_", Scale: "AAE_SCALE_",
+    TrainParam: "AAE_TRAIN_", ReduceKind: "AAE_REDUCE_",
 }

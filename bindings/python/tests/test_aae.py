@@ -38,10 +38,30 @@ def test_version_and_blas():
     assert aae.blas_info()
 
 
+# The header's enums that have no Python mirror: option values passed as
+# plain numbers (Builder.set), and the low-level network / dataset calls the
+# package does not wrap. Any other enum must be mirrored in aae.enums.
+UNMIRRORED_ENUMS = {"aae_mode", "aae_loss_kind", "aae_rec_loss_kind", "aae_posterior_kind",
+                    "aae_z_regularizer_kind", "aae_supervision_kind", "aae_ownership",
+                    "aae_schedule_kind"}
+
+
 def test_enums_match_the_header():
     text = open(HEADER).read()
     values = {m.group(1): int(m.group(2)) for m in re.finditer(r"\b(AAE_[A-Z0-9_]+) = (\d+)", text)}
     from aae.enums import C_PREFIX
+    # Every enumerator of every C enum is mirrored, unless its whole enum is
+    # one of the UNMIRRORED_ENUMS.
+    mirrored_names = {C_PREFIX[e] + m.name for e in C_PREFIX for m in e}
+    enums = re.findall(r"typedef enum (\w+) \{(.*?)\} \1;", re.sub(r"/\*.*?\*/", "", text, flags=re.S),
+                       re.S)
+    assert len(enums) >= 20 and "aae_phase" in dict(enums)
+    for name, body in enums:
+        members = re.findall(r"\b(AAE_[A-Z0-9_]+) =", body)
+        if name not in UNMIRRORED_ENUMS:
+            missing = [k for k in members if k not in mirrored_names and not k.endswith("_COUNT")]
+            assert not missing, f"{name}: {missing}"
+    assert int(re.search(r"#define AAE_MAX_MILESTONES (\d+)", text).group(1)) == aae.MAX_MILESTONES
     for enum, prefix in C_PREFIX.items():
         for member in enum:
             assert values[prefix + member.name] == member.value, prefix + member.name
@@ -284,3 +304,128 @@ def test_labels_tensors_and_paths_are_not_coerced(tmp_path):
         aae.Dataset.load_idx("images\0", None)
     with pytest.raises(ValueError, match="null"):
         aae.Dataset.load_idx("images", "labels\0")
+
+
+def test_builder_getters_read_back_what_was_set():
+    b = aae.Builder("aae")
+    b.clear_layers(aae.Part.ENCODER).add_layer(aae.Part.ENCODER, 24, aae.Activation.LEAKY_RELU,
+                                                slope=0.25, batchnorm=True, dropout=0.5)
+    assert b.layers(aae.Part.ENCODER) == [{"width": 24, "activation": aae.Activation.LEAKY_RELU,
+                                           "slope": 0.25, "batchnorm": True, "dropout": 0.5}]
+    assert b.layers(aae.Part.CLASSIFIER) == []  # the preset's AAE has no classifier
+    b.set_optimizer(aae.Part.DECODER, aae.OptimizerKind.SGD, lr=0.5, momentum=0.9)
+    kind, params = b.optimizer(aae.Part.DECODER)
+    assert kind == aae.OptimizerKind.SGD
+    assert params == {"lr": 0.5, "momentum": 0.9, "dampening": 0.0, "nesterov": 0.0,
+                      "weight_decay": 0.0}
+    kind, params = b.optimizer(aae.Part.ENCODER)
+    assert kind == aae.OptimizerKind.ADAM
+    assert set(params) == {"lr", "weight_decay", "beta1", "beta2", "eps"}
+    for option, value in ((aae.Option.INPUT_NOISE, 0.3), (aae.Option.INPUT_DROPOUT, 0.2),
+                          (aae.Option.HEAD_BATCHNORM, 1), (aae.Option.INIT_STD, 0.01)):
+        assert b.set(option, value).get(option) == value
+
+
+def test_phase_optimizers_and_milestones_survive_save_and_load(tmp_path):
+    P = aae.Phase
+    b = aae.Builder("semi_supervised_aae").set(aae.Option.INPUT_WIDTH, WIDTH)
+    b.set(aae.Option.CLASSES, CLASSES)
+    for part in aae.Part:
+        if b.layers(part):
+            b.clear_layers(part).add_layer(part, 32, aae.Activation.RELU)
+    assert b.phase_optimizer(P.GENERATOR) == (aae.OptimizerKind.PART, {})
+    assert b.phase_milestones(P.GENERATOR) == ([], 0.1)
+    # A setting needs the phase's own optimizer first.
+    with pytest.raises(aae.Error, match="AAE_PHASE_GENERATOR"):
+        b.set_phase_optimizer(P.GENERATOR, aae.OptimizerKind.PART, lr=0.1)
+    b.set_phase_optimizer(P.RECONSTRUCTION, aae.OptimizerKind.SGD, lr=0.01, momentum=0.9)
+    b.set_phase_optimizer(P.Z_DISCRIMINATOR, aae.OptimizerKind.ADAM, beta1=0.5)
+    b.set_phase_milestones(P.SEMI_SUPERVISED, [50, 1000], gamma=0.2)
+    b.set_phase_milestones(P.RECONSTRUCTION, [3])
+    with pytest.raises(aae.Error, match="milestone"):
+        b.set_phase_milestones(P.GENERATOR, [5, 5])
+    with pytest.raises(aae.Error, match="at most"):
+        b.set_phase_milestones(P.GENERATOR, range(1, aae.MAX_MILESTONES + 2))
+    with pytest.raises(TypeError, match="integers"):
+        b.set_phase_milestones(P.GENERATOR, [1.5])
+    with pytest.raises(ValueError, match="outside"):
+        b.set_phase_milestones(P.GENERATOR, [-1])
+    assert b.phase_milestones(P.GENERATOR) == ([], 0.1)  # refused calls changed nothing
+    model = b.build()
+    x, labels = blobs()
+    model.train_step(x[:32], labels[:32], xl=x[:8], yl=labels[:8])
+    path = tmp_path / "phases.aae"
+    model.save(path)
+    for m in (model, aae.Model.load(path)):
+        with aae.Builder.from_model(m) as c:
+            kind, params = c.phase_optimizer(P.RECONSTRUCTION)
+            assert kind == aae.OptimizerKind.SGD and params["lr"] == 0.01
+            assert params["momentum"] == 0.9
+            kind, params = c.phase_optimizer(P.Z_DISCRIMINATOR)
+            assert kind == aae.OptimizerKind.ADAM and params["beta1"] == 0.5
+            assert c.phase_optimizer(P.GENERATOR) == (aae.OptimizerKind.PART, {})
+            assert c.phase_milestones(P.SEMI_SUPERVISED) == ([50, 1000], 0.2)
+            assert c.phase_milestones(P.RECONSTRUCTION) == ([3], 0.1)
+            assert c.get(aae.Option.CLASSES) == CLASSES
+            assert c.layers(aae.Part.ENCODER)[0]["width"] == 32
+            with c.build() as copy:  # the options build the same model again
+                assert {k: v.shape for k, v in copy.tensors().items()} == \
+                    {k: v.shape for k, v in m.tensors().items()}
+    # A phase the model lacks refuses its own optimizer at build.
+    vae = aae.Builder("vae").set_phase_optimizer(P.Z_DISCRIMINATOR, aae.OptimizerKind.SGD)
+    with pytest.raises(aae.Error, match="no such phase"):
+        vae.build()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_lr_callback_runs_once_per_epoch_and_phase(threads):
+    import threading
+    x, labels = blobs(256)
+    model = small("semi_supervised_aae", classes=CLASSES)
+    train = aae.Dataset.from_array(x, labels)
+    before = model.tensors()
+    calls, caller = [], threading.get_ident()
+
+    def lr(epoch, phase):
+        calls.append((epoch, phase))
+        assert threading.get_ident() == caller  # on the thread that called fit
+        return 0.0 if phase == aae.Phase.Z_DISCRIMINATOR else 1.0
+    trainer = aae.Trainer(epochs=2, batch_size=32, threads=threads)
+    assert trainer.fit(model, train, labelled=train, lr_callback=lr)
+    assert calls == [(e, p) for e in (0, 1) for p in aae.Phase]  # all five phases, in order
+    assert all(isinstance(p, aae.Phase) for _, p in calls)
+    after = model.tensors()
+    zd = [k for k in before if k.startswith("z_discriminator")]
+    yd = [k for k in before if k.startswith("y_discriminator")]
+    assert zd and yd
+    for k in zd:  # factor 0: the z discriminator never moved
+        np.testing.assert_array_equal(before[k], after[k], err_msg=k)
+    assert any(not np.array_equal(before[k], after[k]) for k in yd)
+
+
+def test_lr_callback_errors_stop_training_without_a_crash():
+    x, labels = blobs(256)
+    model = small("aae")
+    train = aae.Dataset.from_array(x, labels)
+    t = aae.Trainer(epochs=2, batch_size=32)
+    before = model.to_bytes()
+
+    def boom(epoch, phase):
+        if phase == aae.Phase.Z_DISCRIMINATOR:
+            raise KeyError("from the lr callback")
+        return 1.0
+    with pytest.raises(KeyError, match="from the lr callback"):
+        t.fit(model, train, lr_callback=boom)
+    assert model.to_bytes() == before and model.steps == 0  # refused before the first batch
+    with pytest.raises(aae.Error, match="learning-rate callback") as e:
+        t.fit(model, train, lr_callback=lambda epoch, phase: -1.0)
+    assert e.value.status == aae.Status.ERR_INVALID_ARGUMENT
+    with pytest.raises(TypeError, match="must return a number"):
+        t.fit(model, train, lr_callback=lambda epoch, phase: "0.5")
+    assert model.steps == 0
+    seen = []
+    assert t.fit(model, train, lr_callback=lambda epoch, phase: seen.append(phase) or 0.5)
+    # The AAE preset's generator terms join the reconstruction: two phases.
+    assert seen == [aae.Phase.RECONSTRUCTION, aae.Phase.Z_DISCRIMINATOR] * 2
+    assert t.fit(model, train)  # and without: the callback is not kept
+    assert len(seen) == 4 and model.steps == 2 * 2 * 8

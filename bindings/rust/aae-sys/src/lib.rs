@@ -82,6 +82,8 @@ pub const AAE_LOSS_BCE: aae_loss_kind = 3;
 pub const AAE_LOSS_BCE_WITH_LOGITS: aae_loss_kind = 4;
 
 pub type aae_optimizer_kind = c_int;
+/// Phases only: each network keeps its part's optimizer.
+pub const AAE_OPTIMIZER_PART: aae_optimizer_kind = 0;
 pub const AAE_OPTIMIZER_SGD: aae_optimizer_kind = 1;
 pub const AAE_OPTIMIZER_ADAM: aae_optimizer_kind = 2;
 
@@ -174,6 +176,10 @@ pub const AAE_OPTION_DISC_NOISE: aae_option = 26;
 pub const AAE_OPTION_BN_MOMENTUM: aae_option = 27;
 pub const AAE_OPTION_BN_EPS: aae_option = 28;
 pub const AAE_OPTION_SEED: aae_option = 29;
+pub const AAE_OPTION_INPUT_NOISE: aae_option = 30;
+pub const AAE_OPTION_INPUT_DROPOUT: aae_option = 31;
+pub const AAE_OPTION_HEAD_BATCHNORM: aae_option = 32;
+pub const AAE_OPTION_INIT_STD: aae_option = 33;
 
 pub type aae_part = c_int;
 pub const AAE_PART_ENCODER: aae_part = 0;
@@ -181,6 +187,16 @@ pub const AAE_PART_DECODER: aae_part = 1;
 pub const AAE_PART_Z_DISCRIMINATOR: aae_part = 2;
 pub const AAE_PART_Y_DISCRIMINATOR: aae_part = 3;
 pub const AAE_PART_CLASSIFIER: aae_part = 4;
+
+pub type aae_phase = c_int;
+pub const AAE_PHASE_RECONSTRUCTION: aae_phase = 0;
+pub const AAE_PHASE_Z_DISCRIMINATOR: aae_phase = 1;
+pub const AAE_PHASE_Y_DISCRIMINATOR: aae_phase = 2;
+pub const AAE_PHASE_GENERATOR: aae_phase = 3;
+pub const AAE_PHASE_SEMI_SUPERVISED: aae_phase = 4;
+
+/// Most milestones one phase's schedule holds.
+pub const AAE_MAX_MILESTONES: usize = 16;
 
 pub type aae_loss_slot = c_int;
 pub const AAE_SLOT_REC: aae_loss_slot = 0;
@@ -260,6 +276,12 @@ pub type aae_epoch_callback = Option<
     ) -> c_int,
 >;
 
+/// Called once per epoch, before its first batch, for each phase the model
+/// has: the factor (finite, >= 0) multiplying the phase's learning rates
+/// this epoch.
+pub type aae_lr_callback =
+    Option<unsafe extern "C" fn(user: *mut c_void, epoch: u64, phase: aae_phase) -> f64>;
+
 /// Data parallelism: replaces `data[0..n)` on every process by its sum
 /// over all processes (a collective, e.g. `MPI_Allreduce` with `MPI_SUM`).
 pub type aae_allreduce_fn = Option<
@@ -301,6 +323,7 @@ extern "C" {
     pub fn aae_net_add_leaky_relu(net: *mut aae_net, slope: f32) -> aae_status;
     pub fn aae_net_add_batchnorm(net: *mut aae_net, momentum: f32, eps: f32) -> aae_status;
     pub fn aae_net_add_dropout(net: *mut aae_net, p: f32) -> aae_status;
+    pub fn aae_net_add_gaussian_noise(net: *mut aae_net, std: f32) -> aae_status;
     pub fn aae_net_widths(
         net: *const aae_net,
         in_width: *mut usize,
@@ -440,6 +463,47 @@ extern "C" {
         part: aae_part,
         param: aae_optimizer_param,
         value: *mut f64,
+    ) -> aae_status;
+    pub fn aae_builder_set_phase_optimizer(
+        builder: *mut aae_builder,
+        phase: aae_phase,
+        kind: aae_optimizer_kind,
+    ) -> aae_status;
+    pub fn aae_builder_set_phase_optimizer_param(
+        builder: *mut aae_builder,
+        phase: aae_phase,
+        param: aae_optimizer_param,
+        value: f64,
+    ) -> aae_status;
+    pub fn aae_builder_get_phase_optimizer(
+        builder: *const aae_builder,
+        phase: aae_phase,
+        kind: *mut aae_optimizer_kind,
+    ) -> aae_status;
+    pub fn aae_builder_get_phase_optimizer_param(
+        builder: *const aae_builder,
+        phase: aae_phase,
+        param: aae_optimizer_param,
+        value: *mut f64,
+    ) -> aae_status;
+    pub fn aae_builder_set_phase_milestones(
+        builder: *mut aae_builder,
+        phase: aae_phase,
+        epochs: *const u64,
+        count: usize,
+        gamma: f64,
+    ) -> aae_status;
+    pub fn aae_builder_get_phase_milestones(
+        builder: *const aae_builder,
+        phase: aae_phase,
+        epochs: *mut u64,
+        capacity: usize,
+        count: *mut usize,
+        gamma: *mut f64,
+    ) -> aae_status;
+    pub fn aae_builder_from_model(
+        builder: *mut *mut aae_builder,
+        model: *const aae_model,
     ) -> aae_status;
     pub fn aae_builder_build(builder: *const aae_builder, model: *mut *mut aae_model)
         -> aae_status;
@@ -633,6 +697,11 @@ extern "C" {
         trainer: *mut aae_trainer,
         on_batch: aae_batch_callback,
         on_epoch: aae_epoch_callback,
+        user: *mut c_void,
+    ) -> aae_status;
+    pub fn aae_trainer_set_lr_callback(
+        trainer: *mut aae_trainer,
+        callback: aae_lr_callback,
         user: *mut c_void,
     ) -> aae_status;
     pub fn aae_trainer_set_eval(trainer: *mut aae_trainer, eval: *const aae_dataset) -> aae_status;

@@ -103,6 +103,8 @@ struct Header {
     enumerators: Vec<(String, String, i64)>,
     handles: Vec<String>,
     version: Vec<(String, i64)>,
+    /// aae.h's `#define NAME <integer>` constants (e.g. AAE_MAX_MILESTONES).
+    defines: Vec<(String, i64)>,
 }
 
 fn parse_header(dir: &std::path::Path) -> Header {
@@ -118,6 +120,7 @@ fn parse_header(dir: &std::path::Path) -> Header {
         enumerators: Vec::new(),
         handles: Vec::new(),
         version: Vec::new(),
+        defines: Vec::new(),
     };
     for decl in text.split(';').map(squash) {
         // The last AAE_API of a chunk starts its declaration; anything before
@@ -172,15 +175,22 @@ fn parse_header(dir: &std::path::Path) -> Header {
         }
         rest = after;
     }
-    let version = std::fs::read_to_string(dir.join("aae/version.h")).unwrap();
-    for line in version.lines() {
-        let mut it = line.split_whitespace();
-        if let (Some("#define"), Some(name), Some(value)) = (it.next(), it.next(), it.next()) {
-            if let Ok(v) = value.parse() {
-                h.version.push((name.to_string(), v));
-            }
-        }
-    }
+    let integer_defines = |file: &str| -> Vec<(String, i64)> {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        text.lines()
+            .filter_map(|line| {
+                let mut it = line.split_whitespace();
+                match (it.next(), it.next(), it.next()) {
+                    (Some("#define"), Some(name), Some(value)) => {
+                        value.parse().ok().map(|v| (name.to_string(), v))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    };
+    h.version = integer_defines("aae/version.h");
+    h.defines = integer_defines("aae/aae.h");
     h
 }
 
@@ -283,6 +293,19 @@ fn declarations_match_header() {
             errors.push(format!("{name} = {value}: Rust has {:?}", consts.get(&key)));
         }
     }
+    // aae.h's integer macros: a constant of that name and value (its Rust
+    // type is the one the bindings use it with, e.g. usize for a count).
+    for (name, value) in &h.defines {
+        let found: Vec<&String> = consts
+            .iter()
+            .filter(|(k, _)| k.split(':').next() == Some(name.as_str()))
+            .map(|(_, v)| v)
+            .collect();
+        if found != [&value.to_string()] {
+            errors.push(format!("#define {name} {value}: Rust has {found:?}"));
+        }
+    }
+    assert!(!h.defines.is_empty(), "parsed no integer #define of aae.h");
     assert!(
         errors.is_empty(),
         "aae-sys does not match {}:\n{}",

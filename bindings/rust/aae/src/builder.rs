@@ -5,7 +5,7 @@ use std::ptr::{self, NonNull};
 
 use aae_sys as sys;
 
-use crate::enums::{Activation, ModelOption, OptimizerKind, OptimizerParam, Part, Preset};
+use crate::enums::{Activation, ModelOption, OptimizerKind, OptimizerParam, Part, Phase, Preset};
 use crate::error::{ffi, Error, Result};
 use crate::Model;
 
@@ -82,6 +82,19 @@ impl Builder {
         // SAFETY: out-pointer; on success we own the builder.
         unsafe { ffi!(aae_builder_create(&mut raw, preset as i32)) }?;
         let raw = NonNull::new(raw).ok_or_else(|| Error::invalid("aae_builder_create: NULL"))?;
+        Ok(Builder { raw })
+    }
+
+    /// A builder holding the options `model` was built with (a loaded
+    /// model's too), so the getters read them and a changed copy can build
+    /// another model (`aae_builder_from_model`).
+    pub fn from_model(model: &Model) -> Result<Builder> {
+        let mut raw = ptr::null_mut();
+        // SAFETY: out-pointer and a valid model, only read (as inference
+        // reads it); on success we own the builder.
+        unsafe { ffi!(aae_builder_from_model(&mut raw, model.as_ptr())) }?;
+        let raw =
+            NonNull::new(raw).ok_or_else(|| Error::invalid("aae_builder_from_model: NULL"))?;
         Ok(Builder { raw })
     }
 
@@ -167,7 +180,8 @@ impl Builder {
     }
 
     /// Optimizer of `part` (the encoder's also serves the generator and
-    /// semi-supervised phases).
+    /// semi-supervised phases), used in every phase without an optimizer of
+    /// its own ([`set_phase_optimizer`](Builder::set_phase_optimizer)).
     pub fn set_optimizer(&mut self, part: Part, kind: OptimizerKind) -> Result<&mut Self> {
         // SAFETY: valid handle, exclusive borrow.
         unsafe {
@@ -224,6 +238,134 @@ impl Builder {
             ))
         }?;
         Ok(v)
+    }
+
+    /// Gives `phase` its own optimizer of `kind` with PyTorch's defaults for
+    /// the kind; `None` sends the phase back to each network's part
+    /// optimizer (C's `AAE_OPTIMIZER_PART`). Every network the phase steps
+    /// then uses these settings in that phase; the other phases are not
+    /// affected. A model without the phase refuses it at
+    /// [`build`](Builder::build).
+    pub fn set_phase_optimizer(
+        &mut self,
+        phase: Phase,
+        kind: Option<OptimizerKind>,
+    ) -> Result<&mut Self> {
+        let kind = kind.map_or(sys::AAE_OPTIMIZER_PART, |k| k as i32);
+        // SAFETY: valid handle, exclusive borrow.
+        unsafe {
+            ffi!(aae_builder_set_phase_optimizer(
+                self.raw.as_ptr(),
+                phase as i32,
+                kind
+            ))
+        }?;
+        Ok(self)
+    }
+
+    /// The phase's own optimizer kind; `None` if it uses its networks' part
+    /// optimizers.
+    pub fn phase_optimizer(&self, phase: Phase) -> Result<Option<OptimizerKind>> {
+        let mut kind = 0;
+        // SAFETY: valid handle and out-pointer.
+        unsafe {
+            ffi!(aae_builder_get_phase_optimizer(
+                self.raw.as_ptr(),
+                phase as i32,
+                &mut kind
+            ))
+        }?;
+        if kind == sys::AAE_OPTIMIZER_PART {
+            return Ok(None);
+        }
+        OptimizerKind::from_raw(kind)
+            .map(Some)
+            .ok_or_else(|| Error::invalid(format!("Builder::phase_optimizer: unknown kind {kind}")))
+    }
+
+    /// Sets one setting of the phase's own optimizer
+    /// ([`Status::InvalidArgument`](crate::Status::InvalidArgument) if it
+    /// has none: set its kind first).
+    pub fn set_phase_optimizer_param(
+        &mut self,
+        phase: Phase,
+        param: OptimizerParam,
+        value: f64,
+    ) -> Result<&mut Self> {
+        // SAFETY: valid handle, exclusive borrow.
+        unsafe {
+            ffi!(aae_builder_set_phase_optimizer_param(
+                self.raw.as_ptr(),
+                phase as i32,
+                param as i32,
+                value
+            ))
+        }?;
+        Ok(self)
+    }
+
+    pub fn phase_optimizer_param(&self, phase: Phase, param: OptimizerParam) -> Result<f64> {
+        let mut v = 0.0;
+        // SAFETY: valid handle and out-pointer.
+        unsafe {
+            ffi!(aae_builder_get_phase_optimizer_param(
+                self.raw.as_ptr(),
+                phase as i32,
+                param as i32,
+                &mut v
+            ))
+        }?;
+        Ok(v)
+    }
+
+    /// A milestone schedule for `phase` (PyTorch's MultiStepLR): its
+    /// learning rates are multiplied by `gamma` once for each milestone at
+    /// or below the epoch, counted over the model's whole life (so a resumed
+    /// run keeps its schedule). `epochs`: at most
+    /// [`MAX_MILESTONES`](crate::MAX_MILESTONES) strictly increasing values,
+    /// each at least 1; empty removes the schedule. `gamma` in (0, 1000].
+    /// Saved with the model.
+    pub fn set_phase_milestones(
+        &mut self,
+        phase: Phase,
+        epochs: &[u64],
+        gamma: f64,
+    ) -> Result<&mut Self> {
+        // SAFETY: valid handle, exclusive borrow; `epochs` holds len values.
+        unsafe {
+            ffi!(aae_builder_set_phase_milestones(
+                self.raw.as_ptr(),
+                phase as i32,
+                epochs.as_ptr(),
+                epochs.len(),
+                gamma
+            ))
+        }?;
+        Ok(self)
+    }
+
+    /// The phase's milestones and gamma (no milestones: no schedule).
+    pub fn phase_milestones(&self, phase: Phase) -> Result<(Vec<u64>, f64)> {
+        let mut epochs = [0u64; sys::AAE_MAX_MILESTONES];
+        let (mut count, mut gamma) = (0, 0.0);
+        // SAFETY: valid handle; `epochs` holds `capacity` values.
+        unsafe {
+            ffi!(aae_builder_get_phase_milestones(
+                self.raw.as_ptr(),
+                phase as i32,
+                epochs.as_mut_ptr(),
+                epochs.len(),
+                &mut count,
+                &mut gamma
+            ))
+        }?;
+        let kept = epochs.get(..count).ok_or_else(|| {
+            Error::invalid(format!(
+                "Builder::phase_milestones: {count} milestones, more than {}",
+                epochs.len()
+            ))
+        })?;
+        Ok((kept.to_vec(), gamma))
     }
 
     /// Builds a model; conflicting options are refused with a message naming

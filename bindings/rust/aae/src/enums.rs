@@ -80,6 +80,18 @@ pub enum ModelOption {
     BnMomentum = sys::AAE_OPTION_BN_MOMENTUM,
     BnEps = sys::AAE_OPTION_BN_EPS,
     Seed = sys::AAE_OPTION_SEED,
+    /// Std of Gaussian noise added to the encoder's (and classifier's)
+    /// input in training; the reconstruction target stays clean (default 0).
+    InputNoise = sys::AAE_OPTION_INPUT_NOISE,
+    /// Dropout probability on that input, after the noise, training only
+    /// (default 0).
+    InputDropout = sys::AAE_OPTION_INPUT_DROPOUT,
+    /// 1: batch norm after the encoder's (and classifier's) output layer, on
+    /// z and the y logits (default 0).
+    HeadBatchnorm = sys::AAE_OPTION_HEAD_BATCHNORM,
+    /// 0: PyTorch's default initialization; > 0: dense weights N(0, std^2)
+    /// and biases 0 (the paper: 0.01).
+    InitStd = sys::AAE_OPTION_INIT_STD,
 }
 
 impl ModelOption {
@@ -212,6 +224,43 @@ impl Part {
     ];
 }
 
+/// The phases of a training step, in the order they run (`aae_phase`).
+/// Each steps its networks with its own optimizer state: by default with
+/// each network's part optimizer, or with the phase's own
+/// ([`Builder::set_phase_optimizer`](crate::Builder::set_phase_optimizer)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum Phase {
+    /// Encoder, decoder, classifier: the reconstruction (+ KL, joint CE,
+    /// joint generator terms).
+    Reconstruction = sys::AAE_PHASE_RECONSTRUCTION,
+    ZDiscriminator = sys::AAE_PHASE_Z_DISCRIMINATOR,
+    YDiscriminator = sys::AAE_PHASE_Y_DISCRIMINATOR,
+    /// Encoder / classifier against the discriminators
+    /// ([`ModelOption::JointGenerator`] 0).
+    Generator = sys::AAE_PHASE_GENERATOR,
+    /// The y head on the labelled batch ([`Supervision::Phase`]).
+    SemiSupervised = sys::AAE_PHASE_SEMI_SUPERVISED,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 5] = [
+        Phase::Reconstruction,
+        Phase::ZDiscriminator,
+        Phase::YDiscriminator,
+        Phase::Generator,
+        Phase::SemiSupervised,
+    ];
+
+    pub(crate) fn from_raw(v: sys::aae_phase) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| *p as i32 == v)
+    }
+}
+
+/// Most milestones one phase's schedule holds
+/// ([`Builder::set_phase_milestones`](crate::Builder::set_phase_milestones)).
+pub const MAX_MILESTONES: usize = sys::AAE_MAX_MILESTONES;
+
 /// Activations of builder layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
@@ -240,6 +289,8 @@ impl Activation {
     }
 }
 
+/// Optimizer kinds. (A phase without its own optimizer, C's
+/// `AAE_OPTIMIZER_PART`, is `None` in the phase calls of [`Builder`](crate::Builder).)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum OptimizerKind {

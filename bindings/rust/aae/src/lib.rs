@@ -38,8 +38,8 @@ pub use builder::{Builder, Layer};
 pub use dataset::Dataset;
 pub use enums::{
     Activation, DecoderInput, Losses, Metrics, ModelOption, OptimizerKind, OptimizerParam,
-    OutputKind, Part, Posterior, Preset, Prior, RecLoss, ReduceKind, Scale, Schedule, Supervision,
-    TrainerParam, YHead, ZRegularizer,
+    OutputKind, Part, Phase, Posterior, Preset, Prior, RecLoss, ReduceKind, Scale, Schedule,
+    Supervision, TrainerParam, YHead, ZRegularizer, MAX_MILESTONES,
 };
 pub use error::{Error, Result, Status};
 pub use model::{Model, Tensor};

@@ -489,6 +489,10 @@ impl Model {
         Ok(())
     }
 
+    pub(crate) fn as_ptr(&self) -> *const sys::aae_model {
+        self.raw.as_ptr()
+    }
+
     pub(crate) fn as_mut_ptr(&mut self) -> *mut sys::aae_model {
         self.raw.as_ptr()
     }

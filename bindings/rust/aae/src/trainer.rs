@@ -11,7 +11,7 @@ use std::ptr::{self, NonNull};
 
 use aae_sys as sys;
 
-use crate::enums::{Losses, Metrics, ReduceKind, TrainerParam, METRIC_COUNT, SLOT_COUNT};
+use crate::enums::{Losses, Metrics, Phase, ReduceKind, TrainerParam, METRIC_COUNT, SLOT_COUNT};
 use crate::error::{check, ffi, Error, Result, Status};
 use crate::{compute_guard, Dataset, Model};
 
@@ -63,12 +63,14 @@ pub trait Collective {
 
 type EpochFn<'a> = Box<dyn FnMut(&EpochReport) -> ControlFlow<()> + Send + 'a>;
 type BatchFn<'a> = Box<dyn FnMut(&BatchReport) -> ControlFlow<()> + Send + 'a>;
+type LrFn<'a> = Box<dyn FnMut(u64, Phase) -> f64 + Send + 'a>;
 
 /// The closures and the collective behind the C callbacks' and hooks'
 /// `user` pointer.
 struct Callbacks<'a> {
     on_epoch: Option<EpochFn<'a>>,
     on_batch: Option<BatchFn<'a>>,
+    lr: Option<LrFn<'a>>,
     collective: Option<&'a mut (dyn Collective + Send)>,
     /// A panic caught in a callback or hook: which one, and the payload.
     panic: Option<(&'static str, Box<dyn Any + Send>)>,
@@ -186,6 +188,26 @@ unsafe extern "C" fn batch_trampoline(
     })
 }
 
+unsafe extern "C" fn lr_trampoline(user: *mut c_void, epoch: u64, phase: sys::aae_phase) -> f64 {
+    // SAFETY: as in epoch_trampoline.
+    let cbs = unsafe { &mut *user.cast::<Callbacks<'_>>() };
+    // A phase this version of the bindings does not know keeps its rates.
+    let Some(phase) = Phase::from_raw(phase) else {
+        return 1.0;
+    };
+    let Some(f) = cbs.lr.as_mut() else {
+        return 1.0;
+    };
+    match panic::catch_unwind(AssertUnwindSafe(|| f(epoch, phase))) {
+        Ok(factor) => factor,
+        Err(payload) => {
+            // NaN: the library refuses the epoch before it trains anything.
+            cbs.panic = Some(("learning-rate callback", payload));
+            f64::NAN
+        }
+    }
+}
+
 unsafe extern "C" fn allreduce_trampoline(
     user: *mut c_void,
     kind: sys::aae_reduce_kind,
@@ -270,6 +292,7 @@ impl<'a> Trainer<'a> {
             callbacks: Box::new(Callbacks {
                 on_epoch: None,
                 on_batch: None,
+                lr: None,
                 collective: None,
                 panic: None,
                 hook_error: None,
@@ -322,10 +345,29 @@ impl<'a> Trainer<'a> {
         self
     }
 
-    /// Removes both callbacks.
+    /// Calls `f(epoch, phase)` once per epoch, before its first batch, for
+    /// each [`Phase`] the model has (`aae_trainer_set_lr_callback`): it
+    /// returns the factor multiplying that phase's learning rates this
+    /// epoch, on top of [`TrainerParam::Schedule`] and the phase's
+    /// milestones; `epoch` counts over the model's whole life. A factor that
+    /// is not finite and >= 0 stops training with
+    /// [`Status::InvalidArgument`] before the epoch trains; a panic in `f`
+    /// does too, with a [`Status::Cancelled`] error naming the panic. With
+    /// several processes or threads only rank 0's callback is called, on
+    /// the thread that called [`fit`](Self::fit) / [`epoch`](Self::epoch).
+    pub fn set_lr_callback<F>(&mut self, f: F) -> &mut Self
+    where
+        F: FnMut(u64, Phase) -> f64 + Send + 'a,
+    {
+        self.callbacks.lr = Some(Box::new(f));
+        self
+    }
+
+    /// Removes the callbacks (epoch, batch and learning-rate).
     pub fn clear_callbacks(&mut self) -> &mut Self {
         self.callbacks.on_epoch = None;
         self.callbacks.on_batch = None;
+        self.callbacks.lr = None;
         self
     }
 
@@ -447,6 +489,7 @@ impl<'a> Trainer<'a> {
             .on_epoch
             .is_some()
             .then_some(epoch_trampoline);
+        let on_lr: sys::aae_lr_callback = self.callbacks.lr.is_some().then_some(lr_trampoline);
         self.callbacks.panic = None;
         self.callbacks.hook_error = None;
         let (rank, size) = self.parallel;
@@ -459,6 +502,14 @@ impl<'a> Trainer<'a> {
                 self.raw.as_ptr(),
                 on_batch,
                 on_epoch,
+                user.cast()
+            ))
+        }?;
+        // SAFETY: as above.
+        unsafe {
+            ffi!(aae_trainer_set_lr_callback(
+                self.raw.as_ptr(),
+                on_lr,
                 user.cast()
             ))
         }?;
@@ -518,6 +569,7 @@ impl fmt::Debug for Trainer<'_> {
         f.debug_struct("Trainer")
             .field("on_epoch", &self.callbacks.on_epoch.is_some())
             .field("on_batch", &self.callbacks.on_batch.is_some())
+            .field("lr_callback", &self.callbacks.lr.is_some())
             .field("parallel", &self.parallel)
             .finish_non_exhaustive()
     }

@@ -4,7 +4,8 @@
 mod common;
 
 use aae::{
-    Activation, Builder, DecoderInput, Layer, Model, ModelOption, Part, Preset, Status, YHead,
+    Activation, Builder, DecoderInput, Layer, Model, ModelOption, OptimizerKind, OptimizerParam,
+    Part, Phase, Preset, Status, YHead,
 };
 use common::{blob_dataset, blobs, small_ae, small_builder, temp_path, CLASSES, WIDTH};
 
@@ -262,4 +263,123 @@ fn y_head_option_round_trips_through_the_model() {
         model.get(ModelOption::YHead).unwrap(),
         f64::from(YHead::Separate)
     );
+}
+
+#[test]
+fn phase_settings_survive_save_load_and_read_back_through_from_model() {
+    let mut b = small_builder(Preset::SemiSupervisedAae, 9);
+    assert_eq!(b.phase_optimizer(Phase::Generator).unwrap(), None);
+    assert_eq!(
+        b.phase_milestones(Phase::Generator).unwrap(),
+        (Vec::new(), 0.1)
+    );
+    // A setting needs the phase's own optimizer first.
+    let err = b
+        .set_phase_optimizer_param(Phase::Generator, OptimizerParam::Lr, 0.1)
+        .unwrap_err();
+    assert_eq!(err.status, Status::InvalidArgument);
+    assert!(err.message.contains("AAE_PHASE_GENERATOR"), "{err}");
+    b.set_phase_optimizer(Phase::Reconstruction, Some(OptimizerKind::Sgd))
+        .unwrap()
+        .set_phase_optimizer_param(Phase::Reconstruction, OptimizerParam::Momentum, 0.9)
+        .unwrap()
+        .set_phase_optimizer(Phase::ZDiscriminator, Some(OptimizerKind::Adam))
+        .unwrap()
+        .set_phase_optimizer_param(Phase::ZDiscriminator, OptimizerParam::Beta1, 0.5)
+        .unwrap()
+        .set_phase_milestones(Phase::SemiSupervised, &[50, 1000], 0.2)
+        .unwrap();
+    // Refused schedules change nothing.
+    let too_many: Vec<u64> = (1..=aae::MAX_MILESTONES as u64 + 1).collect();
+    for (epochs, gamma) in [(&[5u64, 5][..], 0.1), (&too_many[..], 0.1), (&[3][..], 0.0)] {
+        let err = b
+            .set_phase_milestones(Phase::Generator, epochs, gamma)
+            .unwrap_err();
+        assert!(
+            err.message.contains("aae_builder_set_phase_milestones"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        b.phase_milestones(Phase::Generator).unwrap(),
+        (Vec::new(), 0.1)
+    );
+    b.set(ModelOption::InputNoise, 0.3)
+        .unwrap()
+        .set(ModelOption::InputDropout, 0.2)
+        .unwrap()
+        .set(ModelOption::HeadBatchnorm, 1.0)
+        .unwrap()
+        .set(ModelOption::InitStd, 0.01)
+        .unwrap();
+    let mut model = b.build().unwrap();
+    let (x, labels) = blobs(32, 3);
+    model
+        .train_step(
+            &x,
+            Some(&labels),
+            32,
+            Some((&x[..8 * WIDTH], &labels[..8])),
+            0,
+        )
+        .unwrap();
+
+    let path = temp_path("phases.model");
+    model.save(&path).unwrap();
+    let loaded = Model::load(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    for m in [&model, &loaded] {
+        let c = Builder::from_model(m).unwrap();
+        assert_eq!(
+            c.phase_optimizer(Phase::Reconstruction).unwrap(),
+            Some(OptimizerKind::Sgd)
+        );
+        assert_eq!(
+            c.phase_optimizer_param(Phase::Reconstruction, OptimizerParam::Momentum)
+                .unwrap(),
+            0.9
+        );
+        assert_eq!(
+            c.phase_optimizer(Phase::ZDiscriminator).unwrap(),
+            Some(OptimizerKind::Adam)
+        );
+        assert_eq!(
+            c.phase_optimizer_param(Phase::ZDiscriminator, OptimizerParam::Beta1)
+                .unwrap(),
+            0.5
+        );
+        assert_eq!(c.phase_optimizer(Phase::Generator).unwrap(), None);
+        assert_eq!(
+            c.phase_milestones(Phase::SemiSupervised).unwrap(),
+            (vec![50, 1000], 0.2)
+        );
+        assert_eq!(c.get(ModelOption::InputNoise).unwrap(), 0.3);
+        assert_eq!(c.get(ModelOption::InputDropout).unwrap(), 0.2);
+        assert_eq!(c.get(ModelOption::HeadBatchnorm).unwrap(), 1.0);
+        assert_eq!(c.get(ModelOption::InitStd).unwrap(), 0.01);
+        for part in Part::ALL {
+            assert_eq!(c.layers(part).unwrap(), b.layers(part).unwrap());
+        }
+        assert_eq!(c.layers(Part::Encoder).unwrap()[0].width, 32);
+        // The options build the same model again.
+        let copy = c.build().unwrap();
+        let names = |m: &Model| {
+            m.tensors()
+                .unwrap()
+                .into_iter()
+                .map(|t| (t.name, t.rows, t.cols))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&copy), names(m));
+    }
+
+    // A phase the model lacks refuses its own optimizer at build.
+    let mut vae = Builder::new(Preset::Vae).unwrap();
+    vae.set_phase_optimizer(Phase::ZDiscriminator, Some(OptimizerKind::Sgd))
+        .unwrap();
+    let err = vae.build().unwrap_err();
+    assert!(err.message.contains("no such phase"), "{err}");
+    vae.set_phase_optimizer(Phase::ZDiscriminator, None)
+        .unwrap();
+    vae.build().unwrap();
 }

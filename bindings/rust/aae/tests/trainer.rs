@@ -5,8 +5,8 @@ mod common;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aae::{Dataset, Scale, Status, Trainer, TrainerParam};
-use common::{blob_dataset, blobs, small_ae, temp_path, WIDTH};
+use aae::{Dataset, Model, Phase, Preset, Scale, Status, Trainer, TrainerParam};
+use common::{blob_dataset, blobs, small_ae, small_builder, temp_path, WIDTH};
 
 /// 256 rows in batches of 32: 8 batches per epoch.
 const ROWS: usize = 256;
@@ -214,4 +214,98 @@ fn idx_files_load() {
     assert_eq!(x[0], 42.0 / 255.0);
     assert!(!without.unwrap().has_labels());
     assert_eq!(truncated.unwrap().unwrap_err().status, Status::Format);
+}
+
+/// The tensors whose names start with `prefix`.
+fn tensors_of(model: &Model, prefix: &str) -> Vec<aae::Tensor> {
+    let all = model.tensors().unwrap();
+    let some: Vec<_> = all
+        .into_iter()
+        .filter(|t| t.name.starts_with(prefix))
+        .collect();
+    assert!(!some.is_empty(), "no tensor {prefix}*");
+    some
+}
+
+#[test]
+fn lr_callback_runs_once_per_epoch_and_phase() {
+    let data = blob_dataset(ROWS, 1);
+    for threads in [1.0, 2.0] {
+        let mut model = small_builder(Preset::SemiSupervisedAae, 7).build().unwrap();
+        let z_before = tensors_of(&model, "z_discriminator");
+        let y_before = tensors_of(&model, "y_discriminator");
+        let caller = std::thread::current().id();
+        let mut calls = Vec::new();
+        {
+            let mut t = trainer(2);
+            t.set(TrainerParam::Threads, threads).unwrap();
+            t.set_lr_callback(|epoch, phase| {
+                assert_eq!(std::thread::current().id(), caller);
+                calls.push((epoch, phase));
+                if phase == Phase::ZDiscriminator {
+                    0.0
+                } else {
+                    1.0
+                }
+            });
+            t.fit(&mut model, &data, Some(&data)).unwrap();
+        }
+        // The semi-supervised preset has all five phases, called in order.
+        let expected: Vec<_> = (0..2).flat_map(|e| Phase::ALL.map(|p| (e, p))).collect();
+        assert_eq!(calls, expected);
+        // Factor 0: the z discriminator never moved; the y discriminator did.
+        assert_eq!(tensors_of(&model, "z_discriminator"), z_before);
+        assert_ne!(tensors_of(&model, "y_discriminator"), y_before);
+        assert_eq!(model.steps().unwrap(), 2 * BATCHES);
+    }
+}
+
+#[test]
+fn lr_callback_panics_and_bad_factors_stop_before_training() {
+    let data = blob_dataset(ROWS, 1);
+    let mut model = small_ae(8);
+    let before = model.save_memory().unwrap();
+    let mut t = trainer(2);
+    t.set_lr_callback(|epoch, phase| {
+        assert!(
+            phase != Phase::Reconstruction,
+            "lr callback fails at epoch {epoch}"
+        );
+        1.0
+    });
+    let err = t.fit(&mut model, &data, None).unwrap_err();
+    assert_eq!(err.status, Status::Cancelled);
+    assert!(
+        err.message
+            .contains("aae_trainer_fit: the learning-rate callback panicked"),
+        "{err}"
+    );
+    assert!(
+        err.message.contains("lr callback fails at epoch 0"),
+        "{err}"
+    );
+    assert_eq!(model.save_memory().unwrap(), before);
+
+    for bad in [-1.0, f64::NAN, f64::INFINITY] {
+        t.set_lr_callback(move |_, _| bad);
+        let err = t.epoch(&mut model, &data, None).unwrap_err();
+        assert_eq!(err.status, Status::InvalidArgument, "{err}");
+        assert!(err.message.contains("learning-rate callback"), "{err}");
+    }
+    assert_eq!(model.steps().unwrap(), 0);
+
+    // Removed with the other callbacks; the trainer stays usable. (An AE
+    // has only the reconstruction phase.)
+    let mut seen = 0;
+    t.set_lr_callback(|_, phase| {
+        assert_eq!(phase, Phase::Reconstruction);
+        seen += 1;
+        0.5
+    });
+    t.fit(&mut model, &data, None).unwrap();
+    t.clear_callbacks();
+    t.fit(&mut model, &data, None).unwrap();
+    drop(t);
+    assert_eq!(seen, 2);
+    assert_eq!(model.steps().unwrap(), 4 * BATCHES);
 }
