@@ -15,14 +15,6 @@
 static int after_epoch(const ex_session *s, int epoch, const double *m)
 {
     if (ex_write_styles(s->a, s->model, "styles.png")) return 1;
-    const aae_dataset *valid = s->user;
-    double v[AAE_METRIC_COUNT];
-    if (valid) {
-        aae_status st = aae_model_evaluate(s->model, valid, v);
-        if (st != AAE_OK) return ex_report(s->a, "aae_model_evaluate (validation)", st);
-        fprintf(stderr, "epoch %d: validation classification error %.2f%%\n", epoch,
-                100.0 * v[AAE_METRIC_CLASS_ERROR]);
-    }
     if (m) fprintf(stderr, "epoch %d: test classification error %.2f%%\n", epoch, 100.0 * m[AAE_METRIC_CLASS_ERROR]);
     return 0;
 }
@@ -59,7 +51,7 @@ int main(int argc, char **argv)
     if (st != AAE_OK) rc = ex_report(&a, "aae_dataset_keep_labels", st);
     if (!rc) {
         s.train = s.labelled = labels ? train : pool;
-        s.user = valid;
+        s.valid = valid;
         rc = ex_train(&s);
     }
     if (!rc) {

@@ -34,18 +34,32 @@ static int after_epoch(const ex_session *st, int epoch, const double *m)
 int main(int argc, char **argv)
 {
     ex_args a = ex_defaults("vae_classifier", 10);
-    int detach = 1;
+    int detach = 1, alone = 0;
+    double w_ce = 1.0;
+    size_t valid_rows = 0;
     const ex_opt extra[] = {
         {"detach-y", 'i', &detach, "1: the decoder's gradient stops at y (else it pulls the classifier off the labels)"},
+        {"w-ce", 'f', &w_ce, "weight of the classifier's cross-entropy"},
+        {"classifier-only", 'i', &alone, "1: train the classifier alone (reconstruction and KL weights 0), the baseline"},
+        {"valid", 'z', &valid_rows, "training digits held out as a validation set (0: none)"},
         {NULL, 0, NULL, NULL},
     };
     int p = ex_parse(argc, argv, &a, "VAE with a classifier head whose output the decoder reads, on MNIST.", extra);
     if (p) return p == 1 ? 0 : 2;
     if (ex_setup(&a)) return 1;
 
-    const ex_setting settings[] = {{AAE_OPTION_DETACH_Y, detach}};
+    const ex_setting settings[] = {{AAE_OPTION_DETACH_Y, detach}, {AAE_OPTION_W_CE, w_ce},
+                                   {AAE_OPTION_W_REC, alone ? 0.0 : 1.0}, {AAE_OPTION_W_KL, alone ? 0.0 : 1.0}};
     ex_session s = {.a = &a, .after_epoch = after_epoch};
-    int rc = ex_open(&s, AAE_PRESET_VAE_CLASSIFIER, settings, 1) || ex_train(&s);
+    aae_dataset *rest = NULL, *valid = NULL;
+    int rc = ex_open(&s, AAE_PRESET_VAE_CLASSIFIER, settings, 4);
+    if (!rc && valid_rows) {
+        aae_status st = aae_dataset_split(s.mnist_train, valid_rows, a.seed, &rest, &valid);
+        if (st != AAE_OK) rc = ex_report(&a, "aae_dataset_split", st);
+        s.train = rest;
+        s.valid = valid;
+    }
+    rc = rc || ex_train(&s);
     if (!rc) {
         printf("vae_classifier: %d epochs in %.0f s, classifier test accuracy %.2f%%, test ELBO %.1f nats\n",
                s.epochs_done, s.seconds, 100.0 * (1.0 - s.metrics[AAE_METRIC_CLASS_ERROR]),
@@ -53,6 +67,8 @@ int main(int argc, char **argv)
         printf("vae_classifier: pictures in %s (digits_epoch*.png: column = digit; loss_curves.png), "
                "log %s/log.csv, model %s/vae_classifier.model\n", a.out, a.out, a.out);
     }
+    aae_dataset_free(rest);
+    aae_dataset_free(valid);
     ex_close(&s);
     return rc;
 }

@@ -419,6 +419,7 @@ typedef struct run {
     uint64_t step;
     double *losses;  /* epochs x AAE_SLOT_COUNT */
     double *metrics; /* epochs x AAE_METRIC_COUNT */
+    double *valid;   /* epochs x AAE_METRIC_COUNT: the validation set's */
     FILE *csv;
     int first;       /* epochs the model had done before this run */
 } run;
@@ -518,7 +519,13 @@ static void write_csv_row(run *r, int epoch, double rate, double seconds)
         if (isfinite(v)) fprintf(r->csv, ",%.6g", v);
         else fputc(',', r->csv);
     }
-    fprintf(r->csv, ",%.1f,%.2f\n", rate, seconds);
+    fprintf(r->csv, ",%.1f,%.2f", rate, seconds);
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) {
+        double v = r->valid[(size_t)(epoch - 1) * AAE_METRIC_COUNT + (size_t)k];
+        if (isfinite(v)) fprintf(r->csv, ",%.6g", v);
+        else fputc(',', r->csv);
+    }
+    fputc('\n', r->csv);
     fflush(r->csv);
 }
 
@@ -558,6 +565,12 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
     for (int k = 0; k < AAE_METRIC_COUNT; k++)
         s->metrics[k] = r->metrics[(size_t)epoch0 * AAE_METRIC_COUNT + (size_t)k] = m ? m[k] : NAN;
     s->epochs_done = epoch;
+    double *v = r->valid + (size_t)epoch0 * AAE_METRIC_COUNT;
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) v[k] = NAN;
+    if (s->valid) {
+        aae_status st = aae_model_evaluate(s->model, s->valid, v);
+        if (st != AAE_OK) return ex_report(s->a, "evaluating the validation set", st);
+    }
     if (r->tty) fprintf(stderr, "\r\033[K");
     fprintf(stderr, "epoch %d/%d:", epoch, s->a->epochs);
     print_losses(r, l);
@@ -565,6 +578,11 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
         fprintf(stderr, " |");
         for (int k = 0; k < AAE_METRIC_COUNT; k++)
             if (isfinite(m[k])) fprintf(stderr, " %s %.4g", metric_names[k], m[k]);
+    }
+    if (s->valid) {
+        fprintf(stderr, " |");
+        for (int k = 0; k < AAE_METRIC_COUNT; k++)
+            if (isfinite(v[k])) fprintf(stderr, " valid_%s %.4g", metric_names[k] + 5, v[k]);
     }
     fprintf(stderr, " | %.0f samples/s, %.1f s\n", rate, seconds);
     write_csv_row(r, epoch, rate, seconds);
@@ -589,7 +607,9 @@ static FILE *open_csv(const ex_args *a, int append)
     fprintf(f, "epoch");
     for (int k = 0; k < AAE_SLOT_COUNT; k++) fprintf(f, ",%s", slot_names[k]);
     for (int k = 0; k < AAE_METRIC_COUNT; k++) fprintf(f, ",%s", metric_names[k]);
-    fprintf(f, ",samples_per_s,seconds\n");
+    fprintf(f, ",samples_per_s,seconds");
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) fprintf(f, ",valid_%s", metric_names[k] + 5); /* after "test_" */
+    fputc('\n', f);
     return f;
 }
 
@@ -603,6 +623,7 @@ int ex_train(ex_session *s)
     find_used_slots(&r);
     r.losses = calloc((size_t)a->epochs * AAE_SLOT_COUNT, sizeof *r.losses);
     r.metrics = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.metrics);
+    r.valid = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.valid);
     /* Epochs the model has done (a loaded one continues its count). */
     size_t rows = 0, batches;
     uint64_t steps = 0;
@@ -613,7 +634,7 @@ int ex_train(ex_session *s)
     if (r.first > a->epochs) r.first = a->epochs;
     s->epochs_done = r.first;
     r.csv = open_csv(a, r.first > 0);
-    if (!r.losses || !r.metrics || !r.csv) {
+    if (!r.losses || !r.metrics || !r.valid || !r.csv) {
         fprintf(stderr, "%s: cannot start the log in %s: %s\n", a->prog, a->out, strerror(errno));
         goto fail;
     }
@@ -657,6 +678,7 @@ fail:
     if (r.csv) fclose(r.csv);
     free(r.losses);
     free(r.metrics);
+    free(r.valid);
     aae_trainer_free(t);
     return rc;
 }

@@ -122,6 +122,9 @@ struct ex_session {
     /* What ex_train reads: ex_open points train and eval at MNIST; a
      * program may point them elsewhere (labelled may be NULL). */
     const aae_dataset *train, *labelled, *eval;
+    /* A validation set (NULL: none), evaluated after every epoch into
+     * log.csv's valid_* columns: the numbers to choose settings by. */
+    const aae_dataset *valid;
     /* Optional hooks, non-zero return stops with an error: after every
      * batch (global step, counted from 1) and after every epoch (1-based,
      * the evaluation metrics or NULL). `user` is the program's own. */

@@ -333,6 +333,12 @@ def test_phase_optimizers_and_milestones_survive_save_and_load(tmp_path):
     for part in aae.Part:
         if b.layers(part):
             b.clear_layers(part).add_layer(part, 32, aae.Activation.RELU)
+    # The preset is the paper's recipe: one SGD per phase, x0.1 at 50 and 1000.
+    kind, params = b.phase_optimizer(P.GENERATOR)
+    assert kind == aae.OptimizerKind.SGD and params["lr"] == 0.1 and params["momentum"] == 0.1
+    assert b.phase_milestones(P.GENERATOR) == ([50, 1000], 0.1)
+    b.set_phase_optimizer(P.GENERATOR, aae.OptimizerKind.PART)
+    b.set_phase_milestones(P.GENERATOR, [])
     assert b.phase_optimizer(P.GENERATOR) == (aae.OptimizerKind.PART, {})
     assert b.phase_milestones(P.GENERATOR) == ([], 0.1)
     # A setting needs the phase's own optimizer first.

@@ -268,6 +268,19 @@ fn y_head_option_round_trips_through_the_model() {
 #[test]
 fn phase_settings_survive_save_load_and_read_back_through_from_model() {
     let mut b = small_builder(Preset::SemiSupervisedAae, 9);
+    // The preset is the paper's recipe: one SGD per phase, x0.1 at 50 and 1000.
+    assert_eq!(
+        b.phase_optimizer(Phase::Generator).unwrap(),
+        Some(OptimizerKind::Sgd)
+    );
+    assert_eq!(
+        b.phase_milestones(Phase::Generator).unwrap(),
+        (vec![50, 1000], 0.1)
+    );
+    b.set_phase_optimizer(Phase::Generator, None)
+        .unwrap()
+        .set_phase_milestones(Phase::Generator, &[], 0.1)
+        .unwrap();
     assert_eq!(b.phase_optimizer(Phase::Generator).unwrap(), None);
     assert_eq!(
         b.phase_milestones(Phase::Generator).unwrap(),
