@@ -158,7 +158,8 @@ static void assert_png(const char *path, uint32_t width, uint32_t height)
 
 static const char LOG_HEADER[] =
     "epoch,rec,kl,ce,disc_z,gen_z,disc_y,gen_y,test_mse,test_l1,test_class_error,"
-    "test_cluster_accuracy,test_elbo,samples_per_s,seconds\n";
+    "test_cluster_accuracy,test_elbo,samples_per_s,seconds,valid_mse,valid_l1,valid_class_error,"
+    "valid_cluster_accuracy,valid_elbo\n";
 
 /* log.csv: the header, then one row per epoch with a value in each of
  * `columns` (names that must be filled) and a finite test_mse. */
@@ -175,7 +176,8 @@ static void assert_log(const char *ex, int epochs, const char *const *filled)
     for (int i = 0; i < epochs - 1; i++) last = strchr(last, '\n') + 1;
     const char *names[] = {"epoch", "rec", "kl", "ce", "disc_z", "gen_z", "disc_y", "gen_y", "test_mse",
                            "test_l1", "test_class_error", "test_cluster_accuracy", "test_elbo",
-                           "samples_per_s", "seconds"};
+                           "samples_per_s", "seconds", "valid_mse", "valid_l1", "valid_class_error",
+                           "valid_cluster_accuracy", "valid_elbo"};
     char *field = last;
     for (size_t c = 0; c < sizeof names / sizeof names[0]; c++) {
         size_t len = strcspn(field, ",\n");
@@ -364,15 +366,18 @@ START_TEST(semi_supervised_aae_reports_error)
 {
     const char *extra[] = {"--labels", "20", "--valid", "40", NULL};
     train("semi_supervised_aae", "1", extra);
-    const char *filled[] = {"rec", "ce", "disc_z", "disc_y", "test_class_error", NULL};
+    const char *filled[] = {"rec", "ce", "disc_z", "disc_y", "test_class_error", "valid_class_error", NULL};
     assert_log("semi_supervised_aae", 1, filled);
     const char *err = slurp(path_of("%s.err", "semi_supervised_aae"), NULL);
     ck_assert_ptr_nonnull(strstr(err, "test classification error"));
     double valid = -1;
-    const char *v = strstr(err, "validation classification error ");
+    const char *v = strstr(err, "valid_class_error ");
     ck_assert_ptr_nonnull(v);
-    ck_assert_int_eq(sscanf(v, "validation classification error %lf%%", &valid), 1);
-    ck_assert(valid >= 0 && valid <= 100);
+    ck_assert_int_eq(sscanf(v, "valid_class_error %lf", &valid), 1);
+    ck_assert(valid >= 0 && valid <= 1);
+    /* and the recipe it ran */
+    ck_assert_ptr_nonnull(strstr(err, "phase generator: SGD lr 0.1 momentum 0.1"));
+    ck_assert_ptr_nonnull(slurp(path_of("%s/recipe.txt", "semi_supervised_aae"), NULL));
     assert_png(path_of("%s/styles.png", "semi_supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
 }
 END_TEST
