@@ -139,12 +139,19 @@ static void y_grad_to_logits(const step_ctx *c, const float *dy)
 
 /* Encoder (and classifier) forward in training mode; y = softmax(logits).
  * Returns the encoder output. */
+/* The labelled batch's rows draw their corruption from keys of their own,
+ * not those of the unlabelled rows with the same index. */
+#define LABELLED_ROW_KEYS ((uint64_t)1 << 40)
+
 /* x as the encoder reads it in training: corrupted by the input noise and
  * dropout options, if any (the reconstruction target stays x). */
-static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, const float **in)
+static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, uint64_t key_base,
+                                const float **in)
 {
     aae_model *m = c->m;
     aaei_row_keys keys = x_keys(c);
+    keys.row0 += key_base;
+    keys.row0b += key_base;
     *in = x;
     return m->has_corruption ? aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, in) : AAE_OK;
 }
@@ -154,7 +161,7 @@ static aae_status forward_encoders(const step_ctx *c, const float *x, size_t row
 {
     aae_model *m = c->m;
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(encoder_input(c, x, rows, &x));
+    AAEI_TRY(encoder_input(c, x, rows, 0, &x));
     AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, E));
     *ylog = NULL;
     *ld = 0;
@@ -446,7 +453,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     aae_net *net = m->has_cls ? &m->cls : &m->enc;
     const float *out;
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(encoder_input(c, xl, rows_l, &xl));
+    AAEI_TRY(encoder_input(c, xl, rows_l, LABELLED_ROW_KEYS, &xl));
     AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, &out));
     size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
