@@ -86,22 +86,19 @@ int main(int argc, char **argv)
     if (ex_load_mnist(&a, ex_scale_for(r.model), &train, &test)) goto fail;
     r.test = test;
     EX_TRY(&a, aae_trainer_create(&t));
-    /* --epochs counts all epochs, those of a resumed model included. */
-    size_t rows = 0;
-    uint64_t steps = 0;
-    aae_dataset_shape(train, &rows, NULL, NULL);
-    aae_model_steps(r.model, &steps);
-    int done = a.batch && rows >= a.batch ? (int)(steps / (rows / a.batch)) : 0;
-    if (done >= a.epochs) {
-        if (rank == 0) printf("mpi_train: the model has done %d epochs already\n", done);
-        rc = 0;
-        goto fail;
-    }
-    EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a.epochs - done));
     EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a.batch));
     EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a.seed));
     EX_TRY(&a, aae_trainer_set_callbacks(t, NULL, after_epoch, &r));
     EX_TRY(&a, aae_mpi_attach(mpi, t));
+    /* --epochs counts all epochs, those of a resumed model included. */
+    uint64_t done = 0;
+    EX_TRY(&a, aae_trainer_position(t, r.model, train, &done, NULL, NULL));
+    if (done >= (uint64_t)a.epochs) {
+        if (rank == 0) printf("mpi_train: the model has done %llu epochs already\n", (unsigned long long)done);
+        rc = 0;
+        goto fail;
+    }
+    EX_TRY(&a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, (double)((uint64_t)a.epochs - done)));
     if (rank == 0)
         printf("mpi_train: %d processes, global batch %zu (%zu rows per process), %s\n", aae_mpi_size(mpi),
                a.batch, a.batch / (size_t)aae_mpi_size(mpi), aae_blas_info());

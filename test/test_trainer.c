@@ -125,6 +125,38 @@ START_TEST(fits_continue_where_they_stopped)
 }
 END_TEST
 
+/* Where a model stands: its steps over the batches an epoch of this
+ * trainer makes (DROP_LAST, a final batch too small for the threads). */
+START_TEST(position_counts_the_epochs_a_model_has_done)
+{
+    aae_model *m = model(AAE_PRESET_AE);
+    aae_trainer *t = trainer(1);
+    uint64_t epoch = 9, batch = 9, batches = 0;
+    TU_ASSERT_OK(aae_trainer_position(t, m, DS, &epoch, &batch, &batches));
+    ck_assert(epoch == 0 && batch == 0 && batches == N / 32);
+    TU_ASSERT_OK(aae_trainer_fit(t, m, DS, NULL));
+    for (int s = 0; s < 3; s++)
+        TU_ASSERT_OK(aae_model_train_step(m, X, NULL, 32, NULL, NULL, 0, 100 + (uint64_t)s, NULL));
+    TU_ASSERT_OK(aae_trainer_position(t, m, DS, &epoch, &batch, NULL));
+    ck_assert(epoch == 1 && batch == 3);
+    /* 256 rows in batches of 100: 2 (dropped last) or 3 (kept), and kept
+     * 56-row batches still count on 2 threads. */
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 100));
+    TU_ASSERT_OK(aae_trainer_position(t, m, DS, NULL, NULL, &batches));
+    ck_assert_uint_eq(batches, 2);
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_DROP_LAST, 0));
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_THREADS, 2));
+    TU_ASSERT_OK(aae_trainer_position(t, m, DS, &epoch, NULL, &batches));
+    ck_assert(batches == 3 && epoch == (8 + 3) / 3);
+    ck_assert_int_eq(aae_trainer_position(t, m, NULL, &epoch, NULL, NULL), AAE_ERR_INVALID_ARGUMENT);
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, 1000)); /* more than the rows */
+    TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_DROP_LAST, 1));
+    ck_assert_int_eq(aae_trainer_position(t, m, DS, &epoch, NULL, NULL), AAE_ERR_INVALID_ARGUMENT);
+    aae_trainer_free(t);
+    aae_model_free(m);
+}
+END_TEST
+
 START_TEST(semi_supervised_fit_uses_the_labelled_rows)
 {
     aae_dataset *few;
@@ -310,6 +342,7 @@ Suite *suite_trainer(void)
     tcase_add_test(tc, trainer_refuses_bad_input);
     tcase_add_test(tc, evaluation_memory_does_not_grow_with_a_label);
     tcase_add_test(tc, batch_buffers_are_sized_by_the_rows);
+    tcase_add_test(tc, position_counts_the_epochs_a_model_has_done);
     suite_add_tcase(s, tc);
     return s;
 }

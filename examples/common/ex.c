@@ -624,26 +624,22 @@ int ex_train(ex_session *s)
     r.losses = calloc((size_t)a->epochs * AAE_SLOT_COUNT, sizeof *r.losses);
     r.metrics = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.metrics);
     r.valid = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.valid);
+    EX_TRY(a, aae_trainer_create(&t));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_LABELLED_BATCH, (double)a->batch));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_THREADS, a->threads));
     /* Epochs the model has done (a loaded one continues its count). */
-    size_t rows = 0, batches;
-    uint64_t steps = 0;
-    aae_dataset_shape(s->train, &rows, NULL, NULL);
-    aae_model_steps(s->model, &steps);
-    batches = a->batch ? rows / a->batch : 0;
-    r.first = batches ? (int)(steps / batches) : 0;
-    if (r.first > a->epochs) r.first = a->epochs;
+    uint64_t done = 0;
+    EX_TRY(a, aae_trainer_position(t, s->model, s->train, &done, NULL, NULL));
+    r.first = done < (uint64_t)a->epochs ? (int)done : a->epochs;
     s->epochs_done = r.first;
+    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs - r.first > 0 ? a->epochs - r.first : 1));
     r.csv = open_csv(a, r.first > 0);
     if (!r.losses || !r.metrics || !r.valid || !r.csv) {
         fprintf(stderr, "%s: cannot start the log in %s: %s\n", a->prog, a->out, strerror(errno));
         goto fail;
     }
-    EX_TRY(a, aae_trainer_create(&t));
-    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs - r.first > 0 ? a->epochs - r.first : 1));
-    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)a->batch));
-    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_LABELLED_BATCH, (double)a->batch));
-    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SEED, (double)a->seed));
-    EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_THREADS, a->threads));
     if (a->lr_step) {
         /* Counted over the model's life, so a resumed run decays on time. */
         EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_SCHEDULE, AAE_SCHEDULE_STEP));

@@ -959,6 +959,17 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,
                                      const aae_dataset *train,
                                      const aae_dataset *labelled);
 
+/** Where the model stands in its training on `train` under this trainer's
+ * settings (batch size, DROP_LAST, threads or processes): *epoch the
+ * epoch (0-based, counted over the model's life) and *batch the batch the
+ * next aae_trainer_epoch starts at, *batches the batches of an epoch. So a
+ * resumed run knows how many epochs it has done. Outputs may be NULL. */
+AAE_API aae_status aae_trainer_position(const aae_trainer *trainer,
+                                        const aae_model *model,
+                                        const aae_dataset *train,
+                                        uint64_t *epoch, uint64_t *batch,
+                                        uint64_t *batches);
+
 /** AAE_TRAIN_EPOCHS epochs of aae_trainer_epoch, stopping at the first error. */
 AAE_API aae_status aae_trainer_fit(aae_trainer *trainer, aae_model *model,
                                    const aae_dataset *train,

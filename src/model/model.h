@@ -101,7 +101,7 @@ void aaei_model_layout(const aaei_options *o, aaei_layout *l);
 void aaei_model_destroy(aae_model *m);
 
 /* The fewest rows a training step takes: 2 with batch norm anywhere, else 1. */
-size_t aaei_model_min_step_rows(aae_model *m);
+size_t aaei_model_min_step_rows(const aae_model *m);
 
 /* Training scratch for `rows` rows (grows only). */
 aae_status aaei_model_reserve(aae_model *m, size_t rows);

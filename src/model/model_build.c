@@ -387,9 +387,9 @@ void aaei_model_set_lr_factors(aae_model *m, const double factor[AAEI_PHASES])
             m->optims[slot].cfg.lr = slot_config(m, slot)->lr * factor[slot_phase(slot)];
 }
 
-size_t aaei_model_min_step_rows(aae_model *m)
+size_t aaei_model_min_step_rows(const aae_model *m)
 {
     for (int i = 0; i < 5; i++)
-        if (has_part(m, NET_PARTS[i]) && aaei_net_has_batchnorm(net_of(m, NET_PARTS[i]))) return 2;
+        if (has_part(m, NET_PARTS[i]) && aaei_net_has_batchnorm(net_of((aae_model *)m, NET_PARTS[i]))) return 2;
     return 1;
 }

@@ -294,7 +294,7 @@ typedef struct epoch_plan {
 /* The epoch's batches under the DROP_LAST rule: a final partial batch too
  * small to train on (fewer rows than processes, or one row when the model
  * has batch norm) is skipped, whatever the thread or process count. */
-static aae_status count_batches(const aae_trainer *t, aae_model *m, epoch_plan *p, const char *fn)
+static aae_status count_batches(const aae_trainer *t, const aae_model *m, epoch_plan *p, const char *fn)
 {
     size_t rows = p->rows, B = p->batch;
     int drop_last = t->v[AAE_TRAIN_DROP_LAST] != 0;
@@ -308,6 +308,33 @@ static aae_status count_batches(const aae_trainer *t, aae_model *m, epoch_plan *
     if (!drop_last && rows % B != 0 && rows % B < min_rows) p->batches--;
     AAEI_REQUIRE(p->batches > 0, "%s: the dataset has %zu rows; a step here needs %zu or more", fn, rows,
                  min_rows);
+    return AAE_OK;
+}
+
+/* Members an epoch splits each batch over: the processes, else the
+ * threads the epoch would start. */
+static unsigned members(const aae_trainer *t)
+{
+    unsigned threads = (unsigned)t->v[AAE_TRAIN_THREADS];
+    if (threads == 0) threads = (unsigned)aae_get_num_threads();
+    return t->size > 1 ? t->size : (threads > 1 ? threads : 1);
+}
+
+AAE_API aae_status aae_trainer_position(const aae_trainer *t, const aae_model *m, const aae_dataset *train,
+                                        uint64_t *epoch, uint64_t *batch, uint64_t *batches)
+{
+    const char *fn = "aae_trainer_position";
+    AAEI_REQUIRE(t && m && train, "%s: trainer, model or train is NULL", fn);
+    epoch_plan p;
+    memset(&p, 0, sizeof p);
+    p.batch = (size_t)t->v[AAE_TRAIN_BATCH_SIZE];
+    AAEI_TRY(aae_dataset_shape(train, &p.rows, &p.width, &p.has_labels));
+    aae_trainer counted = *t; /* the batches as the epoch will count them */
+    counted.size = members(t);
+    AAEI_TRY(count_batches(&counted, m, &p, fn));
+    if (epoch) *epoch = m->steps / p.batches;
+    if (batch) *batch = m->steps % p.batches;
+    if (batches) *batches = p.batches;
     return AAE_OK;
 }
 

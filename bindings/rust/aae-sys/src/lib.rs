@@ -711,6 +711,14 @@ extern "C" {
         train: *const aae_dataset,
         labelled: *const aae_dataset,
     ) -> aae_status;
+    pub fn aae_trainer_position(
+        trainer: *const aae_trainer,
+        model: *const aae_model,
+        train: *const aae_dataset,
+        epoch: *mut u64,
+        batch: *mut u64,
+        batches: *mut u64,
+    ) -> aae_status;
     pub fn aae_trainer_fit(
         trainer: *mut aae_trainer,
         model: *mut aae_model,
