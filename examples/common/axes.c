@@ -87,35 +87,57 @@ static void fit_linear(axis *a, double lo, double hi, long pixels, int horizonta
     }
 }
 
-/* The largest (up: smallest) of 1, 2 and 5 times a power of ten below
- * (above) v > 0. */
-static double snap125(double v, int up)
+/* Whether m x 10^k gets a number at a log axis's level (axis.numbers). */
+static int numbered_at(int level, int m)
 {
-    static const double m[4] = {1, 2, 5, 10};
+    return m == 1 || level == 2 || (level == 1 && (m == 2 || m == 5));
+}
+
+/* The largest (up: smallest) m x 10^k numbered at `level` below (above)
+ * v > 0. */
+static double snap_log(double v, int level, int up)
+{
     double p = pow(10, floor(log10(v) + 1e-9)), best = up ? 10 * p : p;
-    for (int i = 0; i < 4; i++)
-        if (up ? m[i] * p >= v * (1 - 1e-9) && m[i] * p < best : m[i] * p <= v * (1 + 1e-9)) best = m[i] * p;
+    for (int m = 1; m <= 9; m++) {
+        double t = m * p;
+        if (!numbered_at(level, m)) continue;
+        if (up ? t >= v * (1 - 1e-9) && t < best : t <= v * (1 + 1e-9)) best = t;
+    }
     return best;
 }
 
+/* The closest two numbered ticks of a on an axis of `pixels`. */
+static double min_gap(const axis *a, long pixels)
+{
+    tick t[AXES_MAX_TICKS];
+    size_t n = axis_ticks(a, t);
+    double gap = INFINITY, last = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].kind != TICK_NUMBERED) continue;
+        double at = log10(t[i].v / a->lo) / log10(a->hi / a->lo) * (double)pixels;
+        if (at - last < gap) gap = at - last;
+        last = at;
+    }
+    return gap;
+}
+
+/* Most numbers first: the ends snapped to numbered values, as long as the
+ * numbers fit; at the last level, numbers every 1, 2, 5... decades. */
 static void fit_log(axis *a, double lo, double hi, long pixels, int horizontal, int ts)
 {
+    static const double most_decades[3] = {0, 2.5, 1.2}; /* for each level */
     long widest;
     a->every = 1;
-    a->label25 = 1; /* first try: numbers at 1, 2 and 5, ends snapped to them */
-    a->lo = snap125(lo, 0);
-    a->hi = snap125(hi, 1);
-    if (a->hi <= a->lo) a->hi = snap125(a->lo * 1.01, 1);
-    /* The narrowest gap between numbers is 5 to 10, log10(2) of a decade. */
-    double decade = (double)pixels / log10(a->hi / a->lo);
-    if (log10(a->hi / a->lo) <= 2.5 && decade * log10(2) >= (double)number_room(a, horizontal, ts, &widest))
-        return;
-    a->label25 = 0; /* else: numbers at the decades, the ends at decades */
-    a->lo = pow(10, floor(log10(lo) + 1e-9));
-    a->hi = pow(10, ceil(log10(hi) - 1e-9));
-    if (a->hi <= a->lo) a->hi = a->lo * 10;
-    decade = (double)pixels / log10(a->hi / a->lo);
-    while (a->every < 1000 && decade * a->every < (double)number_room(a, horizontal, ts, &widest))
+    for (a->numbers = 2; a->numbers >= 0; a->numbers--) {
+        a->lo = snap_log(lo, a->numbers, 0);
+        a->hi = snap_log(hi, a->numbers, 1);
+        if (a->hi <= a->lo) a->hi = snap_log(a->lo * 1.01, a->numbers, 1);
+        if (a->numbers == 0) break;
+        if (log10(a->hi / a->lo) <= most_decades[a->numbers] &&
+            min_gap(a, pixels) >= (double)number_room(a, horizontal, ts, &widest))
+            return;
+    }
+    while (a->every < 1000 && min_gap(a, pixels) < (double)number_room(a, horizontal, ts, &widest))
         a->every = a->every == 1 ? 2 : a->every == 2 ? 5 : a->every * 2;
 }
 
@@ -136,7 +158,7 @@ static size_t log_ticks(const axis *a, tick *t)
         for (int m = 1; m <= 9 && n < AXES_MAX_TICKS; m++) {
             double v = m * pow(10, k);
             if (v < a->lo * (1 - 1e-9) || v > a->hi * (1 + 1e-9) || (m > 1 && !minors)) continue;
-            int numbered = m == 1 ? ((k % a->every) + a->every) % a->every == 0 : a->label25 && (m == 2 || m == 5);
+            int numbered = m == 1 ? ((k % a->every) + a->every) % a->every == 0 : numbered_at(a->numbers, m);
             t[n++] = (tick){v, numbered ? TICK_NUMBERED : m == 1 ? TICK_MAJOR : TICK_MINOR};
         }
     return n;

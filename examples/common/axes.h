@@ -15,7 +15,8 @@ typedef struct axis {
     int integer;   /* set before axis_fit: linear steps of at least 1 */
     double step;   /* linear: between two numbered ticks */
     int every;     /* log: numbers every `every` decades */
-    int label25;   /* log: also numbers at 2 and 5 (a range of few decades) */
+    int numbers;   /* log: numbers at 1 x 10^k (0), also 2 and 5 (1) or at
+                      every 1..9 x 10^k (2): the fewer decades, the more */
 } axis;
 
 typedef enum tick_kind { TICK_MINOR, TICK_MAJOR, TICK_NUMBERED } tick_kind;
