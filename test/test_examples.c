@@ -3,8 +3,8 @@
  * size), its CSV log (the documented columns) and a model that loads; the
  * encoder writes CSV and .npy; the progress display is a bar on a terminal
  * (driven through a pseudo-terminal) and plain lines otherwise; bad
- * arguments and missing data fail with a message. make check passes the
- * programs' directory in AAE_EXAMPLES_DIR. */
+ * arguments and missing data fail with a message; plot_curves draws CSV
+ * columns. make check passes the programs' directory in AAE_EXAMPLES_DIR. */
 #define _XOPEN_SOURCE 700
 #include <fcntl.h>
 #include <stdio.h>
@@ -585,6 +585,70 @@ START_TEST(bad_arguments_and_missing_data_fail_clearly)
 }
 END_TEST
 
+static void write_text(const char *rel, const char *text)
+{
+    FILE *f = fopen(path_of("%s", rel), "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Runs plot_curves with --out <DIR_>/p.png and one --series FILE:COLUMN;
+ * returns its exit status, its stderr in *err. */
+static int plot_one(const char *file, const char *column, const char **err)
+{
+    char spec[320];
+    snprintf(spec, sizeof spec, "%s:%s", path_of("%s", file), column);
+    const char *args[] = {"--out", path_of("%s", "p.png"), "--series", spec, NULL};
+    int rc = run("plot", "plot_curves", args);
+    *err = slurp(path_of("%s.err", "plot"), NULL);
+    return rc;
+}
+
+/* plot_curves draws columns of CSV files, chosen by header name, on one
+ * panel (empty cells skipped, as log.csv leaves them); a missing file or
+ * column, text in a number's place or a column without values fails with
+ * a message naming them. */
+START_TEST(plot_curves_draws_csv_columns_by_name)
+{
+    write_text("a.csv", "epoch,rec,test_class_error\n1,0.5,\n2,0.4,0.3\n3,0.3,0.2\n");
+    write_text("b.csv", "test_class_error,epoch\r\n0.35,1\r\n0.25,2\r\n");
+    char a[320], b[320];
+    snprintf(a, sizeof a, "libaae=%s:test_class_error", path_of("%s", "a.csv"));
+    snprintf(b, sizeof b, "other=%s:test_class_error", path_of("%s", "b.csv"));
+    const char *args[] = {"--out", path_of("%s", "p.png"), "--width", "640", "--height", "400", "--title", "error",
+                          "--log-x", "1", "--y-scale", "100", "--series", a, "--series", b, "--points",
+                          "paper=1:16.5,3:2.2", NULL};
+    int rc = run("plot", "plot_curves", args);
+    ck_assert_msg(rc == 0, "plot_curves exited with %d: %s", rc, slurp(path_of("%s.err", "plot"), NULL));
+    assert_png(path_of("%s", "p.png"), 640, 400);
+
+    const char *err;
+    ck_assert_int_eq(plot_one("a.csv", "test_accuracy", &err), 1);
+    ck_assert_msg(strstr(err, "a.csv has no column 'test_accuracy'"), "%s", err);
+    ck_assert_int_eq(plot_one("none.csv", "rec", &err), 1);
+    ck_assert_msg(strstr(err, "none.csv") && strstr(err, "No such file or directory"), "%s", err);
+    write_text("c.csv", "epoch,rec\n1,0.5\n2,lots\n");
+    ck_assert_int_eq(plot_one("c.csv", "rec", &err), 1);
+    ck_assert_msg(strstr(err, "c.csv line 3: column 'rec' holds 'lots', not a number"), "%s", err);
+    write_text("d.csv", "epoch,rec,ce\n1,0.5,\n2,0.4,\n");
+    ck_assert_int_eq(plot_one("d.csv", "ce", &err), 1);
+    ck_assert_msg(strstr(err, "column 'ce' has no values"), "%s", err);
+    write_text("e.csv", "");
+    ck_assert_int_eq(plot_one("e.csv", "ce", &err), 1);
+    ck_assert_msg(strstr(err, "e.csv is empty"), "%s", err);
+
+    const char *bad_points[] = {"--out", path_of("%s", "p.png"), "--points", "paper=1:2,3", NULL};
+    ck_assert_int_eq(run("plot", "plot_curves", bad_points), 1);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "plot"), NULL), "'3' is not X:Y"));
+    const char *nothing[] = {"--out", path_of("%s", "p.png"), NULL};
+    ck_assert_int_eq(run("plot", "plot_curves", nothing), 2);
+    const char *help[] = {"--help", NULL};
+    ck_assert_int_eq(run("plot", "plot_curves", help), 0);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "plot"), NULL), "--series"));
+}
+END_TEST
+
 Suite *suite_examples(void)
 {
     Suite *s = suite_create("examples");
@@ -606,6 +670,7 @@ Suite *suite_examples(void)
     tcase_add_test(tc, progress_is_a_bar_on_a_terminal);
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);
     tcase_add_test(tc, bad_arguments_and_missing_data_fail_clearly);
+    tcase_add_test(tc, plot_curves_draws_csv_columns_by_name);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -78,12 +78,27 @@ static const struct glyph { char ch; unsigned char row[7]; } font[] = {
     {'=', {0x00, 0x00, 0x1F, 0x00, 0x1F, 0x00, 0x00}}, {'(', {0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02}},
     {')', {0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08}}, {'+', {0x00, 0x04, 0x04, 0x1F, 0x04, 0x04, 0x00}},
     {',', {0x00, 0x00, 0x00, 0x00, 0x0C, 0x04, 0x08}}, {'[', {0x0E, 0x08, 0x08, 0x08, 0x08, 0x08, 0x0E}},
-    {']', {0x0E, 0x02, 0x02, 0x02, 0x02, 0x02, 0x0E}},
+    {']', {0x0E, 0x02, 0x02, 0x02, 0x02, 0x02, 0x0E}}, {'<', {0x02, 0x04, 0x08, 0x10, 0x08, 0x04, 0x02}},
+    {'>', {0x08, 0x04, 0x02, 0x01, 0x02, 0x04, 0x08}}, {'*', {0x00, 0x04, 0x15, 0x0E, 0x15, 0x04, 0x00}},
+    {'\'', {0x04, 0x04, 0x08, 0x00, 0x00, 0x00, 0x00}}, {'#', {0x0A, 0x0A, 0x1F, 0x0A, 0x1F, 0x0A, 0x0A}},
+    /* Lower case after the HD44780's (g lower): descenders end on the last row. */
+    {'a', {0x00, 0x00, 0x0E, 0x01, 0x0F, 0x11, 0x0F}}, {'b', {0x10, 0x10, 0x16, 0x19, 0x11, 0x11, 0x1E}},
+    {'c', {0x00, 0x00, 0x0E, 0x10, 0x10, 0x11, 0x0E}}, {'d', {0x01, 0x01, 0x0D, 0x13, 0x11, 0x11, 0x0F}},
+    {'e', {0x00, 0x00, 0x0E, 0x11, 0x1F, 0x10, 0x0E}}, {'f', {0x06, 0x09, 0x08, 0x1C, 0x08, 0x08, 0x08}},
+    {'g', {0x00, 0x00, 0x0F, 0x11, 0x0F, 0x01, 0x0E}}, {'h', {0x10, 0x10, 0x16, 0x19, 0x11, 0x11, 0x11}},
+    {'i', {0x04, 0x00, 0x0C, 0x04, 0x04, 0x04, 0x0E}}, {'j', {0x02, 0x00, 0x06, 0x02, 0x02, 0x12, 0x0C}},
+    {'k', {0x10, 0x10, 0x12, 0x14, 0x18, 0x14, 0x12}}, {'l', {0x18, 0x08, 0x08, 0x08, 0x08, 0x08, 0x06}},
+    {'m', {0x00, 0x00, 0x1A, 0x15, 0x15, 0x11, 0x11}}, {'n', {0x00, 0x00, 0x16, 0x19, 0x11, 0x11, 0x11}},
+    {'o', {0x00, 0x00, 0x0E, 0x11, 0x11, 0x11, 0x0E}}, {'p', {0x00, 0x00, 0x1E, 0x11, 0x1E, 0x10, 0x10}},
+    {'q', {0x00, 0x00, 0x0D, 0x13, 0x0F, 0x01, 0x01}}, {'r', {0x00, 0x00, 0x16, 0x19, 0x10, 0x10, 0x10}},
+    {'s', {0x00, 0x00, 0x0E, 0x10, 0x0E, 0x01, 0x1E}}, {'t', {0x08, 0x08, 0x1C, 0x08, 0x08, 0x09, 0x06}},
+    {'u', {0x00, 0x00, 0x11, 0x11, 0x11, 0x13, 0x0D}}, {'v', {0x00, 0x00, 0x11, 0x11, 0x11, 0x0A, 0x04}},
+    {'w', {0x00, 0x00, 0x11, 0x11, 0x15, 0x15, 0x0A}}, {'x', {0x00, 0x00, 0x11, 0x0A, 0x04, 0x0A, 0x11}},
+    {'y', {0x00, 0x00, 0x11, 0x11, 0x0F, 0x01, 0x0E}}, {'z', {0x00, 0x00, 0x1F, 0x02, 0x04, 0x08, 0x1F}},
 };
 
 static const unsigned char *glyph_rows(char ch)
 {
-    if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
     for (size_t i = 0; i < sizeof font / sizeof font[0]; i++)
         if (font[i].ch == ch) return font[i].row;
     return NULL; /* space and anything unknown: blank */
@@ -100,9 +115,10 @@ void canvas_text(canvas *c, long x, long y, const char *text, rgb_color color, i
     }
 }
 
-static long text_width(const char *text, int scale)
+long text_width(const char *text, int scale)
 {
-    return (long)strlen(text) * 6 * scale;
+    size_t n = strlen(text);
+    return n ? ((long)n * 6 - 1) * scale : 0; /* no gap after the last glyph */
 }
 
 int canvas_save_png(const canvas *c, const char *path)
@@ -151,114 +167,6 @@ int draw_image_grid(const char *path, const float *images, size_t n, size_t h, s
                 unsigned g = (unsigned)lrintf(v * 255.0f);
                 put(&c, (long)(x0 + x), (long)(y0 + y), (rgb_color)(g << 16 | g << 8 | g));
             }
-    }
-    int rc = canvas_save_png(&c, path);
-    canvas_free(&c);
-    return rc;
-}
-
-/* A "nice" number label: %.3g. */
-static void fmt_num(char *buf, size_t size, double v)
-{
-    snprintf(buf, size, "%.3g", v);
-}
-
-static void range_of(const double *v, size_t n, size_t stride, double *lo, double *hi)
-{
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        double x = v[i * stride];
-        if (!isfinite(x)) continue;
-        if (x < *lo) *lo = x;
-        if (x > *hi) *hi = x;
-    }
-    if (!(*lo <= *hi)) *lo = 0, *hi = 1;
-    if (*hi - *lo < 1e-12) *lo -= 0.5, *hi += 0.5;
-}
-
-int draw_scatter(const char *path, const char *title, const float *xy, const int32_t *labels,
-                 size_t n, size_t classes)
-{
-    enum { PLOT = 440, LEFT = 50, TOP = 30, LEGEND = 110 };
-    canvas c;
-    if (canvas_init(&c, LEFT + PLOT + LEGEND, TOP + PLOT + 30) != 0) return -1;
-    double *d = malloc((n ? n : 1) * 2 * sizeof *d);
-    if (!d) {
-        canvas_free(&c);
-        return -1;
-    }
-    for (size_t i = 0; i < 2 * n; i++) d[i] = xy[i];
-    double xlo, xhi, ylo, yhi;
-    range_of(d, n, 2, &xlo, &xhi);
-    range_of(d + 1, n, 2, &ylo, &yhi);
-    free(d);
-    canvas_text(&c, LEFT, 8, title, 0x000000, 2);
-    canvas_line(&c, LEFT - 1, TOP, LEFT - 1, TOP + PLOT, 0x000000);
-    canvas_line(&c, LEFT - 1, TOP + PLOT, LEFT + PLOT, TOP + PLOT, 0x000000);
-    char buf[32];
-    fmt_num(buf, sizeof buf, xlo);
-    canvas_text(&c, LEFT, TOP + PLOT + 6, buf, 0x000000, 1);
-    fmt_num(buf, sizeof buf, xhi);
-    canvas_text(&c, LEFT + PLOT - text_width(buf, 1), TOP + PLOT + 6, buf, 0x000000, 1);
-    fmt_num(buf, sizeof buf, yhi);
-    canvas_text(&c, LEFT - 6 - text_width(buf, 1), TOP, buf, 0x000000, 1);
-    fmt_num(buf, sizeof buf, ylo);
-    canvas_text(&c, LEFT - 6 - text_width(buf, 1), TOP + PLOT - 7, buf, 0x000000, 1);
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1])) continue;
-        long px = LEFT + (long)lrint((xy[2 * i] - xlo) / (xhi - xlo) * (PLOT - 2));
-        long py = TOP + PLOT - 2 - (long)lrint((xy[2 * i + 1] - ylo) / (yhi - ylo) * (PLOT - 2));
-        int32_t l = labels ? labels[i] : -1;
-        rgb_color col = l >= 0 && (size_t)l < classes ? class_color((size_t)l) : 0xa0a0a0;
-        canvas_fill(&c, px, py, 2, 2, col);
-    }
-    for (size_t k = 0; k < classes && k < 40; k++) {
-        long y = TOP + 10 + (long)k * 16;
-        canvas_fill(&c, LEFT + PLOT + 20, y, 10, 10, class_color(k));
-        snprintf(buf, sizeof buf, "%zu", k);
-        canvas_text(&c, LEFT + PLOT + 36, y + 1, buf, 0x000000, 1);
-    }
-    int rc = canvas_save_png(&c, path);
-    canvas_free(&c);
-    return rc;
-}
-
-int draw_curves(const char *path, const char *const *names, const double *values, size_t series,
-                size_t points)
-{
-    enum { PW = 260, PH = 150, PAD = 50, PER_ROW = 3 };
-    size_t per_row = series < PER_ROW ? (series ? series : 1) : PER_ROW;
-    size_t rows = (series + per_row - 1) / per_row;
-    canvas c;
-    if (canvas_init(&c, per_row * (PW + PAD) + PAD / 2, (rows ? rows : 1) * (PH + PAD) + 10) != 0)
-        return -1;
-    char buf[32];
-    for (size_t s = 0; s < series; s++) {
-        const double *v = values + s * points;
-        long x0 = PAD + (long)(s % per_row) * (PW + PAD), y0 = 24 + (long)(s / per_row) * (PH + PAD);
-        double lo, hi;
-        range_of(v, points, 1, &lo, &hi);
-        canvas_text(&c, x0, y0 - 18, names[s], 0x000000, 1);
-        canvas_line(&c, x0, y0, x0, y0 + PH, 0x000000);
-        canvas_line(&c, x0, y0 + PH, x0 + PW, y0 + PH, 0x000000);
-        fmt_num(buf, sizeof buf, hi);
-        canvas_text(&c, x0 - 4 - text_width(buf, 1), y0, buf, 0x000000, 1);
-        fmt_num(buf, sizeof buf, lo);
-        canvas_text(&c, x0 - 4 - text_width(buf, 1), y0 + PH - 7, buf, 0x000000, 1);
-        canvas_text(&c, x0, y0 + PH + 5, "1", 0x000000, 1);
-        snprintf(buf, sizeof buf, "epoch %zu", points);
-        canvas_text(&c, x0 + PW - text_width(buf, 1), y0 + PH + 5, buf, 0x000000, 1);
-        long px = -1, py = -1;
-        for (size_t i = 0; i < points; i++) {
-            if (!isfinite(v[i])) continue;
-            long x = x0 + 2 + (points > 1 ? (long)(i * (PW - 4) / (points - 1)) : (PW - 4) / 2);
-            long y = y0 + PH - 2 - (long)lrint((v[i] - lo) / (hi - lo) * (PH - 4));
-            if (px >= 0) canvas_line(&c, px, py, x, y, class_color(s));
-            canvas_fill(&c, x - 1, y - 1, 3, 3, class_color(s));
-            px = x;
-            py = y;
-        }
     }
     int rc = canvas_save_png(&c, path);
     canvas_free(&c);

@@ -1,7 +1,8 @@
 /* Pictures for the example programs: an RGB canvas with a tiny bitmap font,
- * image grids, latent scatter plots with a legend and loss curves, saved as
- * PNG through libpng. Not part of the library. Functions returning int give
- * 0 on success and -1 on failure (out of memory or a file error). */
+ * image grids, latent scatter plots with a colour key, loss curves and
+ * general line/marker plots with ticked axes and a legend, saved as PNG
+ * through libpng. Not part of the library. Functions returning int give 0
+ * on success and -1 on failure (out of memory or a file error). */
 #ifndef AAE_EXAMPLES_DRAW_H
 #define AAE_EXAMPLES_DRAW_H
 
@@ -19,9 +20,11 @@ int canvas_init(canvas *c, size_t w, size_t h);
 void canvas_free(canvas *c);
 void canvas_fill(canvas *c, long x, long y, long w, long h, rgb_color color);
 void canvas_line(canvas *c, long x0, long y0, long x1, long y1, rgb_color color);
-/* Text in a 5x7 font (upper case, digits, a little punctuation; lower case
- * is drawn as upper case), each font pixel `scale` pixels wide. */
+/* Text in a 5x7 font (letters, digits, a little punctuation; anything else
+ * is a blank), each font pixel `scale` pixels wide: 7 * scale pixels high
+ * from y down, text_width() wide from x. */
 void canvas_text(canvas *c, long x, long y, const char *text, rgb_color color, int scale);
+long text_width(const char *text, int scale);
 int canvas_save_png(const canvas *c, const char *path);
 
 /* Colour of class k (ten distinct colours, repeated past ten). */
@@ -33,13 +36,42 @@ int draw_image_grid(const char *path, const float *images, size_t n, size_t h,
                     size_t w, size_t cols, float lo, float hi);
 
 /* n 2-D points (xy: n x 2) coloured by label (0..classes-1, others grey),
- * with axes ranges and a legend of the classes. */
+ * on ticked axes, with a colour key of the classes; 600 x 500 pixels. */
 int draw_scatter(const char *path, const char *title, const float *xy,
                  const int32_t *labels, size_t n, size_t classes);
 
 /* One panel per series: series s has `points` values at
- * values[s * points .. ), drawn against the epoch with its own range. */
+ * values[s * points .. ), drawn against the epoch (1..points) with its own
+ * ticked y axis. draw_curves_from numbers the epochs from `first` (a
+ * resumed run's). */
 int draw_curves(const char *path, const char *const *names,
                 const double *values, size_t series, size_t points);
+int draw_curves_from(const char *path, const char *const *names, const double *values,
+                     size_t series, size_t points, int first);
+
+/* A series of draw_plot: n points (x[i], y[i]). A point that is not finite
+ * (or not positive on a log axis) is left out and breaks the line. */
+enum { DRAW_LINE = 1, DRAW_MARKERS = 2 }; /* draw_series.style bits */
+typedef enum draw_marker { DRAW_CIRCLE, DRAW_SQUARE } draw_marker;
+typedef struct draw_series {
+    const char *name; /* legend entry (NULL or "": none) */
+    const double *x, *y;
+    size_t n;
+    rgb_color color;
+    int style;          /* DRAW_LINE, DRAW_MARKERS or both (0: DRAW_LINE) */
+    draw_marker marker; /* of DRAW_MARKERS */
+} draw_series;
+
+typedef struct draw_axes {
+    const char *title, *x_label, *y_label; /* NULL: none */
+    int log_x, log_y;     /* 1: log10 axis, ticks at the decades */
+    int integer_x;        /* 1: linear x ticks at whole numbers (epochs) */
+    size_t width, height; /* of the picture; 0: 800 x 500 */
+    int text_scale;       /* font pixel size; 0: 2 */
+} draw_axes;
+
+/* The n series on one panel sharing its axes (ranges from the data), with
+ * a legend of the named series where it hides the fewest drawn pixels. */
+int draw_plot(const char *path, const draw_series *series, size_t n, const draw_axes *axes);
 
 #endif

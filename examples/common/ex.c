@@ -550,7 +550,7 @@ static int write_curves(const run *r, int epochs)
         n++;
     }
     char path[EX_PATH_MAX];
-    int rc = draw_curves(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, span);
+    int rc = draw_curves_from(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, span, first + 1);
     free(v);
     return rc;
 }
