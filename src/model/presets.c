@@ -120,7 +120,12 @@ static void shared_defaults(aaei_options *o, aae_preset preset)
 }
 
 /* 784-512-256 -> z 20, decoder mirror; BCE summed per row (nats). With a
- * classifier: a separate 512-unit head whose y the decoder reads. */
+ * classifier: a separate 512-unit head whose y the decoder reads, its
+ * gradient stopped at y (chosen on a validation split, docs/results.md:
+ * otherwise the reconstruction, some 500 nats against a cross-entropy
+ * below 1, turns y into a private code and the classifier's error rises
+ * to about 20 %; stopped, the classifier is exactly the one trained alone
+ * and the decoder still draws the digit asked for). */
 static void vae_recipe(aaei_options *o, int classifier)
 {
     double *v = o->v;
@@ -137,6 +142,7 @@ static void vae_recipe(aaei_options *o, int classifier)
     v[AAE_OPTION_Y_HEAD] = AAE_Y_SEPARATE;
     v[AAE_OPTION_DECODER_INPUT] = AAE_DECODE_Z_Y;
     v[AAE_OPTION_Y_SUPERVISED] = AAE_SUPERVISE_JOINT;
+    v[AAE_OPTION_DETACH_Y] = 1;
     add_layer(&o->parts[AAE_PART_CLASSIFIER], 512, AAE_ACT_RELU, 0.0f, 0);
 }
 
