@@ -117,6 +117,7 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"lr-gamma", 'f', &a->lr_gamma, "the learning-rate decay factor of --lr-step"},
         {"w-adv", 'f', &a->w_adv, "adversarial weight of a new model (-1: the preset's)"},
         {"batchnorm", 'i', &a->batchnorm, "1: batch norm in a new model's encoder and decoder hidden layers"},
+        {"hidden", 'z', &a->hidden, "units of each hidden layer of a new model's encoder and decoder (0: the preset's)"},
         {NULL, 0, NULL, NULL},
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
@@ -323,23 +324,21 @@ int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
 
 /* ---- the training session ---------------------------------------------- */
 
-/* Rebuilds the hidden layers of `part` in b as those of `preset` with
- * batch norm. */
-static aae_status add_batchnorm(aae_builder *b, aae_preset preset, aae_part part)
+/* Rebuilds the hidden layers of `part` in b as b has them, with batch norm
+ * in every one if `batchnorm`, and `width` units each unless it is 0. */
+static aae_status reshape_layers(aae_builder *b, aae_part part, int batchnorm, size_t width)
 {
-    aae_builder *p = NULL;
-    size_t n = 0;
-    aae_status st = aae_builder_create(&p, preset);
-    if (st == AAE_OK) st = aae_builder_layer_count(p, part, &n);
+    enum { MAX = 16 };
+    size_t n = 0, w[MAX];
+    aae_activation act[MAX];
+    float slope[MAX], dropout[MAX];
+    int bn[MAX];
+    aae_status st = aae_builder_layer_count(b, part, &n);
+    for (size_t i = 0; st == AAE_OK && i < n && i < MAX; i++)
+        st = aae_builder_get_layer(b, part, i, &w[i], &act[i], &slope[i], &bn[i], &dropout[i]);
     if (st == AAE_OK) st = aae_builder_clear_layers(b, part);
-    for (size_t i = 0; st == AAE_OK && i < n; i++) {
-        size_t width;
-        aae_activation act;
-        float slope, dropout;
-        st = aae_builder_get_layer(p, part, i, &width, &act, &slope, NULL, &dropout);
-        if (st == AAE_OK) st = aae_builder_add_layer(b, part, width, act, slope, 1, dropout);
-    }
-    aae_builder_free(p);
+    for (size_t i = 0; st == AAE_OK && i < n && i < MAX; i++)
+        st = aae_builder_add_layer(b, part, width ? width : w[i], act[i], slope[i], batchnorm || bn[i], dropout[i]);
     return st;
 }
 
@@ -355,8 +354,8 @@ static aae_status configure(const ex_args *a, aae_preset preset, const ex_settin
     /* Any other value, negative too, goes to the library, which checks it. */
     if (st == AAE_OK && a->w_adv != EX_PRESET_W_ADV) st = aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv);
     if (st == AAE_OK && a->reimpl) st = ex_reimplementation_recipe(b);
-    if (st == AAE_OK && a->batchnorm) st = add_batchnorm(b, preset, AAE_PART_ENCODER);
-    if (st == AAE_OK && a->batchnorm) st = add_batchnorm(b, preset, AAE_PART_DECODER);
+    for (int p = 0; p < 2 && st == AAE_OK && (a->batchnorm || a->hidden); p++)
+        st = reshape_layers(b, p ? AAE_PART_DECODER : AAE_PART_ENCODER, a->batchnorm, a->hidden);
     if (st != AAE_OK) aae_builder_free(b);
     else *out = b;
     return st;
@@ -369,8 +368,9 @@ static int resume(const ex_args *a, const char *path, const aae_builder *b, aae_
     if (st != AAE_OK) return ex_report(a, "resuming the saved model", st);
     if (ex_check_resumed(a, path, *model, b)) return 1;
     fprintf(stderr, "%s: resuming %s\n", a->prog, path);
-    if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm)
-        fprintf(stderr, "%s: --w-adv and --batchnorm shape a new model; the saved one keeps its own\n", a->prog);
+    if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm || a->hidden)
+        fprintf(stderr, "%s: --w-adv, --batchnorm and --hidden shape a new model; the saved one keeps its own\n",
+                a->prog);
     return 0;
 }
 

@@ -38,6 +38,7 @@ typedef struct ex_args {
                           the preset's) */
     int batchnorm;     /* 1: a new model gets batch norm in every hidden
                           layer of its encoder and decoder */
+    size_t hidden;     /* > 0: their hidden layers' width in a new model */
     unsigned long long seed;
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;
