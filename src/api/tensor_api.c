@@ -45,7 +45,7 @@ AAE_API aae_status aae_model_tensor_get(const aae_model *model, size_t index, fl
                                         size_t count)
 {
     AAEI_TRY(check_copy(model, index, dst, count, "aae_model_tensor_get"));
-    memcpy(dst, model->tensors[index].data, count * sizeof *dst);
+    memcpy(dst, aaei_tensor_data(&model->tensors[index]), count * sizeof *dst);
     return AAE_OK;
 }
 
@@ -55,6 +55,6 @@ AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index, const fl
     AAEI_TRY(check_copy(model, index, src, count, "aae_model_tensor_set"));
     AAEI_TRY(aaei_tensor_check_values(&model->tensors[index], src, AAE_ERR_INVALID_ARGUMENT,
                                       "aae_model_tensor_set"));
-    memcpy(model->tensors[index].data, src, count * sizeof *src);
+    memcpy(aaei_tensor_data(&model->tensors[index]), src, count * sizeof *src);
     return AAE_OK;
 }

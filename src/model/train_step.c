@@ -1,13 +1,16 @@
 /* One training step: reconstruction, regularization (discriminators, then
- * generator), semi-supervised, in the paper's order. Each phase checks its
- * loss before it steps, so a non-finite loss leaves that phase unapplied. */
+ * generator), semi-supervised, in the paper's order. The step is a
+ * transaction (model/txn.c): each phase checks its loss before it steps and
+ * what its updates wrote after, and any failure undoes the whole step. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/rng.h"
 #include "model/model.h"
 #include "nn/loss.h"
+#include "nn/txn.h"
 
 /* Salts that keep the draws of different phases in one step independent. */
 enum { SALT_REC = 0, SALT_REG = 1, SALT_ZPRIOR = 2, SALT_YPRIOR = 3, SALT_ZNOISE = 4,
@@ -33,8 +36,19 @@ static int finite(float v) { return isfinite(v); }
 
 static aae_status diverged(const char *phase, float loss)
 {
-    return aaei_fail(AAE_ERR_DIVERGED, "%s loss is %g: training diverged; this phase was not applied",
-                     phase, (double)loss);
+    return aaei_fail(AAE_ERR_DIVERGED, "%s loss is %g: training diverged (the step was undone)", phase,
+                     (double)loss);
+}
+
+/* A phase's update wrote a non-finite value: names the first one (every
+ * value before the step was finite: builds, loads and tensor_set allow no
+ * other), read before the step is undone. */
+static aae_status update_diverged(const step_ctx *c, const char *phase)
+{
+    char who[96];
+    snprintf(who, sizeof who, "%s phase: training diverged (the step was undone)", phase);
+    AAEI_TRY(aaei_model_check_values(c->m, AAE_ERR_DIVERGED, who));
+    return aaei_fail(AAE_ERR_DIVERGED, "%s: its update wrote a non-finite value", who);
 }
 
 /* Sums the gradients of networks first..last (adjacent in the gradient
@@ -69,21 +83,30 @@ static aaei_row_keys x_keys(const step_ctx *c)
 }
 
 /* This member's update of net (all of it, or its slice when the
- * parameters are shared). */
-static void step_net(const step_ctx *c, int slot, aae_net *net)
+ * parameters are shared), moved to the spare buffers on the step's first
+ * write. Returns 1 if a value it wrote is not finite. */
+static int step_net(const step_ctx *c, int slot, aae_net *net)
 {
     size_t n = net->nparams, lo = n * c->part / c->parts, hi = n * (c->part + 1) / c->parts;
-    aaei_optim_step_range(&c->m->optims[slot], net->params, net->grads, lo, hi);
+    int bad = aaei_txn_update(&c->m->optims[slot], net, lo, hi);
     aaei_net_zero_grad(net);
+    return bad;
 }
 
-/* With shared parameters, nobody reads them before every slice is updated. */
-static aae_status steps_done(const step_ctx *c)
+/* End of a phase's updates (bad: one of them wrote a non-finite value).
+ * With shared parameters nobody reads them before every slice is updated,
+ * and each member checked only its slice: the barrier carries the flags,
+ * so all members decide alike. Separate processes (parts = 1) apply the
+ * same reduced gradients to the same values: their flags already agree. */
+static aae_status steps_done(const step_ctx *c, int bad, const char *phase)
 {
-    if (c->parts == 1) return AAE_OK;
-    aaei_hook_begin();
-    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, NULL, 0);
-    return aaei_hook_end(st, "the allreduce hook (barrier)");
+    float flag = bad || aaei_model_txn_state_bad(c->m) ? 1.0f : 0.0f;
+    if (c->parts > 1) {
+        aaei_hook_begin();
+        aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, &flag, 1);
+        AAEI_TRY(aaei_hook_end(st, "the allreduce hook (barrier)"));
+    }
+    return flag > 0.0f ? update_diverged(c, phase) : AAE_OK;
 }
 
 /* z from the encoder output E: mu, or mu + exp(logvar / 2) * eps. */
@@ -227,14 +250,14 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
     *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
+    const char *name = D == &m->zdisc ? "z discriminator" : "y discriminator";
     AAEI_TRY(reduce_losses(c, &loss, 1));
-    if (!finite(*loss)) return diverged("discriminator", *loss);
+    if (!finite(*loss)) return diverged(name, *loss);
     w *= c->share;
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
-    step_net(c, slot, D);
-    return steps_done(c);
+    return steps_done(c, step_net(c, slot, D), name);
 }
 
 static float reconstruction_loss(const step_ctx *c, const float *xhat)
@@ -338,10 +361,10 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     if (m->yhead) y_grad_to_logits(c, m->dy);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->dec, m->has_cls ? &m->cls : &m->enc));
-    step_net(c, AAEI_OPT_ENC, &m->enc);
-    step_net(c, AAEI_OPT_DEC, &m->dec);
-    if (m->has_cls) step_net(c, AAEI_OPT_CLS, &m->cls);
-    return steps_done(c);
+    int bad = step_net(c, AAEI_OPT_ENC, &m->enc);
+    bad |= step_net(c, AAEI_OPT_DEC, &m->dec);
+    if (m->has_cls) bad |= step_net(c, AAEI_OPT_CLS, &m->cls);
+    return steps_done(c, bad, "reconstruction");
 }
 
 static aae_status phase_reconstruction(const step_ctx *c)
@@ -415,16 +438,17 @@ static aae_status phase_regularization(const step_ctx *c)
     if (!finite(total)) return diverged("generator", total);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->enc, m->has_cls ? &m->cls : &m->enc));
+    int bad = 0;
     if (m->has_cls) {
         /* A separate classifier is the generator of y; the encoder of z. */
-        if (m->yadv) step_net(c, AAEI_OPT_GEN_CLS, &m->cls);
+        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, &m->cls);
         else aaei_net_zero_grad(&m->cls);
-        if (m->zadv) step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
+        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
         else aaei_net_zero_grad(&m->enc);
     } else {
-        step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
+        bad = step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
     }
-    return steps_done(c);
+    return steps_done(c, bad, "generator");
 }
 
 /* Its batch is the labelled one: c describes that batch's rows. */
@@ -451,8 +475,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
     AAEI_TRY(aaei_net_backward(net, d, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
-    step_net(c, AAEI_OPT_SEMI, net);
-    return steps_done(c);
+    return steps_done(c, step_net(c, AAEI_OPT_SEMI, net), "semi-supervised");
 }
 
 static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, size_t rows_l,
@@ -502,9 +525,13 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
     }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
+    AAEI_TRY(aaei_model_txn_reserve(m));
+    aaei_model_txn_begin(m);
     set_sync(m, c.sync);
     aae_status st = run_phases(&c, xl, yl, rows_l, c.sync ? shard : NULL);
     set_sync(m, NULL);
+    /* All of the step, or none of it. */
+    aaei_model_txn_end(m, st == AAE_OK);
     if (st == AAE_OK) m->steps++;
     return st;
 }

@@ -26,6 +26,14 @@ struct aae_net {
     size_t rows;           /* rows of the last forward */
     int trained;           /* last forward was in training mode */
     aaei_sync *sync;       /* set by a data-parallel step, else NULL */
+
+    /* Transactional steps (nn/txn.c), NULL until reserved: the other half
+     * of the parameters' double buffer, and the running statistics as they
+     * were before this step's first training forward; whether this step
+     * has moved the parameters or saved the statistics. */
+    float *params_spare;
+    float *state_saved;
+    int params_moved, state_is_saved;
 };
 
 /* Initializes an empty network in caller storage (used by models that embed

@@ -1,5 +1,6 @@
 #include "nn/optim.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -51,30 +52,55 @@ void aaei_optim_release(aaei_optim *o)
 {
     aaei_free(o->m);
     aaei_free(o->v);
-    o->m = o->v = NULL;
+    aaei_free(o->m_spare);
+    aaei_free(o->v_spare);
+    o->m = o->v = o->m_spare = o->v_spare = NULL;
 }
 
-AAEI_CLONES
-static void sgd_step(aaei_optim *o, float *restrict p, const float *restrict g, size_t lo, size_t hi)
+/* The update kernels. Each is written once over separate input and output
+ * arrays (a transactional step writes a parameter or moment array's update
+ * into its spare buffer: nn/txn.c) and instantiated below for each case of
+ * in place or moved, with restrict-qualified parameters: so every case
+ * vectorizes (GCC gives up on the alias checks of six unqualified arrays)
+ * and in place stays legal (one restrict pointer reads and writes).
+ * The arithmetic is the same in every case: the same bits as in place.
+ * Each also reports whether a value it wrote is not finite, fused into the
+ * loop (an OR of comparisons vectorizes; no second pass over the arrays). */
+#if defined(__GNUC__)
+#define BODY static inline __attribute__((always_inline))
+#else
+#define BODY static inline
+#endif
+
+/* |x| <= FLT_MAX is false for an infinity and for NaN. */
+#define NONFINITE(x) (!(fabsf(x) <= FLT_MAX))
+
+BODY int sgd_body(const aaei_optim *o, const float *pi, float *po, const float *mi, float *mo,
+                  const float *g, size_t lo, size_t hi)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float mom = (float)o->cfg.momentum, damp = (float)o->cfg.dampening;
     const int first = o->steps == 0, nesterov = o->cfg.nesterov;
-    float *restrict buf = o->m;
+    int bad = 0;
     for (size_t i = lo; i < hi; i++) {
         float d = g[i];
-        if (wd != 0.0f) d += wd * p[i];
+        if (wd != 0.0f) d += wd * pi[i];
         if (mom != 0.0f) {
             /* PyTorch seeds the buffer with the first gradient, undamped. */
-            buf[i] = first ? d : mom * buf[i] + (1.0f - damp) * d;
-            d = nesterov ? d + mom * buf[i] : buf[i];
+            float b = first ? d : mom * mi[i] + (1.0f - damp) * d;
+            mo[i] = b;
+            bad |= NONFINITE(b);
+            d = nesterov ? d + mom * b : b;
         }
-        p[i] -= lr * d;
+        float p = pi[i] - lr * d;
+        po[i] = p;
+        bad |= NONFINITE(p);
     }
+    return bad;
 }
 
-AAEI_CLONES
-static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g, size_t lo, size_t hi)
+BODY int adam_body(const aaei_optim *o, const float *pi, float *po, const float *mi, float *mo,
+                   const float *vi, float *vo, const float *g, size_t lo, size_t hi)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float b1 = (float)o->cfg.beta1, b2 = (float)o->cfg.beta2;
@@ -84,24 +110,103 @@ static void adam_step(aaei_optim *o, float *restrict p, const float *restrict g,
     const float bc1 = (float)(1.0 - pow(o->cfg.beta1, t));
     const float bc2_sqrt = sqrtf((float)(1.0 - pow(o->cfg.beta2, t)));
     const float step_size = lr / bc1;
-    float *restrict m = o->m, *restrict v = o->v;
+    int bad = 0;
     for (size_t i = lo; i < hi; i++) {
         float d = g[i];
-        if (wd != 0.0f) d += wd * p[i];
-        m[i] = b1 * m[i] + (1.0f - b1) * d;
-        v[i] = b2 * v[i] + (1.0f - b2) * d * d;
-        float denom = sqrtf(v[i]) / bc2_sqrt + eps;
-        p[i] -= step_size * (m[i] / denom);
+        if (wd != 0.0f) d += wd * pi[i];
+        float m = b1 * mi[i] + (1.0f - b1) * d;
+        float v = b2 * vi[i] + (1.0f - b2) * d * d;
+        float denom = sqrtf(v) / bc2_sqrt + eps;
+        float p = pi[i] - step_size * (m / denom);
+        mo[i] = m;
+        vo[i] = v;
+        po[i] = p;
+        bad |= NONFINITE(p) | NONFINITE(m) | NONFINITE(v);
     }
+    return bad;
+}
+
+/* The cases, named parameters-moments: i in place, m moved. */
+#define G const float *restrict g, size_t lo, size_t hi
+AAEI_CLONES static int sgd_ii(const aaei_optim *o, float *restrict p, float *restrict m, G)
+{
+    return sgd_body(o, p, p, m, m, g, lo, hi);
+}
+AAEI_CLONES static int sgd_im(const aaei_optim *o, float *restrict p, const float *restrict mi,
+                              float *restrict mo, G)
+{
+    return sgd_body(o, p, p, mi, mo, g, lo, hi);
+}
+AAEI_CLONES static int sgd_mi(const aaei_optim *o, const float *restrict pi, float *restrict po,
+                              float *restrict m, G)
+{
+    return sgd_body(o, pi, po, m, m, g, lo, hi);
+}
+AAEI_CLONES static int sgd_mm(const aaei_optim *o, const float *restrict pi, float *restrict po,
+                              const float *restrict mi, float *restrict mo, G)
+{
+    return sgd_body(o, pi, po, mi, mo, g, lo, hi);
+}
+AAEI_CLONES static int adam_ii(const aaei_optim *o, float *restrict p, float *restrict m,
+                               float *restrict v, G)
+{
+    return adam_body(o, p, p, m, m, v, v, g, lo, hi);
+}
+AAEI_CLONES static int adam_im(const aaei_optim *o, float *restrict p, const float *restrict mi,
+                               float *restrict mo, const float *restrict vi, float *restrict vo, G)
+{
+    return adam_body(o, p, p, mi, mo, vi, vo, g, lo, hi);
+}
+AAEI_CLONES static int adam_mi(const aaei_optim *o, const float *restrict pi, float *restrict po,
+                               float *restrict m, float *restrict v, G)
+{
+    return adam_body(o, pi, po, m, m, v, v, g, lo, hi);
+}
+AAEI_CLONES static int adam_mm(const aaei_optim *o, const float *restrict pi, float *restrict po,
+                               const float *restrict mi, float *restrict mo, const float *restrict vi,
+                               float *restrict vo, G)
+{
+    return adam_body(o, pi, po, mi, mo, vi, vo, g, lo, hi);
+}
+#undef G
+
+static int adam_update(const aaei_optim *o, const aaei_optim_io *io, const float *g, size_t lo,
+                       size_t hi)
+{
+    int p_moved = io->p_in != io->p_out, m_moved = io->m_in != io->m_out;
+    if (!p_moved && !m_moved) return adam_ii(o, io->p_out, io->m_out, io->v_out, g, lo, hi);
+    if (!p_moved) return adam_im(o, io->p_out, io->m_in, io->m_out, io->v_in, io->v_out, g, lo, hi);
+    if (!m_moved) return adam_mi(o, io->p_in, io->p_out, io->m_out, io->v_out, g, lo, hi);
+    return adam_mm(o, io->p_in, io->p_out, io->m_in, io->m_out, io->v_in, io->v_out, g, lo, hi);
+}
+
+static int sgd_update(const aaei_optim *o, const aaei_optim_io *io, const float *g, size_t lo,
+                      size_t hi)
+{
+    int p_moved = io->p_in != io->p_out, m_moved = io->m_in != io->m_out;
+    if (!p_moved && !m_moved) return sgd_ii(o, io->p_out, io->m_out, g, lo, hi);
+    if (!p_moved) return sgd_im(o, io->p_out, io->m_in, io->m_out, g, lo, hi);
+    if (!m_moved) return sgd_mi(o, io->p_in, io->p_out, io->m_out, g, lo, hi);
+    return sgd_mm(o, io->p_in, io->p_out, io->m_in, io->m_out, g, lo, hi);
+}
+
+int aaei_optim_writes_moments(const aaei_optim *o)
+{
+    return o->cfg.kind == AAE_OPTIMIZER_ADAM || o->cfg.momentum != 0.0;
+}
+
+int aaei_optim_update(aaei_optim *o, const aaei_optim_io *io, const float *grads, size_t lo, size_t hi)
+{
+    int bad = o->cfg.kind == AAE_OPTIMIZER_ADAM ? adam_update(o, io, grads, lo, hi)
+                                                : sgd_update(o, io, grads, lo, hi);
+    o->steps++;
+    return bad;
 }
 
 void aaei_optim_step_range(aaei_optim *o, float *params, const float *grads, size_t lo, size_t hi)
 {
-    if (o->cfg.kind == AAE_OPTIMIZER_ADAM)
-        adam_step(o, params, grads, lo, hi);
-    else
-        sgd_step(o, params, grads, lo, hi);
-    o->steps++;
+    aaei_optim_io io = {params, params, o->m, o->m, o->v, o->v};
+    aaei_optim_update(o, &io, grads, lo, hi);
 }
 
 void aaei_optim_step(aaei_optim *o, float *params, const float *grads)

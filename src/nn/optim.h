@@ -20,6 +20,12 @@ typedef struct aaei_optim {
     float *m;      /* SGD momentum buffer or Adam first moment */
     float *v;      /* Adam second moment */
     uint64_t steps;
+    /* Transactional steps (nn/txn.c): the other halves of m's and v's
+     * double buffers (NULL until reserved), whether this step has moved
+     * them, and the step counter before it. */
+    float *m_spare, *v_spare;
+    int moved;
+    uint64_t steps_before;
 } aaei_optim;
 
 /* PyTorch's defaults for the kind. */
@@ -36,7 +42,26 @@ aae_status aaei_optim_config_get(const aaei_optim_config *cfg, aae_optimizer_par
 
 aae_status aaei_optim_init(aaei_optim *o, const aaei_optim_config *cfg, size_t n);
 void aaei_optim_release(aaei_optim *o);
-/* One update of params from grads (both n floats). */
+/* Where one update reads and writes: the parameters, and the moments
+ * (m, and v for Adam, always alike), each either in place (in == out) or
+ * moved (out does not overlap in). */
+typedef struct aaei_optim_io {
+    const float *p_in;
+    float *p_out;
+    const float *m_in;
+    float *m_out;
+    const float *v_in;
+    float *v_out;
+} aaei_optim_io;
+
+/* The update of elements [lo, hi) (counted as a step) from io's inputs
+ * into its outputs: the same bits in every case. Returns 1 if a value it
+ * wrote (parameter or moment) is not finite, else 0. */
+int aaei_optim_update(aaei_optim *o, const aaei_optim_io *io, const float *grads, size_t lo, size_t hi);
+/* 1 if an update writes the moments (Adam; SGD with momentum). */
+int aaei_optim_writes_moments(const aaei_optim *o);
+
+/* One update of params from grads (both n floats), in place. */
 void aaei_optim_step(aaei_optim *o, float *params, const float *grads);
 /* The same update of elements [lo, hi) only (counted as a step): threads
  * sharing the parameters and moments each update their own range. */

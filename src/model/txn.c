@@ -1,0 +1,52 @@
+/* The transaction around a training step: the model's networks and
+ * optimizer slots walked through nn/txn.h (the mechanism is described
+ * there). */
+#include "core/error.h"
+#include "model/model.h"
+#include "nn/txn.h"
+
+/* The model's networks (absent ones are empty: no parameters, no state). */
+static void nets_of(aae_model *m, aae_net **nets)
+{
+    nets[0] = &m->enc;
+    nets[1] = &m->dec;
+    nets[2] = &m->cls;
+    nets[3] = &m->zdisc;
+    nets[4] = &m->ydisc;
+}
+
+aae_status aaei_model_txn_reserve(aae_model *m)
+{
+    aae_net *nets[5];
+    nets_of(m, nets);
+    for (int i = 0; i < 5; i++) AAEI_TRY(aaei_net_txn_reserve(nets[i]));
+    for (int s = 0; s < AAEI_OPT_COUNT; s++)
+        if (m->optims[s].m) AAEI_TRY(aaei_optim_txn_reserve(&m->optims[s]));
+    return AAE_OK;
+}
+
+void aaei_model_txn_begin(aae_model *m)
+{
+    for (int s = 0; s < AAEI_OPT_COUNT; s++) aaei_optim_txn_begin(&m->optims[s]);
+}
+
+void aaei_model_txn_end(aae_model *m, int commit)
+{
+    aae_net *nets[5];
+    nets_of(m, nets);
+    for (int i = 0; i < 5; i++) aaei_net_txn_end(nets[i], commit);
+    for (int s = 0; s < AAEI_OPT_COUNT; s++) aaei_optim_txn_end(&m->optims[s], commit);
+    /* A step stopped midway may leave gradients accumulated: the next
+     * one starts from zero, as after a complete step. */
+    if (!commit) {
+        for (int i = 0; i < 5; i++) aaei_net_zero_grad(nets[i]);
+    }
+}
+
+int aaei_model_txn_state_bad(const aae_model *m)
+{
+    const aae_net *nets[5] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
+    int bad = 0;
+    for (int i = 0; i < 5; i++) bad |= aaei_net_txn_state_bad(nets[i]);
+    return bad;
+}
