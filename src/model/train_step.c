@@ -36,8 +36,8 @@ static int finite(float v) { return isfinite(v); }
 
 static aae_status diverged(const char *phase, float loss)
 {
-    return aaei_fail(AAE_ERR_DIVERGED, "%s loss is %g: training diverged (the step was undone)", phase,
-                     (double)loss);
+    return aaei_fail(AAE_ERR_DIVERGED, "%s phase: its loss is %g: training diverged (the step was undone)",
+                     phase, (double)loss);
 }
 
 /* A phase's update wrote a non-finite value: names the first one (every
