@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "model/model.h"
+#include "nn/txn.h"
 
 static aae_status check_index(const aae_model *m, size_t index, const char *fn)
 {
@@ -56,5 +57,6 @@ AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index, const fl
     AAEI_TRY(aaei_tensor_check_values(&model->tensors[index], src, AAE_ERR_INVALID_ARGUMENT,
                                       "aae_model_tensor_set"));
     memcpy(aaei_tensor_data(&model->tensors[index]), src, count * sizeof *src);
+    aaei_net_txn_forget(model->tensors[index].net);
     return AAE_OK;
 }

@@ -169,6 +169,21 @@ void aaei_model_txn_begin(aae_model *m);
 void aaei_model_txn_end(aae_model *m, int commit);
 /* 1 if batch norm statistics written in this step are not all finite. */
 int aaei_model_txn_state_bad(const aae_model *m);
+/* Updates a step keeps for its end, when no later phase reads the
+ * networks they change (train_step.c): then nothing can fail after them,
+ * so they need no undo when they are sure to stay finite. */
+typedef struct aaei_deferred {
+    size_t n;
+    struct {
+        int slot;
+        aae_net *net;
+        const char *phase;
+    } at[AAEI_OPT_COUNT];
+} aaei_deferred;
+/* Applies them, each network's gradients then zeroed: all in place if
+ * every one is sure to write finite values, else all moved (undoable).
+ * Returns the phase of the first that wrote a non-finite value, or NULL. */
+const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d);
 
 /* Replaces the model's whole training state (parameters, batch norm
  * statistics, optimizer state, step counters) by rank 0's. */

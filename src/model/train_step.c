@@ -30,6 +30,7 @@ typedef struct step_ctx {
     float share;
     aaei_sync *sync;
     unsigned part, parts; /* see aaei_shard */
+    aaei_deferred *later;  /* updates wait here for the step's end; NULL: made at once */
 } step_ctx;
 
 static int finite(float v) { return isfinite(v); }
@@ -84,9 +85,18 @@ static aaei_row_keys x_keys(const step_ctx *c)
 
 /* This member's update of net (all of it, or its slice when the
  * parameters are shared), moved to the spare buffers on the step's first
- * write. Returns 1 if a value it wrote is not finite. */
-static int step_net(const step_ctx *c, int slot, aae_net *net)
+ * write, or kept for the step's end. Returns 1 if a value it wrote is not
+ * finite. */
+static int step_net(const step_ctx *c, int slot, aae_net *net, const char *phase)
 {
+    if (c->later) {
+        aaei_deferred *d = c->later;
+        d->at[d->n].slot = slot;
+        d->at[d->n].net = net;
+        d->at[d->n].phase = phase;
+        d->n++;
+        return 0;
+    }
     size_t n = net->nparams, lo = n * c->part / c->parts, hi = n * (c->part + 1) / c->parts;
     int bad = aaei_txn_update(&c->m->optims[slot], net, lo, hi);
     aaei_net_zero_grad(net);
@@ -257,7 +267,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
-    return steps_done(c, step_net(c, slot, D), name);
+    return steps_done(c, step_net(c, slot, D, name), name);
 }
 
 static float reconstruction_loss(const step_ctx *c, const float *xhat)
@@ -361,10 +371,11 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     if (m->yhead) y_grad_to_logits(c, m->dy);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->dec, m->has_cls ? &m->cls : &m->enc));
-    int bad = step_net(c, AAEI_OPT_ENC, &m->enc);
-    bad |= step_net(c, AAEI_OPT_DEC, &m->dec);
-    if (m->has_cls) bad |= step_net(c, AAEI_OPT_CLS, &m->cls);
-    return steps_done(c, bad, "reconstruction");
+    static const char phase[] = "reconstruction";
+    int bad = step_net(c, AAEI_OPT_ENC, &m->enc, phase);
+    bad |= step_net(c, AAEI_OPT_DEC, &m->dec, phase);
+    if (m->has_cls) bad |= step_net(c, AAEI_OPT_CLS, &m->cls, phase);
+    return steps_done(c, bad, phase);
 }
 
 static aae_status phase_reconstruction(const step_ctx *c)
@@ -438,17 +449,18 @@ static aae_status phase_regularization(const step_ctx *c)
     if (!finite(total)) return diverged("generator", total);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->enc, m->has_cls ? &m->cls : &m->enc));
+    static const char phase[] = "generator";
     int bad = 0;
     if (m->has_cls) {
         /* A separate classifier is the generator of y; the encoder of z. */
-        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, &m->cls);
+        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, &m->cls, phase);
         else aaei_net_zero_grad(&m->cls);
-        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
+        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, &m->enc, phase);
         else aaei_net_zero_grad(&m->enc);
     } else {
-        bad = step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
+        bad = step_net(c, AAEI_OPT_GEN_ENC, &m->enc, phase);
     }
-    return steps_done(c, bad, "generator");
+    return steps_done(c, bad, phase);
 }
 
 /* Its batch is the labelled one: c describes that batch's rows. */
@@ -475,7 +487,29 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
     AAEI_TRY(aaei_net_backward(net, d, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
-    return steps_done(c, step_net(c, AAEI_OPT_SEMI, net), "semi-supervised");
+    return steps_done(c, step_net(c, AAEI_OPT_SEMI, net, "semi-supervised"), "semi-supervised");
+}
+
+/* Whether every update can wait for the step's end: no phase reads a
+ * network an earlier one updated (the generator's own phase encodes
+ * again, the semi-supervised phase reads the y head's network; the
+ * discriminators read only themselves), and the parameters are not shared
+ * (whose members would have to agree on how to update them). Waiting
+ * changes no value: each network is then updated once, in the same order,
+ * from the same gradients. */
+static int updates_can_wait(const step_ctx *c, size_t rows_l)
+{
+    const aae_model *m = c->m;
+    int encodes_again = !m->joint_gen && (m->zadv || m->yadv);
+    int semi = m->supervised == AAE_SUPERVISE_PHASE && rows_l > 0;
+    return c->parts == 1 && !encodes_again && !semi;
+}
+
+/* The updates kept for the step's end, after every check but theirs. */
+static aae_status apply_later(const step_ctx *c)
+{
+    const char *phase = c->later ? aaei_model_txn_apply(c->m, c->later) : NULL;
+    return phase ? update_diverged(c, phase) : AAE_OK;
 }
 
 static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, size_t rows_l,
@@ -484,7 +518,7 @@ static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, si
     aae_model *m = c->m;
     AAEI_TRY(phase_reconstruction(c));
     AAEI_TRY(phase_regularization(c));
-    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return AAE_OK;
+    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return apply_later(c);
     step_ctx l = *c;
     l.rows = rows_l;
     l.labels = yl;
@@ -511,7 +545,7 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
 {
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1};
+                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1, NULL};
     aaei_sync sync = {NULL, NULL, AAE_OK};
     if (shard && shard->allreduce) {
         sync.allreduce = shard->allreduce;
@@ -524,6 +558,8 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
         c.parts = shard->parts ? shard->parts : 1;
     }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
+    aaei_deferred later = {0};
+    if (updates_can_wait(&c, rows_l)) c.later = &later;
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
     AAEI_TRY(aaei_model_txn_reserve(m));
     aaei_model_txn_begin(m);

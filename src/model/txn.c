@@ -43,6 +43,23 @@ void aaei_model_txn_end(aae_model *m, int commit)
     }
 }
 
+const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d)
+{
+    int in_place = 1;
+    const char *bad = NULL;
+    for (size_t i = 0; i < d->n && in_place; i++)
+        in_place = aaei_txn_predict_finite(&m->optims[d->at[i].slot], d->at[i].net);
+    for (size_t i = 0; i < d->n; i++) {
+        aaei_optim *o = &m->optims[d->at[i].slot];
+        aae_net *net = d->at[i].net;
+        int wrong = in_place ? aaei_txn_update_in_place(o, net) : aaei_txn_update(o, net, 0, net->nparams);
+        aaei_net_zero_grad(net);
+        if (wrong && !bad) bad = d->at[i].phase;
+    }
+    d->n = 0;
+    return bad;
+}
+
 int aaei_model_txn_state_bad(const aae_model *m)
 {
     const aae_net *nets[5] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};

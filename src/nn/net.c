@@ -107,6 +107,7 @@ aae_status aaei_net_add(aae_net *net, aaei_layer_kind kind, size_t width,
     aaei_free(net->params_spare); /* (a model's networks never change once trained) */
     aaei_free(net->state_saved);
     net->params_spare = net->state_saved = NULL;
+    net->params_max_known = 0;
     return AAE_OK;
 }
 

@@ -34,6 +34,10 @@ struct aae_net {
     float *params_spare;
     float *state_saved;
     int params_moved, state_is_saved;
+    /* The largest |parameter| as the last update over all of them left it
+     * (params_max_known 0: unknown, e.g. after the parameters were set). */
+    float params_max;
+    int params_max_known;
 };
 
 /* Initializes an empty network in caller storage (used by models that embed

@@ -26,6 +26,10 @@ typedef struct aaei_optim {
     float *m_spare, *v_spare;
     int moved;
     uint64_t steps_before;
+    /* The moments' maxima as the last update over all of them left them
+     * (max_known 0: unknown), for aaei_optim_predict_finite. */
+    float m_max, v_max;
+    int max_known;
 } aaei_optim;
 
 /* PyTorch's defaults for the kind. */
@@ -54,10 +58,22 @@ typedef struct aaei_optim_io {
     float *v_out;
 } aaei_optim_io;
 
+/* The largest |parameter|, |first moment| and second moment of a range
+ * (0 for a moment the optimizer does not keep). */
+typedef struct aaei_optim_max {
+    float p, m, v;
+} aaei_optim_max;
+
 /* The update of elements [lo, hi) (counted as a step) from io's inputs
  * into its outputs: the same bits in every case. Returns 1 if a value it
- * wrote (parameter or moment) is not finite, else 0. */
-int aaei_optim_update(aaei_optim *o, const aaei_optim_io *io, const float *grads, size_t lo, size_t hi);
+ * wrote (parameter or moment) is not finite, else 0; *mx (may be NULL)
+ * receives the maxima of what it wrote. */
+int aaei_optim_update(aaei_optim *o, const aaei_optim_io *io, const float *grads, size_t lo, size_t hi,
+                      aaei_optim_max *mx);
+/* 1 if the next update of values whose maxima are `before`, with
+ * gradients of at most grad_max in magnitude, is sure to write only finite
+ * values (bounds with a wide margin: 0 near overflow, never 1 wrongly). */
+int aaei_optim_predict_finite(const aaei_optim *o, const aaei_optim_max *before, float grad_max);
 /* 1 if an update writes the moments (Adam; SGD with momentum). */
 int aaei_optim_writes_moments(const aaei_optim *o);
 

@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/simd.h"
 
 /* Allocates *spare (n floats) unless it exists or nothing needs it. */
 static aae_status reserve(float **spare, size_t n, int needed, const char *what)
@@ -50,6 +51,57 @@ static void next_buffer(float **array, float **spare, int first, const float **i
     *out = *array;
 }
 
+/* Keeps the maxima of an update over all of the arrays, else forgets. */
+static void record_max(aaei_optim *o, aae_net *net, const aaei_optim_max *mx, int whole)
+{
+    net->params_max_known = o->max_known = whole;
+    net->params_max = mx->p;
+    o->m_max = mx->m;
+    o->v_max = mx->v;
+}
+
+void aaei_net_txn_forget(aae_net *net)
+{
+    net->params_max_known = 0;
+}
+
+void aaei_optim_txn_forget(aaei_optim *o)
+{
+    o->max_known = 0;
+}
+
+/* max |g| over n values (as bits: an integer max, which vectorizes). */
+AAEI_CLONES
+static float max_abs(const float *restrict g, size_t n)
+{
+    uint32_t mx = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b;
+        memcpy(&b, &g[i], sizeof b);
+        b &= 0x7fffffffu;
+        mx = b > mx ? b : mx;
+    }
+    float f;
+    memcpy(&f, &mx, sizeof f);
+    return f;
+}
+
+int aaei_txn_predict_finite(const aaei_optim *o, const aae_net *net)
+{
+    if (!net->params_max_known || !o->max_known) return 0;
+    aaei_optim_max before = {net->params_max, o->m_max, o->v_max};
+    return aaei_optim_predict_finite(o, &before, max_abs(net->grads, net->nparams));
+}
+
+int aaei_txn_update_in_place(aaei_optim *o, aae_net *net)
+{
+    aaei_optim_io io = {net->params, net->params, o->m, o->m, o->v, o->v};
+    aaei_optim_max mx;
+    int bad = aaei_optim_update(o, &io, net->grads, 0, net->nparams, &mx);
+    record_max(o, net, &mx, 1);
+    return bad;
+}
+
 int aaei_txn_update(aaei_optim *o, aae_net *net, size_t lo, size_t hi)
 {
     aaei_optim_io io;
@@ -61,11 +113,15 @@ int aaei_txn_update(aaei_optim *o, aae_net *net, size_t lo, size_t hi)
     next_buffer(&o->v, &o->v_spare, move_m && o->v, &io.v_in, &io.v_out);
     net->params_moved |= move_p;
     o->moved |= move_m;
-    return aaei_optim_update(o, &io, net->grads, lo, hi);
+    aaei_optim_max mx;
+    int bad = aaei_optim_update(o, &io, net->grads, lo, hi, &mx);
+    record_max(o, net, &mx, lo == 0 && hi == net->nparams);
+    return bad;
 }
 
 void aaei_net_txn_end(aae_net *net, int commit)
 {
+    if (!commit) net->params_max_known = 0;
     if (!commit && net->params_moved) swap(&net->params, &net->params_spare);
     if (!commit && net->state_is_saved)
         memcpy(net->state, net->state_saved, net->nstate * sizeof *net->state);
@@ -74,6 +130,7 @@ void aaei_net_txn_end(aae_net *net, int commit)
 
 void aaei_optim_txn_end(aaei_optim *o, int commit)
 {
+    if (!commit) o->max_known = 0;
     if (!commit && o->moved) {
         swap(&o->m, &o->m_spare);
         if (o->v_spare) swap(&o->v, &o->v_spare);

@@ -35,6 +35,17 @@ void aaei_optim_txn_begin(aaei_optim *o);
  * Returns 1 if a value it wrote is not finite. */
 int aaei_txn_update(aaei_optim *o, aae_net *net, size_t lo, size_t hi);
 
+/* 1 if o's next update of all of net is sure to write only finite values
+ * (aaei_optim_predict_finite on the maxima the last updates left and the
+ * largest gradient, found by a pass over them); 0 also when unknown. */
+int aaei_txn_predict_finite(const aaei_optim *o, const aae_net *net);
+/* o's update of all of net in place (nothing to undo: only after a
+ * prediction said it is finite). Returns 1 if a value it wrote is not. */
+int aaei_txn_update_in_place(aaei_optim *o, aae_net *net);
+/* Forgets the maxima (the values were written by something else). */
+void aaei_net_txn_forget(aae_net *net);
+void aaei_optim_txn_forget(aaei_optim *o);
+
 /* End of a step: keep (commit != 0) or undo what it changed. */
 void aaei_net_txn_end(aae_net *net, int commit);
 void aaei_optim_txn_end(aaei_optim *o, int commit);
