@@ -4,9 +4,11 @@
  * whether a loss or an updated value went non-finite; a step that returns
  * AAE_OK has written only finite values. Each test compares the model's
  * tensors and its save_memory bytes (which hold the optimizer state too). */
+#include <float.h>
 #include <string.h>
 
 #include "model_fixture.h"
+#include "nn/optim.h"
 
 enum { B = 32, BL = 16 };
 
@@ -144,11 +146,11 @@ static void poison_discriminator(aae_model *m)
 
 /* (a) Multi-phase models whose later phase diverges: the earlier phases'
  * updates are undone too (they used to stay applied). */
-static void later_phase_case(aae_preset preset, const char *phase)
+static void later_phase_case(aae_preset preset, int joint, const char *phase)
 {
     setup();
     aae_builder *b = sgd_builder(preset, 1e-3);
-    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_JOINT_GENERATOR, 0));
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_JOINT_GENERATOR, joint));
     aae_model *m = build(b);
     TU_ASSERT_OK(aae_model_train_step(m, X, Y, B, XL, YL, BL, 0, NULL));
     poison_discriminator(m);
@@ -158,13 +160,22 @@ static void later_phase_case(aae_preset preset, const char *phase)
 
 START_TEST(clustering_aae_later_phase_divergence_undoes_the_step)
 {
-    later_phase_case(AAE_PRESET_CLUSTERING_AAE, "z discriminator phase");
+    later_phase_case(AAE_PRESET_CLUSTERING_AAE, 0, "z discriminator phase");
 }
 END_TEST
 
 START_TEST(aae_own_generator_phase_divergence_undoes_the_step)
 {
-    later_phase_case(AAE_PRESET_AAE, "z discriminator phase");
+    later_phase_case(AAE_PRESET_AAE, 0, "z discriminator phase");
+}
+END_TEST
+
+/* The joint generator (the poisoned discriminator's term makes the
+ * reconstruction loss NaN): the updates this model keeps for the step's
+ * end are dropped, and the statistics restored. */
+START_TEST(aae_joint_generator_divergence_undoes_the_step)
+{
+    later_phase_case(AAE_PRESET_AAE, 1, "reconstruction phase");
 }
 END_TEST
 
@@ -230,6 +241,17 @@ static void huge_lr_case(aae_model *m, int steps)
     setup();
     huge_lr_case_on(m, X, steps);
 }
+
+/* An AE (its updates wait for the step's end and go in place when bounds
+ * prove them finite) at SGD lr 1e6: whichever check stops the step, the
+ * model is as before it. */
+START_TEST(ae_huge_sgd_lr_writes_nothing_non_finite)
+{
+    aae_builder *b = sgd_builder(AAE_PRESET_AE, 1e6);
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_OUTPUT, AAE_OUTPUT_LINEAR));
+    huge_lr_case(build(b), 50);
+}
+END_TEST
 
 START_TEST(semi_supervised_aae_huge_lr_writes_nothing_non_finite)
 {
@@ -344,6 +366,76 @@ START_TEST(thread_team_undoes_a_diverged_step)
 }
 END_TEST
 
+/* An update goes in place (without a way back) only when
+ * aaei_optim_predict_finite says it stays finite: on random values from
+ * tiny to near overflow, under extreme settings, it never says so wrongly
+ * (and says so often enough for the test to mean something). */
+static double pick(uint64_t *s, const double *from, int n)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return from[(*s >> 33) % (uint64_t)n];
+}
+
+static void random_values(float *x, size_t n, uint64_t seed, int nonneg)
+{
+    tu_fill(x, n, seed, -1.0f, 1.0f);
+    float scale = powf(10.0f, (float)(seed % 77) - 38.0f);
+    for (size_t i = 0; i < n; i++) x[i] = (nonneg ? fabsf(x[i]) : x[i]) * scale * (float)(1 + i % 3);
+}
+
+static float max_abs(const float *x, size_t n)
+{
+    float m = 0.0f;
+    for (size_t i = 0; i < n; i++) m = fabsf(x[i]) > m ? fabsf(x[i]) : m;
+    return m;
+}
+
+static void one_prediction(uint64_t trial, int *said_finite, int *overflowed)
+{
+    static const double lrs[] = {1e-3, 1.0, 1e6}, wds[] = {0.0, 1e-2, 1e6}, moms[] = {0.0, 0.9, 1.0},
+                        betas[] = {0.0, 0.9, 0.999999}, epss[] = {1e-8, 1e-30, 1.0}, steps[] = {0, 1, 1e6};
+    uint64_t s = trial;
+    aae_optimizer_kind kind = trial & 1 ? AAE_OPTIMIZER_ADAM : AAE_OPTIMIZER_SGD;
+    aaei_optim_config cfg = aaei_optim_defaults(kind);
+    cfg.lr = pick(&s, lrs, 3), cfg.weight_decay = pick(&s, wds, 3);
+    if (kind == AAE_OPTIMIZER_SGD) {
+        cfg.momentum = pick(&s, moms, 3);
+        cfg.nesterov = cfg.momentum > 0.0 && (trial & 2);
+    } else {
+        cfg.beta1 = pick(&s, betas, 3), cfg.beta2 = pick(&s, betas, 3), cfg.eps = pick(&s, epss, 3);
+    }
+    enum { N = 64 };
+    aaei_optim o;
+    TU_ASSERT_OK(aaei_optim_init(&o, &cfg, N));
+    o.steps = (uint64_t)pick(&s, steps, 3);
+    float p[N], g[N];
+    random_values(p, N, s >> 20, 0);
+    random_values(g, N, s >> 30, 0);
+    random_values(o.m, N, s >> 40, 0);
+    if (o.v) random_values(o.v, N, s >> 50, 1);
+    if (kind == AAE_OPTIMIZER_SGD && cfg.momentum == 0.0) memset(o.m, 0, sizeof p);
+    aaei_optim_max before = {max_abs(p, N), max_abs(o.m, N), o.v ? max_abs(o.v, N) : 0.0f};
+    int finite = aaei_optim_predict_finite(&o, &before, max_abs(g, N));
+    aaei_optim_io io = {p, p, o.m, o.m, o.v, o.v};
+    int bad = aaei_optim_update(&o, &io, g, 0, N, NULL);
+    ck_assert_msg(!(finite && bad), "trial %llu: predicted finite, wrote a non-finite value",
+                  (unsigned long long)trial);
+    *said_finite += finite;
+    *overflowed += bad;
+    aaei_optim_release(&o);
+}
+
+START_TEST(finite_prediction_is_never_wrong)
+{
+    int said_finite = 0, overflowed = 0, trials = 20000;
+    for (int t = 0; t < trials; t++) one_prediction((uint64_t)t * 2654435761u + 17, &said_finite, &overflowed);
+    printf("transaction: of %d random updates %d were predicted finite, %d overflowed\n", trials, said_finite,
+           overflowed);
+    ck_assert_int_gt(said_finite, trials / 5);
+    ck_assert_int_gt(overflowed, trials / 20);
+}
+END_TEST
+
 Suite *suite_transaction(void)
 {
     Suite *s = suite_create("transaction");
@@ -354,6 +446,9 @@ Suite *suite_transaction(void)
     tcase_add_test(tc, batchnorm_statistics_are_restored);
     tcase_add_test(tc, semi_supervised_aae_huge_lr_writes_nothing_non_finite);
     tcase_add_test(tc, batchnorm_ae_huge_adam_lr_writes_nothing_non_finite);
+    tcase_add_test(tc, aae_joint_generator_divergence_undoes_the_step);
+    tcase_add_test(tc, ae_huge_sgd_lr_writes_nothing_non_finite);
+    tcase_add_test(tc, finite_prediction_is_never_wrong);
     tcase_add_test(tc, an_undone_step_leaves_no_trace);
     tcase_add_test(tc, thread_team_undoes_a_diverged_step);
     suite_add_tcase(s, tc);
