@@ -511,10 +511,11 @@ typedef enum aae_loss_slot {
  * failure leaves the model bit for bit as before the call: parameters,
  * statistics, optimizer moments and step counters (and the step counter
  * of aae_model_steps). A step that returns AAE_OK wrote only finite
- * values. The first training step allocates a second buffer for every
- * parameter and optimizer moment (updates go there, so undoing costs no
- * copy): training holds about twice the memory of parameters plus
- * moments, kept until the model is freed. */
+ * values. The first training step allocates a spare buffer for every
+ * parameter and optimizer moment array (an update that may have to be
+ * undone writes there; undoing swaps back, no copy): training holds about
+ * twice the memory of parameters plus moments, kept until the model is
+ * freed (docs/design.md, "Transactional steps"). */
 AAE_API aae_status aae_model_train_step(aae_model *model, const float *x,
                                         const int32_t *labels, size_t rows,
                                         const float *xl, const int32_t *yl,
