@@ -180,7 +180,7 @@ typedef struct aaei_deferred {
         const char *phase;
     } at[AAEI_OPT_COUNT];
 } aaei_deferred;
-/* Applies them, each network's gradients then zeroed: all in place if
+/* Applies them, each network's gradients zeroed: all in place if
  * every one is sure to write finite values, else all moved (undoable).
  * Returns the phase of the first that wrote a non-finite value, or NULL. */
 const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d);

@@ -54,7 +54,7 @@ const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d)
         aae_net *net = d->at[i].net;
         /* (In place, `wrong` cannot be: the prediction is a proof.) */
         int wrong = in_place ? aaei_txn_update_in_place(o, net) : aaei_txn_update(o, net, 0, net->nparams);
-        aaei_net_zero_grad(net);
+        if (!in_place) aaei_net_zero_grad(net);
         if (wrong && !bad) bad = d->at[i].phase;
     }
     d->n = 0;

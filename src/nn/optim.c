@@ -100,7 +100,7 @@ static int set_max(aaei_optim_max *mx, uint32_t p, uint32_t m, uint32_t v)
 }
 
 BODY int sgd_body(const aaei_optim *o, const float *pi, float *po, const float *mi, float *mo,
-                  const float *g, size_t lo, size_t hi, aaei_optim_max *mx)
+                  const float *g, float *gz, size_t lo, size_t hi, aaei_optim_max *mx)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float mom = (float)o->cfg.momentum, damp = (float)o->cfg.dampening;
@@ -119,12 +119,14 @@ BODY int sgd_body(const aaei_optim *o, const float *pi, float *po, const float *
         float p = pi[i] - lr * d;
         po[i] = p;
         mp = max_u32(mp, abs_bits(p));
+        if (gz) gz[i] = 0.0f;
     }
     return set_max(mx, mp, mm, 0);
 }
 
 BODY int adam_body(const aaei_optim *o, const float *pi, float *po, const float *mi, float *mo,
-                   const float *vi, float *vo, const float *g, size_t lo, size_t hi, aaei_optim_max *mx)
+                   const float *vi, float *vo, const float *g, float *gz, size_t lo, size_t hi,
+                   aaei_optim_max *mx)
 {
     const float lr = (float)o->cfg.lr, wd = (float)o->cfg.weight_decay;
     const float b1 = (float)o->cfg.beta1, b2 = (float)o->cfg.beta2;
@@ -148,6 +150,7 @@ BODY int adam_body(const aaei_optim *o, const float *pi, float *po, const float 
         mp = max_u32(mp, abs_bits(p));
         mm = max_u32(mm, abs_bits(m));
         mv = max_u32(mv, abs_bits(v));
+        if (gz) gz[i] = 0.0f;
     }
     return set_max(mx, mp, mm, mv);
 }
@@ -156,45 +159,66 @@ BODY int adam_body(const aaei_optim *o, const float *pi, float *po, const float 
 #define G const float *restrict g, size_t lo, size_t hi, aaei_optim_max *mx
 AAEI_CLONES static int sgd_ii(const aaei_optim *o, float *restrict p, float *restrict m, G)
 {
-    return sgd_body(o, p, p, m, m, g, lo, hi, mx);
+    return sgd_body(o, p, p, m, m, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int sgd_im(const aaei_optim *o, float *restrict p, const float *restrict mi,
                               float *restrict mo, G)
 {
-    return sgd_body(o, p, p, mi, mo, g, lo, hi, mx);
+    return sgd_body(o, p, p, mi, mo, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int sgd_mi(const aaei_optim *o, const float *restrict pi, float *restrict po,
                               float *restrict m, G)
 {
-    return sgd_body(o, pi, po, m, m, g, lo, hi, mx);
+    return sgd_body(o, pi, po, m, m, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int sgd_mm(const aaei_optim *o, const float *restrict pi, float *restrict po,
                               const float *restrict mi, float *restrict mo, G)
 {
-    return sgd_body(o, pi, po, mi, mo, g, lo, hi, mx);
+    return sgd_body(o, pi, po, mi, mo, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int adam_ii(const aaei_optim *o, float *restrict p, float *restrict m,
                                float *restrict v, G)
 {
-    return adam_body(o, p, p, m, m, v, v, g, lo, hi, mx);
+    return adam_body(o, p, p, m, m, v, v, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int adam_im(const aaei_optim *o, float *restrict p, const float *restrict mi,
                                float *restrict mo, const float *restrict vi, float *restrict vo, G)
 {
-    return adam_body(o, p, p, mi, mo, vi, vo, g, lo, hi, mx);
+    return adam_body(o, p, p, mi, mo, vi, vo, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int adam_mi(const aaei_optim *o, const float *restrict pi, float *restrict po,
                                float *restrict m, float *restrict v, G)
 {
-    return adam_body(o, pi, po, m, m, v, v, g, lo, hi, mx);
+    return adam_body(o, pi, po, m, m, v, v, g, NULL, lo, hi, mx);
 }
 AAEI_CLONES static int adam_mm(const aaei_optim *o, const float *restrict pi, float *restrict po,
                                const float *restrict mi, float *restrict mo, const float *restrict vi,
                                float *restrict vo, G)
 {
-    return adam_body(o, pi, po, mi, mo, vi, vo, g, lo, hi, mx);
+    return adam_body(o, pi, po, mi, mo, vi, vo, g, NULL, lo, hi, mx);
 }
 #undef G
+
+/* In place, zeroing each gradient once read (a network's whole update:
+ * saves the separate pass that would zero them). */
+AAEI_CLONES static int sgd_iiz(const aaei_optim *o, float *restrict p, float *restrict m, float *restrict g,
+                               size_t n, aaei_optim_max *mx)
+{
+    return sgd_body(o, p, p, m, m, g, g, 0, n, mx);
+}
+AAEI_CLONES static int adam_iiz(const aaei_optim *o, float *restrict p, float *restrict m, float *restrict v,
+                                float *restrict g, size_t n, aaei_optim_max *mx)
+{
+    return adam_body(o, p, p, m, m, v, v, g, g, 0, n, mx);
+}
+
+int aaei_optim_update_zeroing(aaei_optim *o, float *params, float *grads, size_t n, aaei_optim_max *mx)
+{
+    int bad = o->cfg.kind == AAE_OPTIMIZER_ADAM ? adam_iiz(o, params, o->m, o->v, grads, n, mx)
+                                                : sgd_iiz(o, params, o->m, grads, n, mx);
+    o->steps++;
+    return bad;
+}
 
 static int adam_update(const aaei_optim *o, const aaei_optim_io *io, const float *g, size_t lo,
                        size_t hi, aaei_optim_max *mx)

@@ -70,6 +70,9 @@ typedef struct aaei_optim_max {
  * receives the maxima of what it wrote. */
 int aaei_optim_update(aaei_optim *o, const aaei_optim_io *io, const float *grads, size_t lo, size_t hi,
                       aaei_optim_max *mx);
+/* The update of all n parameters in place (moments too), each gradient
+ * set to 0 once read; as aaei_optim_update otherwise. */
+int aaei_optim_update_zeroing(aaei_optim *o, float *params, float *grads, size_t n, aaei_optim_max *mx);
 /* 1 if the next update of values whose maxima are `before`, with
  * gradients of at most grad_max in magnitude, is sure to write only finite
  * values (bounds with a wide margin: 0 near overflow, never 1 wrongly). */

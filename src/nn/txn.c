@@ -95,9 +95,8 @@ int aaei_txn_predict_finite(const aaei_optim *o, const aae_net *net)
 
 int aaei_txn_update_in_place(aaei_optim *o, aae_net *net)
 {
-    aaei_optim_io io = {net->params, net->params, o->m, o->m, o->v, o->v};
     aaei_optim_max mx;
-    int bad = aaei_optim_update(o, &io, net->grads, 0, net->nparams, &mx);
+    int bad = aaei_optim_update_zeroing(o, net->params, net->grads, net->nparams, &mx);
     record_max(o, net, &mx, 1);
     return bad;
 }

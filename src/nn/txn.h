@@ -45,7 +45,8 @@ int aaei_txn_update(aaei_optim *o, aae_net *net, size_t lo, size_t hi);
  * largest gradient, found by a pass over them); 0 also when unknown. */
 int aaei_txn_predict_finite(const aaei_optim *o, const aae_net *net);
 /* o's update of all of net in place (nothing to undo: only after a
- * prediction said it is finite). Returns 1 if a value it wrote is not. */
+ * prediction said it is finite), its gradients zeroed on the way.
+ * Returns 1 if a value it wrote is not. */
 int aaei_txn_update_in_place(aaei_optim *o, aae_net *net);
 /* Forgets the maxima (the values were written by something else). */
 void aaei_net_txn_forget(aae_net *net);
