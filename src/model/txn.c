@@ -43,9 +43,19 @@ void aaei_model_txn_end(aae_model *m, int commit)
     }
 }
 
+/* 1 if a network appears twice: the second update's bounds would rest on
+ * maxima the first one changes. */
+static int repeats_a_network(const aaei_deferred *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (d->at[i].net == d->at[j].net) return 1;
+    return 0;
+}
+
 const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d)
 {
-    int in_place = 1;
+    int in_place = !repeats_a_network(d);
     const char *bad = NULL;
     for (size_t i = 0; i < d->n && in_place; i++)
         in_place = aaei_txn_predict_finite(&m->optims[d->at[i].slot], d->at[i].net);
