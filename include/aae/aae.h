@@ -602,8 +602,19 @@ typedef enum aae_loss_slot {
  * are needed by label-reading options and may be NULL otherwise; xl/yl
  * (rows_l rows, NULL/0 when absent) is the labelled batch of the
  * AAE_SUPERVISE_PHASE phase. `step` keys this step's random draws. losses
- * (AAE_SLOT_COUNT floats) may be NULL. AAE_ERR_DIVERGED if a loss is not
- * finite: the parameters are then those before this step. */
+ * (AAE_SLOT_COUNT floats) may be NULL.
+ *
+ * The step is all or nothing. AAE_ERR_DIVERGED if a phase's loss is not
+ * finite or its update wrote a non-finite parameter, optimizer moment or
+ * batch norm statistic (the message names the phase and the value); any
+ * failure leaves the model bit for bit as before the call: parameters,
+ * statistics, optimizer moments and step counters (and the step counter
+ * of aae_model_steps). A step that returns AAE_OK wrote only finite
+ * values. The first training step allocates a spare buffer for every
+ * parameter and optimizer moment array (an update that may have to be
+ * undone writes there; undoing swaps back, no copy): training holds about
+ * twice the memory of parameters plus moments, kept until the model is
+ * freed (docs/design.md, "Transactional steps"). */
 AAE_API aae_status aae_model_train_step(aae_model *model, const float *x,
                                         const int32_t *labels, size_t rows,
                                         const float *xl, const int32_t *yl,
@@ -953,8 +964,9 @@ AAE_API aae_status aae_trainer_set_eval(aae_trainer *trainer,
  * Every input, the evaluation dataset included, is checked before the
  * first step. AAE_ERR_BUSY if the model is being trained or the trainer is
  * running (see aae_batch_callback).
- * AAE_ERR_CANCELLED if a callback stopped it; AAE_ERR_DIVERGED if a loss
- * became NaN/Inf (the diverging phase is not applied). */
+ * AAE_ERR_CANCELLED if a callback stopped it; AAE_ERR_DIVERGED if a step
+ * diverged (see aae_model_train_step: the model is as after the last
+ * batch the callback saw, on any number of threads). */
 AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,
                                      const aae_dataset *train,
                                      const aae_dataset *labelled);

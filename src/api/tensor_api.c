@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "model/model.h"
+#include "nn/txn.h"
 
 static aae_status check_index(const aae_model *m, size_t index, const char *fn)
 {
@@ -45,7 +46,7 @@ AAE_API aae_status aae_model_tensor_get(const aae_model *model, size_t index, fl
                                         size_t count)
 {
     AAEI_TRY(check_copy(model, index, dst, count, "aae_model_tensor_get"));
-    memcpy(dst, model->tensors[index].data, count * sizeof *dst);
+    memcpy(dst, aaei_tensor_data(&model->tensors[index]), count * sizeof *dst);
     return AAE_OK;
 }
 
@@ -55,6 +56,7 @@ AAE_API aae_status aae_model_tensor_set(aae_model *model, size_t index, const fl
     AAEI_TRY(check_copy(model, index, src, count, "aae_model_tensor_set"));
     AAEI_TRY(aaei_tensor_check_values(&model->tensors[index], src, AAE_ERR_INVALID_ARGUMENT,
                                       "aae_model_tensor_set"));
-    memcpy(model->tensors[index].data, src, count * sizeof *src);
+    memcpy(aaei_tensor_data(&model->tensors[index]), src, count * sizeof *src);
+    aaei_net_txn_forget(model->tensors[index].net);
     return AAE_OK;
 }

@@ -2,6 +2,7 @@
  * same calls in the same order on every process (a collective). */
 #include "core/error.h"
 #include "model/model.h"
+#include "nn/txn.h"
 
 static aae_status send(aae_broadcast_fn broadcast, void *user, void *data, size_t bytes)
 {
@@ -19,9 +20,13 @@ static aae_status send_net(aae_net *net, aae_broadcast_fn broadcast, void *user)
 aae_status aaei_model_broadcast(aae_model *m, aae_broadcast_fn broadcast, void *user)
 {
     aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
-    for (size_t i = 0; i < 5; i++) AAEI_TRY(send_net(nets[i], broadcast, user));
+    for (size_t i = 0; i < 5; i++) {
+        aaei_net_txn_forget(nets[i]);
+        AAEI_TRY(send_net(nets[i], broadcast, user));
+    }
     for (int i = 0; i < AAEI_OPT_COUNT; i++) {
         aaei_optim *o = &m->optims[i];
+        aaei_optim_txn_forget(o);
         if (o->m) AAEI_TRY(send(broadcast, user, o->m, o->n * sizeof *o->m));
         if (o->v) AAEI_TRY(send(broadcast, user, o->v, o->n * sizeof *o->v));
         AAEI_TRY(send(broadcast, user, &o->steps, sizeof o->steps));

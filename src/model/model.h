@@ -29,12 +29,19 @@ enum {
     AAEI_OPT_COUNT
 };
 
-/* A named view of parameters or BN statistics (aae_model_tensor_*). */
+/* A named view of parameters or BN statistics (aae_model_tensor_*): an
+ * offset into its network's array, resolved on each use (aaei_tensor_data),
+ * since a training step moves the parameters to their other buffer. */
 typedef struct aaei_tensor {
     char name[48];
     size_t rows, cols;
-    float *data;
+    aae_net *net;
+    size_t off;
+    int is_state;            /* in net->state, else in net->params */
 } aaei_tensor;
+
+/* Where tensor t's values are now. */
+float *aaei_tensor_data(const aaei_tensor *t);
 
 /* This process's part of a data-parallel step (aae_trainer_set_parallel). */
 typedef struct aaei_shard {
@@ -158,6 +165,31 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
                                  size_t rows, const float *xl, const int32_t *yl,
                                  size_t rows_l, uint64_t step, const aaei_shard *shard,
                                  float *losses);
+
+/* The transaction around one training step (model/txn.c, nn/txn.h): the
+ * spare buffers (allocated by the first step, then kept), the step's start,
+ * and its end: commit, or undo everything it wrote (parameters, moments,
+ * statistics, step counters; gradients are zeroed). */
+aae_status aaei_model_txn_reserve(aae_model *m);
+void aaei_model_txn_begin(aae_model *m);
+void aaei_model_txn_end(aae_model *m, int commit);
+/* 1 if batch norm statistics written in this step are not all finite. */
+int aaei_model_txn_state_bad(const aae_model *m);
+/* Updates a step keeps for its end, when no later phase reads the
+ * networks they change (train_step.c): then nothing can fail after them,
+ * so they need no undo when they are sure to stay finite. */
+typedef struct aaei_deferred {
+    size_t n;
+    struct {
+        int slot;
+        aae_net *net;
+        const char *phase;
+    } at[AAEI_OPT_COUNT];
+} aaei_deferred;
+/* Applies them, each network's gradients zeroed: all in place if
+ * every one is sure to write finite values, else all moved (undoable).
+ * Returns the phase of the first that wrote a non-finite value, or NULL. */
+const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d);
 
 /* Replaces the model's whole training state (parameters, batch norm
  * statistics, optimizer state, step counters) by rank 0's. */

@@ -11,8 +11,14 @@
 typedef struct view {
     const char *what;
     size_t rows, cols;
-    float *data;
+    size_t off;
+    int is_state;
 } view;
+
+float *aaei_tensor_data(const aaei_tensor *t)
+{
+    return (t->is_state ? t->net->state : t->net->params) + t->off;
+}
 
 /* Tensors of one network; only counts when out is NULL. */
 static size_t index_net(aae_net *net, const char *part, aaei_tensor *out)
@@ -21,24 +27,24 @@ static size_t index_net(aae_net *net, const char *part, aaei_tensor *out)
     for (size_t i = 0; i < net->nlayers; i++) {
         const aaei_layer *L = &net->layers[i];
         view t[4];
-        size_t k = 0;
+        size_t k = 0, p = L->param_off, s = L->state_off;
         if (L->kind == AAEI_DENSE) {
-            float *p = net->params + L->param_off;
-            t[k++] = (view){"weight", L->out, L->in, p};
-            t[k++] = (view){"bias", 1, L->out, p + L->out * L->in};
+            t[k++] = (view){"weight", L->out, L->in, p, 0};
+            t[k++] = (view){"bias", 1, L->out, p + L->out * L->in, 0};
         } else if (L->kind == AAEI_BATCHNORM) {
-            float *p = net->params + L->param_off, *s = net->state + L->state_off;
-            t[k++] = (view){"weight", 1, L->out, p};
-            t[k++] = (view){"bias", 1, L->out, p + L->out};
-            t[k++] = (view){"running_mean", 1, L->out, s};
-            t[k++] = (view){"running_var", 1, L->out, s + L->out};
+            t[k++] = (view){"weight", 1, L->out, p, 0};
+            t[k++] = (view){"bias", 1, L->out, p + L->out, 0};
+            t[k++] = (view){"running_mean", 1, L->out, s, 1};
+            t[k++] = (view){"running_var", 1, L->out, s + L->out, 1};
         }
         for (size_t j = 0; j < k; j++, n++) {
             if (!out) continue;
             snprintf(out[n].name, sizeof out[n].name, "%s.%zu.%s", part, i, t[j].what);
             out[n].rows = t[j].rows;
             out[n].cols = t[j].cols;
-            out[n].data = t[j].data;
+            out[n].net = net;
+            out[n].off = t[j].off;
+            out[n].is_state = t[j].is_state;
         }
     }
     return n;
@@ -118,7 +124,7 @@ aae_status aaei_model_check_values(const aae_model *m, aae_status status, const 
 {
     AAEI_TRY(check_steps(m->steps, status, who, "model"));
     for (size_t t = 0; t < m->ntensors; t++)
-        AAEI_TRY(aaei_tensor_check_values(&m->tensors[t], m->tensors[t].data, status, who));
+        AAEI_TRY(aaei_tensor_check_values(&m->tensors[t], aaei_tensor_data(&m->tensors[t]), status, who));
     for (int s = 0; s < AAEI_OPT_COUNT; s++)
         if (m->optims[s].m) AAEI_TRY(check_optimizer(&m->optims[s], s, status, who));
     return AAE_OK;

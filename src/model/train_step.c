@@ -1,13 +1,16 @@
 /* One training step: reconstruction, regularization (discriminators, then
- * generator), semi-supervised, in the paper's order. Each phase checks its
- * loss before it steps, so a non-finite loss leaves that phase unapplied. */
+ * generator), semi-supervised, in the paper's order. The step is a
+ * transaction (model/txn.c): each phase checks its loss before it steps and
+ * what its updates wrote after, and any failure undoes the whole step. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/rng.h"
 #include "model/model.h"
 #include "nn/loss.h"
+#include "nn/txn.h"
 
 /* Salts that keep the draws of different phases in one step independent. */
 enum { SALT_REC = 0, SALT_REG = 1, SALT_ZPRIOR = 2, SALT_YPRIOR = 3, SALT_ZNOISE = 4,
@@ -27,14 +30,26 @@ typedef struct step_ctx {
     float share;
     aaei_sync *sync;
     unsigned part, parts; /* see aaei_shard */
+    aaei_deferred *later;  /* updates wait here for the step's end; NULL: made at once */
 } step_ctx;
 
 static int finite(float v) { return isfinite(v); }
 
 static aae_status diverged(const char *phase, float loss)
 {
-    return aaei_fail(AAE_ERR_DIVERGED, "%s loss is %g: training diverged; this phase was not applied",
+    return aaei_fail(AAE_ERR_DIVERGED, "%s phase: its loss is %g: training diverged (the step was undone)",
                      phase, (double)loss);
+}
+
+/* A phase's update wrote a non-finite value: names the first one (every
+ * value before the step was finite: builds, loads and tensor_set allow no
+ * other), read before the step is undone. */
+static aae_status update_diverged(const step_ctx *c, const char *phase)
+{
+    char who[96];
+    snprintf(who, sizeof who, "%s phase: training diverged (the step was undone)", phase);
+    AAEI_TRY(aaei_model_check_values(c->m, AAE_ERR_DIVERGED, who));
+    return aaei_fail(AAE_ERR_DIVERGED, "%s: its update wrote a non-finite value", who);
 }
 
 /* Sums the gradients of networks first..last (adjacent in the gradient
@@ -69,21 +84,39 @@ static aaei_row_keys x_keys(const step_ctx *c)
 }
 
 /* This member's update of net (all of it, or its slice when the
- * parameters are shared). */
-static void step_net(const step_ctx *c, int slot, aae_net *net)
+ * parameters are shared), moved to the spare buffers on the step's first
+ * write, or kept for the step's end. Returns 1 if a value it wrote is not
+ * finite. */
+static int step_net(const step_ctx *c, int slot, aae_net *net, const char *phase)
 {
+    if (c->later) {
+        aaei_deferred *d = c->later;
+        d->at[d->n].slot = slot;
+        d->at[d->n].net = net;
+        d->at[d->n].phase = phase;
+        d->n++;
+        return 0;
+    }
     size_t n = net->nparams, lo = n * c->part / c->parts, hi = n * (c->part + 1) / c->parts;
-    aaei_optim_step_range(&c->m->optims[slot], net->params, net->grads, lo, hi);
+    int bad = aaei_txn_update(&c->m->optims[slot], net, lo, hi);
     aaei_net_zero_grad(net);
+    return bad;
 }
 
-/* With shared parameters, nobody reads them before every slice is updated. */
-static aae_status steps_done(const step_ctx *c)
+/* End of a phase's updates (bad: one of them wrote a non-finite value).
+ * With shared parameters nobody reads them before every slice is updated,
+ * and each member checked only its slice: the barrier carries the flags,
+ * so all members decide alike. Separate processes (parts = 1) apply the
+ * same reduced gradients to the same values: their flags already agree. */
+static aae_status steps_done(const step_ctx *c, int bad, const char *phase)
 {
-    if (c->parts == 1) return AAE_OK;
-    aaei_hook_begin();
-    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, NULL, 0);
-    return aaei_hook_end(st, "the allreduce hook (barrier)");
+    float flag = bad || aaei_model_txn_state_bad(c->m) ? 1.0f : 0.0f;
+    if (c->parts > 1) {
+        aaei_hook_begin();
+        aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, &flag, 1);
+        AAEI_TRY(aaei_hook_end(st, "the allreduce hook (barrier)"));
+    }
+    return flag > 0.0f ? update_diverged(c, phase) : AAE_OK;
 }
 
 /* z from the encoder output E: mu, or mu + exp(logvar / 2) * eps. */
@@ -245,14 +278,14 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
     *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
+    const char *name = D == &m->zdisc ? "z discriminator" : "y discriminator";
     AAEI_TRY(reduce_losses(c, &loss, 1));
-    if (!finite(*loss)) return diverged("discriminator", *loss);
+    if (!finite(*loss)) return diverged(name, *loss);
     w *= c->share;
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
-    step_net(c, slot, D);
-    return steps_done(c);
+    return steps_done(c, step_net(c, slot, D, name), name);
 }
 
 static float reconstruction_loss(const step_ctx *c, const float *xhat)
@@ -356,10 +389,11 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     if (m->yhead) y_grad_to_logits(c, m->dy);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->dec, m->has_cls ? &m->cls : &m->enc));
-    step_net(c, AAEI_OPT_ENC, &m->enc);
-    step_net(c, AAEI_OPT_DEC, &m->dec);
-    if (m->has_cls) step_net(c, AAEI_OPT_CLS, &m->cls);
-    return steps_done(c);
+    static const char phase[] = "reconstruction";
+    int bad = step_net(c, AAEI_OPT_ENC, &m->enc, phase);
+    bad |= step_net(c, AAEI_OPT_DEC, &m->dec, phase);
+    if (m->has_cls) bad |= step_net(c, AAEI_OPT_CLS, &m->cls, phase);
+    return steps_done(c, bad, phase);
 }
 
 static aae_status phase_reconstruction(const step_ctx *c)
@@ -433,16 +467,18 @@ static aae_status phase_regularization(const step_ctx *c)
     if (!finite(total)) return diverged("generator", total);
     AAEI_TRY(backward_encoders(c));
     AAEI_TRY(reduce_grads(c, &m->enc, m->has_cls ? &m->cls : &m->enc));
+    static const char phase[] = "generator";
+    int bad = 0;
     if (m->has_cls) {
         /* A separate classifier is the generator of y; the encoder of z. */
-        if (m->yadv) step_net(c, AAEI_OPT_GEN_CLS, &m->cls);
+        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, &m->cls, phase);
         else aaei_net_zero_grad(&m->cls);
-        if (m->zadv) step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
+        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, &m->enc, phase);
         else aaei_net_zero_grad(&m->enc);
     } else {
-        step_net(c, AAEI_OPT_GEN_ENC, &m->enc);
+        bad = step_net(c, AAEI_OPT_GEN_ENC, &m->enc, phase);
     }
-    return steps_done(c);
+    return steps_done(c, bad, phase);
 }
 
 /* Its batch is the labelled one: c describes that batch's rows. */
@@ -470,8 +506,29 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
     AAEI_TRY(aaei_net_backward(net, d, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
-    step_net(c, AAEI_OPT_SEMI, net);
-    return steps_done(c);
+    return steps_done(c, step_net(c, AAEI_OPT_SEMI, net, "semi-supervised"), "semi-supervised");
+}
+
+/* Whether every update can wait for the step's end: no phase reads a
+ * network an earlier one updated (the generator's own phase encodes
+ * again, the semi-supervised phase reads the y head's network; the
+ * discriminators read only themselves), and the parameters are not shared
+ * (whose members would have to agree on how to update them). Waiting
+ * changes no value: each network is then updated once, in the same order,
+ * from the same gradients. */
+static int updates_can_wait(const step_ctx *c, size_t rows_l)
+{
+    const aae_model *m = c->m;
+    int encodes_again = !m->joint_gen && (m->zadv || m->yadv);
+    int semi = m->supervised == AAE_SUPERVISE_PHASE && rows_l > 0;
+    return c->parts == 1 && !encodes_again && !semi;
+}
+
+/* The updates kept for the step's end, after every check but theirs. */
+static aae_status apply_later(const step_ctx *c)
+{
+    const char *phase = c->later ? aaei_model_txn_apply(c->m, c->later) : NULL;
+    return phase ? update_diverged(c, phase) : AAE_OK;
 }
 
 static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, size_t rows_l,
@@ -480,7 +537,7 @@ static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, si
     aae_model *m = c->m;
     AAEI_TRY(phase_reconstruction(c));
     AAEI_TRY(phase_regularization(c));
-    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return AAE_OK;
+    if (m->supervised != AAE_SUPERVISE_PHASE || rows_l == 0) return apply_later(c);
     step_ctx l = *c;
     l.rows = rows_l;
     l.labels = yl;
@@ -507,7 +564,7 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
 {
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1};
+                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1, NULL};
     aaei_sync sync = {NULL, NULL, AAE_OK};
     if (shard && shard->allreduce) {
         sync.allreduce = shard->allreduce;
@@ -520,10 +577,16 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
         c.parts = shard->parts ? shard->parts : 1;
     }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
+    aaei_deferred later = {0};
+    if (updates_can_wait(&c, rows_l)) c.later = &later;
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
+    AAEI_TRY(aaei_model_txn_reserve(m));
+    aaei_model_txn_begin(m);
     set_sync(m, c.sync);
     aae_status st = run_phases(&c, xl, yl, rows_l, c.sync ? shard : NULL);
     set_sync(m, NULL);
+    /* All of the step, or none of it. */
+    aaei_model_txn_end(m, st == AAE_OK);
     if (st == AAE_OK) m->steps++;
     return st;
 }

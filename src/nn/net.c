@@ -40,6 +40,8 @@ void aaei_net_release(aae_net *net)
     aaei_free(net->params);
     aaei_free(net->grads);
     aaei_free(net->state);
+    aaei_free(net->params_spare);
+    aaei_free(net->state_saved);
     memset(net, 0, sizeof *net);
 }
 
@@ -102,6 +104,10 @@ aae_status aaei_net_add(aae_net *net, aaei_layer_kind kind, size_t width,
     net->out_width = L.out;
     if (L.out > net->max_width) net->max_width = L.out;
     free_workspace(net); /* layout changed */
+    aaei_free(net->params_spare); /* (a model's networks never change once trained) */
+    aaei_free(net->state_saved);
+    net->params_spare = net->state_saved = NULL;
+    net->params_max_known = 0;
     return AAE_OK;
 }
 
@@ -184,6 +190,11 @@ aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
     aaei_pass pass = {rows, training, net->seed, step, {0, rows, rows}, 0,
                       training ? net->sync : NULL};
     if (keys) pass.keys = *keys;
+    /* A transactional step keeps the statistics its first forward updates. */
+    if (training && net->state_saved && !net->state_is_saved) {
+        memcpy(net->state_saved, net->state, net->nstate * sizeof *net->state);
+        net->state_is_saved = 1;
+    }
     const float *in = x;
     for (size_t i = 0; i < net->nlayers; i++) {
         const aaei_layer *L = &net->layers[i];

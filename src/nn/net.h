@@ -26,6 +26,18 @@ struct aae_net {
     size_t rows;           /* rows of the last forward */
     int trained;           /* last forward was in training mode */
     aaei_sync *sync;       /* set by a data-parallel step, else NULL */
+
+    /* Transactional steps (nn/txn.c), NULL until reserved: the other half
+     * of the parameters' double buffer, and the running statistics as they
+     * were before this step's first training forward; whether this step
+     * has moved the parameters or saved the statistics. */
+    float *params_spare;
+    float *state_saved;
+    int params_moved, state_is_saved;
+    /* The largest |parameter| as the last update over all of them left it
+     * (params_max_known 0: unknown, e.g. after the parameters were set). */
+    float params_max;
+    int params_max_known;
 };
 
 /* Initializes an empty network in caller storage (used by models that embed

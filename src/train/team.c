@@ -120,8 +120,10 @@ static void parts_of(aae_model *m, aae_net **nets, aaei_optim **optims)
     for (int i = 0; i < AAEI_OPT_COUNT; i++) optims[i] = &m->optims[i];
 }
 
-/* Points the replica's parameters and optimizer moments at m's (its own
- * are freed the first time): the members update disjoint slices of them.
+/* Points the replica's parameters and optimizer moments, and their spare
+ * buffers (nn/txn.h), at m's (its own are freed the first time): the
+ * members update disjoint slices of them, and every member swaps its own
+ * pointers alike in each step, so they keep pointing at the same buffer.
  * Batch norm statistics, gradients and workspaces stay the replica's. */
 static void share_arrays(aae_model *replica, aae_model *m, int first)
 {
@@ -130,16 +132,24 @@ static void share_arrays(aae_model *replica, aae_model *m, int first)
     parts_of(replica, rn, ro);
     parts_of(m, mn, mo);
     for (int i = 0; i < 5; i++) {
-        if (first) aaei_free(rn[i]->params);
+        if (first) {
+            aaei_free(rn[i]->params);
+            aaei_free(rn[i]->params_spare);
+        }
         rn[i]->params = mn[i]->params;
+        rn[i]->params_spare = mn[i]->params_spare;
     }
     for (int i = 0; i < AAEI_OPT_COUNT; i++) {
         if (first) {
             aaei_free(ro[i]->m);
             aaei_free(ro[i]->v);
+            aaei_free(ro[i]->m_spare);
+            aaei_free(ro[i]->v_spare);
         }
         ro[i]->m = mo[i]->m;
         ro[i]->v = mo[i]->v;
+        ro[i]->m_spare = mo[i]->m_spare;
+        ro[i]->v_spare = mo[i]->v_spare;
     }
 }
 
@@ -150,8 +160,8 @@ static void free_replica(aae_model *replica)
     aae_net *rn[5];
     aaei_optim *ro[AAEI_OPT_COUNT];
     parts_of(replica, rn, ro);
-    for (int i = 0; i < 5; i++) rn[i]->params = NULL;
-    for (int i = 0; i < AAEI_OPT_COUNT; i++) ro[i]->m = ro[i]->v = NULL;
+    for (int i = 0; i < 5; i++) rn[i]->params = rn[i]->params_spare = NULL;
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) ro[i]->m = ro[i]->v = ro[i]->m_spare = ro[i]->v_spare = NULL;
     aae_model_free(replica);
 }
 
@@ -212,11 +222,15 @@ static aae_status team_prepare(aae_trainer *t, aae_model *m, unsigned n)
         t->team->opt = m->opt;
     }
     struct aaei_team *g = t->team;
+    /* The spares exist before they are shared (a replica's step then
+     * allocates nothing, and none allocates its own). */
+    AAEI_TRY(aaei_model_txn_reserve(m));
     for (unsigned r = 1; r < n; r++) {
         worker *w = &g->workers[r - 1];
         int first = !w->replica;
         if (first) AAEI_TRY(aaei_model_create(&m->opt, &w->replica));
         share_arrays(w->replica, m, first);
+        AAEI_TRY(aaei_model_txn_reserve(w->replica));
         if (!w->trainer) AAEI_TRY(aae_trainer_create(&w->trainer));
         memcpy(w->trainer->v, t->v, sizeof t->v);
         w->trainer->v[AAE_TRAIN_THREADS] = 1;

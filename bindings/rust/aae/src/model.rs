@@ -357,7 +357,8 @@ impl Model {
     /// row, -1 = unlabelled) are needed by label-reading options;
     /// `labelled` (x, labels) is the labelled batch of a semi-supervised
     /// phase. `step` keys the step's random draws. On
-    /// [`Status::Diverged`](crate::Status::Diverged) the parameters are those before the step.
+    /// [`Status::Diverged`](crate::Status::Diverged) (a loss or an updated value not finite) the
+    /// whole model is as before the step.
     pub fn train_step(
         &mut self,
         x: &[f32],

@@ -434,7 +434,7 @@ impl<'a> Trainer<'a> {
     }
 
     /// Trains one epoch of `train`; `labelled` feeds the semi-supervised
-    /// phase. [`Status::Diverged`] if a loss became NaN/Inf.
+    /// phase. [`Status::Diverged`] if a step diverged (that step is undone).
     pub fn epoch(
         &mut self,
         model: &mut Model,
