@@ -112,6 +112,12 @@ static aae_builder *sgd_builder(aae_preset preset, double lr)
         TU_ASSERT_OK(aae_builder_set_optimizer(b, (aae_part)p, AAE_OPTIMIZER_SGD));
         TU_ASSERT_OK(aae_builder_set_optimizer_param(b, (aae_part)p, AAE_OPT_LR, lr));
     }
+    /* Every phase on these part optimizers (the paper's presets give each
+     * phase its own) and no schedule. */
+    for (int ph = 0; ph < 5; ph++) {
+        TU_ASSERT_OK(aae_builder_set_phase_optimizer(b, (aae_phase)ph, AAE_OPTIMIZER_PART));
+        TU_ASSERT_OK(aae_builder_set_phase_milestones(b, (aae_phase)ph, NULL, 0, 0.1));
+    }
     return b;
 }
 
