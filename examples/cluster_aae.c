@@ -110,6 +110,21 @@ static int write_clusters(const ex_args *a, const aae_model *model, const aae_da
     return rc;
 }
 
+/* After every epoch, the paper's error too (s->user: the validation set),
+ * and the validation set's majority accuracy goes to log.csv (s->valid). */
+static int after_epoch(const ex_session *s, int epoch, const double *m)
+{
+    double k = 0, paper = NAN;
+    (void)m;
+    aae_model_get(s->model, AAE_OPTION_CLASSES, &k);
+    if (paper_error(s->model, s->user, s->eval, (size_t)k, &paper)) {
+        fprintf(stderr, "cluster_aae: the paper's error could not be computed: %s\n", aae_last_error());
+        return 1;
+    }
+    fprintf(stderr, "epoch %d: test error the paper's way %.2f%%\n", epoch, 100.0 * paper);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ex_args a = ex_defaults("cluster_aae", 10);
@@ -141,6 +156,8 @@ int main(int argc, char **argv)
     }
     if (!rc) {
         s.train = train;
+        s.valid = s.user = valid;
+        s.after_epoch = after_epoch;
         rc = ex_train(&s);
     }
     if (!rc && write_clusters(&a, s.model, s.eval, k)) {
