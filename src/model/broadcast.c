@@ -4,32 +4,30 @@
 #include "model/model.h"
 #include "nn/txn.h"
 
-static aae_status send(aae_broadcast_fn broadcast, void *user, void *data, size_t bytes)
+static aae_status send(const aaei_group *g, void *data, size_t bytes)
 {
-    if (bytes == 0) return AAE_OK;
-    aaei_hook_begin();
-    return aaei_hook_end(broadcast(user, data, bytes), "the broadcast hook");
+    return aaei_group_broadcast(g, data, bytes, "the broadcast hook");
 }
 
-static aae_status send_net(aae_net *net, aae_broadcast_fn broadcast, void *user)
+static aae_status send_net(aae_net *net, const aaei_group *g)
 {
-    AAEI_TRY(send(broadcast, user, net->params, net->nparams * sizeof *net->params));
-    return send(broadcast, user, net->state, net->nstate * sizeof *net->state);
+    AAEI_TRY(send(g, net->params, net->nparams * sizeof *net->params));
+    return send(g, net->state, net->nstate * sizeof *net->state);
 }
 
-aae_status aaei_model_broadcast(aae_model *m, aae_broadcast_fn broadcast, void *user)
+aae_status aaei_model_broadcast(aae_model *m, const aaei_group *g)
 {
     aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
     for (size_t i = 0; i < 5; i++) {
         aaei_net_txn_forget(nets[i]);
-        AAEI_TRY(send_net(nets[i], broadcast, user));
+        AAEI_TRY(send_net(nets[i], g));
     }
     for (int i = 0; i < AAEI_OPT_COUNT; i++) {
         aaei_optim *o = &m->optims[i];
         aaei_optim_txn_forget(o);
-        if (o->m) AAEI_TRY(send(broadcast, user, o->m, o->n * sizeof *o->m));
-        if (o->v) AAEI_TRY(send(broadcast, user, o->v, o->n * sizeof *o->v));
-        AAEI_TRY(send(broadcast, user, &o->steps, sizeof o->steps));
+        if (o->m) AAEI_TRY(send(g, o->m, o->n * sizeof *o->m));
+        if (o->v) AAEI_TRY(send(g, o->v, o->n * sizeof *o->v));
+        AAEI_TRY(send(g, &o->steps, sizeof o->steps));
     }
-    return send(broadcast, user, &m->steps, sizeof m->steps);
+    return send(g, &m->steps, sizeof m->steps);
 }

@@ -28,8 +28,8 @@ typedef struct step_ctx {
      * gradients are summed across processes. One process: 0, rows, 1. */
     size_t row0, total;
     float share;
-    aaei_sync *sync;
-    unsigned part, parts; /* see aaei_shard */
+    const aaei_group *group;
+    aaei_sync *sync;       /* the group's batch norm sums (NULL: one process) */
     aaei_deferred *later;  /* updates wait here for the step's end; NULL: made at once */
 } step_ctx;
 
@@ -56,23 +56,18 @@ static aae_status update_diverged(const step_ctx *c, const char *phase)
  * pool) across processes. */
 static aae_status reduce_grads(const step_ctx *c, const aae_net *first, const aae_net *last)
 {
-    if (!c->sync) return AAE_OK;
     size_t n = (size_t)(last->grads - first->grads) + last->nparams;
-    aaei_hook_begin();
-    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_GRADIENTS, first->grads, n);
-    return aaei_hook_end(st, "the allreduce hook (gradients)");
+    return aaei_group_allreduce(c->group, AAE_REDUCE_GRADIENTS, first->grads, n, "the allreduce hook (gradients)");
 }
 
 /* Replaces this process's losses of a phase (means over its rows) by the
  * global batch's: sum over processes of share x loss. */
 static aae_status reduce_losses(const step_ctx *c, float *const *loss, size_t n)
 {
-    if (!c->sync) return AAE_OK;
+    if (c->group->size == 1) return AAE_OK;
     float buf[AAE_SLOT_COUNT + 1];
     for (size_t i = 0; i < n; i++) buf[i] = c->share * *loss[i];
-    aaei_hook_begin();
-    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_LOSSES, buf, n);
-    AAEI_TRY(aaei_hook_end(st, "the allreduce hook (losses)"));
+    AAEI_TRY(aaei_group_allreduce(c->group, AAE_REDUCE_LOSSES, buf, n, "the allreduce hook (losses)"));
     for (size_t i = 0; i < n; i++) *loss[i] = buf[i];
     return AAE_OK;
 }
@@ -97,7 +92,8 @@ static int step_net(const step_ctx *c, int slot, aae_net *net, const char *phase
         d->n++;
         return 0;
     }
-    size_t n = net->nparams, lo = n * c->part / c->parts, hi = n * (c->part + 1) / c->parts;
+    size_t lo, hi;
+    aaei_group_slice(c->group, net->nparams, &lo, &hi);
     int bad = aaei_txn_update(&c->m->optims[slot], net, lo, hi);
     aaei_net_zero_grad(net);
     return bad;
@@ -106,16 +102,13 @@ static int step_net(const step_ctx *c, int slot, aae_net *net, const char *phase
 /* End of a phase's updates (bad: one of them wrote a non-finite value).
  * With shared parameters nobody reads them before every slice is updated,
  * and each member checked only its slice: the barrier carries the flags,
- * so all members decide alike. Separate processes (parts = 1) apply the
+ * so all members decide alike. Separate processes (not shared) apply the
  * same reduced gradients to the same values: their flags already agree. */
 static aae_status steps_done(const step_ctx *c, int bad, const char *phase)
 {
     float flag = bad || aaei_model_txn_state_bad(c->m) ? 1.0f : 0.0f;
-    if (c->parts > 1) {
-        aaei_hook_begin();
-        aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, &flag, 1);
-        AAEI_TRY(aaei_hook_end(st, "the allreduce hook (barrier)"));
-    }
+    if (c->group->shared)
+        AAEI_TRY(aaei_group_allreduce(c->group, AAE_REDUCE_STATUS, &flag, 1, "the allreduce hook (barrier)"));
     return flag > 0.0f ? update_diverged(c, phase) : AAE_OK;
 }
 
@@ -521,7 +514,7 @@ static int updates_can_wait(const step_ctx *c, size_t rows_l)
     const aae_model *m = c->m;
     int encodes_again = !m->joint_gen && (m->zadv || m->yadv);
     int semi = m->supervised == AAE_SUPERVISE_PHASE && rows_l > 0;
-    return c->parts == 1 && !encodes_again && !semi;
+    return !c->group->shared && !encodes_again && !semi;
 }
 
 /* The updates kept for the step's end, after every check but theirs. */
@@ -559,22 +552,18 @@ static void set_sync(aae_model *m, aaei_sync *sync)
 
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
-                                 size_t rows_l, uint64_t step, const aaei_shard *shard,
-                                 float *losses)
+                                 size_t rows_l, uint64_t step, const aaei_group *group,
+                                 const aaei_shard *shard, float *losses)
 {
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1, NULL};
-    aaei_sync sync = {NULL, NULL, AAE_OK};
-    if (shard && shard->allreduce) {
-        sync.allreduce = shard->allreduce;
-        sync.user = shard->user;
+                  losses ? losses : local, 0, rows, 1.0f, group, NULL, NULL};
+    aaei_sync sync = {group->allreduce, group->user, AAE_OK};
+    if (group->size > 1) {
         c.sync = &sync;
         c.row0 = shard->row0;
         c.total = shard->total;
         c.share = (float)rows / (float)shard->total;
-        c.part = shard->part;
-        c.parts = shard->parts ? shard->parts : 1;
     }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
     aaei_deferred later = {0};

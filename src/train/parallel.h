@@ -14,9 +14,6 @@ typedef struct aaei_slice {
     size_t rows_l, row0_l, total_l;
 } aaei_slice;
 
-/* *any = 1 on every process if `mine` is non-zero on any (a collective). */
-aae_status aaei_parallel_any(const aae_trainer *t, int mine, int *any, const char *fn);
-
 /* Start of an epoch call: every process checks it agrees with rank 0, then
  * takes rank 0's model. */
 aae_status aaei_parallel_begin(const aae_trainer *t, aae_model *m, size_t rows, size_t rows_l,

@@ -50,12 +50,10 @@ aae_status aaei_epoch_lr_factors(const aae_trainer *t, const aae_model *m, uint6
 {
     int bad = -1;
     double value = 0.0;
-    if (t->rank == 0) local_factors(t, m, epoch, factor, &bad, &value);
-    if (t->size > 1) {
-        aaei_hook_begin();
-        aae_status bs = t->broadcast(t->par_user, factor, AAEI_PHASES * sizeof *factor);
-        AAEI_TRY(aaei_context(aaei_hook_end(bs, "the broadcast hook (learning rates)"), fn));
-    }
+    if (t->group.rank == 0) local_factors(t, m, epoch, factor, &bad, &value);
+    AAEI_TRY(aaei_context(aaei_group_broadcast(&t->group, factor, AAEI_PHASES * sizeof *factor,
+                                               "the broadcast hook (learning rates)"),
+                          fn));
     if (bad >= 0)
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                          "%s: the learning-rate callback returned %g for %s at epoch %llu "

@@ -234,8 +234,7 @@ static aae_status team_prepare(aae_trainer *t, aae_model *m, unsigned n)
         if (!w->trainer) AAEI_TRY(aae_trainer_create(&w->trainer));
         memcpy(w->trainer->v, t->v, sizeof t->v);
         w->trainer->v[AAE_TRAIN_THREADS] = 1;
-        AAEI_TRY(aae_trainer_set_parallel(w->trainer, r, n, team_allreduce, team_broadcast, &w->me));
-        w->trainer->shared_params = 1;
+        w->trainer->group = (aaei_group){r, n, 1, team_allreduce, team_broadcast, &w->me};
     }
     return AAE_OK;
 }
@@ -264,7 +263,7 @@ static void open_gate(struct aaei_team *g, int go)
 aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
                            const aae_dataset *labelled, unsigned n, const char *fn)
 {
-    AAEI_REQUIRE(t->size == 1, "%s: AAE_TRAIN_THREADS > 1 cannot be combined with aae_trainer_set_parallel",
+    AAEI_REQUIRE(t->group.size == 1, "%s: AAE_TRAIN_THREADS > 1 cannot be combined with aae_trainer_set_parallel",
                  fn);
     AAEI_TRY(aaei_context(team_prepare(t, m, n), fn));
     struct aaei_team *g = t->team;
@@ -286,19 +285,10 @@ aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *trai
         /* The caller's thread is rank 0 for this epoch. */
         int blas = aae_get_num_threads();
         aae_set_num_threads(1);
-        t->rank = 0;
-        t->size = n;
-        t->allreduce = team_allreduce;
-        t->broadcast = team_broadcast;
-        t->par_user = &g->lead;
-        t->shared_params = 1;
+        t->group = (aaei_group){0, n, 1, team_allreduce, team_broadcast, &g->lead};
         open_gate(g, 1);
         st = aaei_trainer_epoch(t, m, train, labelled, fn);
-        t->size = 1;
-        t->allreduce = NULL;
-        t->broadcast = NULL;
-        t->par_user = NULL;
-        t->shared_params = 0;
+        t->group = *aaei_group_one();
         aae_set_num_threads(blas);
     }
     for (unsigned r = 0; r < started; r++) pthread_join(g->workers[r].thread, NULL);

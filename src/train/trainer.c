@@ -52,7 +52,7 @@ AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
     aae_trainer *t = aaei_calloc(1, sizeof *t, "trainer");
     if (!t) return AAE_ERR_NOMEM;
     for (int i = 1; i <= AAEI_TRAIN_LAST; i++) t->v[i] = params[i].def;
-    t->size = 1;
+    t->group = *aaei_group_one();
     atomic_flag_clear(&t->running);
     *trainer = t;
     return AAE_OK;
@@ -132,11 +132,8 @@ AAE_API aae_status aae_trainer_set_parallel(aae_trainer *t, unsigned rank, unsig
     AAEI_REQUIRE(size >= 1 && rank < size, "%s: rank %u is not in [0, size %u)", fn, rank, size);
     AAEI_REQUIRE(size == 1 || (allreduce && broadcast),
                  "%s: %u processes need both the allreduce and the broadcast hook", fn, size);
-    t->rank = size > 1 ? rank : 0;
-    t->size = size;
-    t->allreduce = size > 1 ? allreduce : NULL;
-    t->broadcast = size > 1 ? broadcast : NULL;
-    t->par_user = size > 1 ? user : NULL;
+    t->group = *aaei_group_one();
+    if (size > 1) t->group = (aaei_group){rank, size, 0, allreduce, broadcast, user};
     return AAE_OK;
 }
 
@@ -232,7 +229,7 @@ static aae_status stopped_by(const char *fn, const char *where, const callback_n
  * same batch (the others would otherwise wait in a collective forever). */
 static aae_status agree_to_stop(const aae_trainer *t, int *stop, const char *fn)
 {
-    return t->size > 1 ? aaei_parallel_any(t, *stop, stop, fn) : AAE_OK;
+    return aaei_context(aaei_group_any(&t->group, *stop, stop), fn);
 }
 
 /* The datasets an epoch reads (NULL entries allowed) gain or lose a user. */
@@ -300,11 +297,11 @@ static aae_status count_batches(const aae_trainer *t, const aae_model *m, epoch_
     int drop_last = t->v[AAE_TRAIN_DROP_LAST] != 0;
     AAEI_REQUIRE(rows >= (drop_last ? B : 1),
                  "%s: the dataset has %zu rows, fewer than one batch of %zu", fn, rows, B);
-    AAEI_REQUIRE(B >= t->size, "%s: a batch of %zu rows cannot be split over %u processes", fn, B,
-                 t->size);
+    AAEI_REQUIRE(B >= t->group.size, "%s: a batch of %zu rows cannot be split over %u processes", fn, B,
+                 t->group.size);
     p->batches = drop_last ? rows / B : (rows + B - 1) / B;
     size_t min_rows = aaei_model_min_step_rows(m);
-    if (min_rows < t->size) min_rows = t->size;
+    if (min_rows < t->group.size) min_rows = t->group.size;
     if (!drop_last && rows % B != 0 && rows % B < min_rows) p->batches--;
     AAEI_REQUIRE(p->batches > 0, "%s: the dataset has %zu rows; a step here needs %zu or more", fn, rows,
                  min_rows);
@@ -317,7 +314,7 @@ static unsigned members(const aae_trainer *t)
 {
     unsigned threads = (unsigned)t->v[AAE_TRAIN_THREADS];
     if (threads == 0) threads = (unsigned)aae_get_num_threads();
-    return t->size > 1 ? t->size : (threads > 1 ? threads : 1);
+    return t->group.size > 1 ? t->group.size : (threads > 1 ? threads : 1);
 }
 
 AAE_API aae_status aae_trainer_position(const aae_trainer *t, const aae_model *m, const aae_dataset *train,
@@ -330,7 +327,7 @@ AAE_API aae_status aae_trainer_position(const aae_trainer *t, const aae_model *m
     p.batch = (size_t)t->v[AAE_TRAIN_BATCH_SIZE];
     AAEI_TRY(aae_dataset_shape(train, &p.rows, &p.width, &p.has_labels));
     aae_trainer counted = *t; /* the batches as the epoch will count them */
-    counted.size = members(t);
+    counted.group.size = members(t);
     AAEI_TRY(count_batches(&counted, m, &p, fn));
     if (epoch) *epoch = m->steps / p.batches;
     if (batch) *batch = m->steps % p.batches;
@@ -375,8 +372,8 @@ static aae_status reserve_buffers(aae_trainer *t, aae_model *m, epoch_plan *p, c
         p->labelled_rows = nl;
         p->rows_l = (size_t)t->v[AAE_TRAIN_LABELLED_BATCH];
         if (p->rows_l > nl) p->rows_l = nl;
-        AAEI_REQUIRE(p->rows_l >= t->size, "%s: a labelled batch of %zu rows cannot be split over %u processes",
-                     fn, p->rows_l, t->size);
+        AAEI_REQUIRE(p->rows_l >= t->group.size, "%s: a labelled batch of %zu rows cannot be split over %u processes",
+                     fn, p->rows_l, t->group.size);
         GROW(xl, p->rows_l * p->width, "labelled batch");
         GROW(yl, p->rows_l, "labelled labels");
         GROW(lbatch, p->rows_l, "labelled batch index");
@@ -411,15 +408,16 @@ static aae_status train_batch(aae_trainer *t, aae_model *m, const epoch_plan *p,
 {
     size_t r0 = (size_t)b * p->batch, rows_l = p->rows_l;
     *n = p->rows - r0 < p->batch ? p->rows - r0 : p->batch;
-    size_t lo = *n * t->rank / t->size, hi = *n * (t->rank + 1) / t->size;
-    size_t lo_l = rows_l * t->rank / t->size, hi_l = rows_l * (t->rank + 1) / t->size;
+    size_t lo, hi, lo_l, hi_l;
+    aaei_group_rows(&t->group, *n, &lo, &hi);
+    aaei_group_rows(&t->group, rows_l, &lo_l, &hi_l);
     AAEI_TRY(aae_dataset_get_rows(p->train, t->perm + r0 + lo, hi - lo, t->x, t->y));
     if (p->labelled) {
         labelled_batch(t, p->labelled_rows, rows_l, b);
         AAEI_TRY(aae_dataset_get_rows(p->labelled, t->lbatch + lo_l, hi_l - lo_l, t->xl, t->yl));
     }
     const int32_t *y = p->has_labels ? t->y : NULL;
-    if (t->size == 1)
+    if (t->group.size == 1)
         return aaei_model_checked_step(m, t->x, y, *n, t->xl, t->yl, rows_l, m->steps, losses, fn);
     aaei_slice s = {.x = t->x, .y = y, .rows = hi - lo, .row0 = lo, .total = *n, .xl = t->xl, .yl = t->yl,
                     .rows_l = hi_l - lo_l, .row0_l = lo_l, .total_l = rows_l};
@@ -450,7 +448,7 @@ aae_status aaei_trainer_epoch(aae_trainer *t, aae_model *m, const aae_dataset *t
     epoch_plan p;
     AAEI_TRY(plan_epoch(t, m, train, labelled, &p, fn));
     AAEI_TRY(reserve_buffers(t, m, &p, fn));
-    if (t->size > 1) AAEI_TRY(aaei_parallel_begin(t, m, p.rows, p.rows_l, fn));
+    if (t->group.size > 1) AAEI_TRY(aaei_parallel_begin(t, m, p.rows, p.rows_l, fn));
     AAEI_TRY(order_rows(t, m, &p, fn));
 
     double sums[AAE_SLOT_COUNT] = {0}, t0 = now_seconds();

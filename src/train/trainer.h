@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 
 #include "aae/aae.h"
+#include "model/group.h"
 #include "model/options.h"
 
 #define AAEI_TRAIN_LAST AAE_TRAIN_THREADS
@@ -20,11 +21,7 @@ struct aae_trainer {
     atomic_flag running;    /* an epoch is in progress (its callbacks included) */
 
     /* Data parallelism (aae_trainer_set_parallel); size 1: off. */
-    unsigned rank, size;
-    aae_allreduce_fn allreduce;
-    aae_broadcast_fn broadcast;
-    void *par_user;
-    int shared_params;      /* members share parameters (AAE_TRAIN_THREADS) */
+    aaei_group group;
 
     struct aaei_team *team; /* AAE_TRAIN_THREADS > 1: replicas and threads */
 
