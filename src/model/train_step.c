@@ -29,7 +29,7 @@ typedef struct step_ctx {
     size_t row0, total;
     float share;
     const aaei_group *group;
-    aaei_sync *sync;       /* the group's batch norm sums (NULL: one process) */
+    aaei_reduce *reduce;   /* batch norm's sums over the group (NULL: one process) */
     aaei_deferred *later;  /* updates wait here for the step's end; NULL: made at once */
 } step_ctx;
 
@@ -57,7 +57,8 @@ static aae_status update_diverged(const step_ctx *c, const char *phase)
 static aae_status reduce_grads(const step_ctx *c, const aae_net *first, const aae_net *last)
 {
     size_t n = (size_t)(last->grads - first->grads) + last->nparams;
-    return aaei_group_allreduce(c->group, AAE_REDUCE_GRADIENTS, first->grads, n, "the allreduce hook (gradients)");
+    return aaei_group_allreduce(c->group, AAE_REDUCE_GRADIENTS, first->grads, n,
+                                "the allreduce hook (gradients)");
 }
 
 /* Replaces this process's losses of a phase (means over its rows) by the
@@ -179,7 +180,8 @@ static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, 
     keys.row0 += key_base;
     keys.row0b += key_base;
     *in = x;
-    return m->has_corruption ? aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, in) : AAE_OK;
+    if (!m->has_corruption) return AAE_OK;
+    return aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, c->reduce, in);
 }
 
 static aae_status forward_encoders(const step_ctx *c, const float *x, size_t rows,
@@ -188,11 +190,11 @@ static aae_status forward_encoders(const step_ctx *c, const float *x, size_t row
     aae_model *m = c->m;
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, x, rows, 0, &x));
-    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, E));
+    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, c->reduce, E));
     *ylog = NULL;
     *ld = 0;
     if (m->has_cls) {
-        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, &keys, ylog));
+        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, &keys, c->reduce, ylog));
         *ld = m->k;
     } else if (m->yhead == AAE_Y_SHARED) {
         *ylog = *E + m->off_y;
@@ -212,8 +214,8 @@ static void zero_enc_grads(const step_ctx *c, size_t rows)
 static aae_status backward_encoders(const step_ctx *c)
 {
     aae_model *m = c->m;
-    AAEI_TRY(aaei_net_backward(&m->enc, m->d_enc, NULL));
-    if (m->has_cls) AAEI_TRY(aaei_net_backward(&m->cls, m->d_cls, NULL));
+    AAEI_TRY(aaei_net_backward(&m->enc, m->d_enc, c->reduce, NULL));
+    if (m->has_cls) AAEI_TRY(aaei_net_backward(&m->cls, m->d_cls, c->reduce, NULL));
     return AAE_OK;
 }
 
@@ -233,12 +235,12 @@ static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fak
     }
     const float *logit, *dx;
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, &keys, &logit));
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, &keys, c->reduce, &logit));
     for (size_t r = 0; r < rows; r++) m->disc_t[r] = 1.0f;
     *loss = aaei_loss_bce_logits(logit, m->disc_t, rows, m->disc_d);
     float w = (float)m->opt.v[AAE_OPTION_W_ADV] * c->share;
     for (size_t r = 0; r < rows; r++) m->disc_d[r] *= w;
-    AAEI_TRY(aaei_net_backward(D, m->disc_d, &dx));
+    AAEI_TRY(aaei_net_backward(D, m->disc_d, c->reduce, &dx));
     memcpy(dfake, dx, n * sizeof *dfake);
     aaei_net_zero_grad(D);
     return AAE_OK;
@@ -267,7 +269,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     for (size_t r = 0; r < 2 * rows; r++) m->disc_t[r] = r < rows ? 1.0f : 0.0f;
     const float *logit;
     aaei_net_zero_grad(D);
-    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, &keys, &logit));
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, &keys, c->reduce, &logit));
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
     *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
@@ -276,7 +278,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     if (!finite(*loss)) return diverged(name, *loss);
     w *= c->share;
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
-    AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
+    AAEI_TRY(aaei_net_backward(D, m->disc_d, c->reduce, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
     return steps_done(c, step_net(c, slot, D, name), name);
 }
@@ -371,7 +373,7 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     aae_model *m = c->m;
     size_t dw = m->zw + m->cw;
     const float *ddec;
-    AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, &ddec));
+    AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, c->reduce, &ddec));
     for (size_t r = 0; r < c->rows; r++) {
         const float *g = ddec + r * dw;
         for (size_t j = 0; j < m->zw; j++) m->dz[r * m->zw + j] += g[j];
@@ -398,7 +400,7 @@ static aae_status phase_reconstruction(const step_ctx *c)
     sample_z(c, E, SALT_REC);
     decoder_input(c);
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, &xhat));
+    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, c->reduce, &xhat));
     float rec = reconstruction_loss(c, xhat), total = rec;
     c->losses[AAE_SLOT_REC] = rec;
 
@@ -483,7 +485,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     const float *out;
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, xl, rows_l, LABELLED_ROW_KEYS, &xl));
-    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, &out));
+    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, c->reduce, &out));
     size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
         memcpy(m->ylog_sep + r * m->k, out + r * ld + off, m->k * sizeof(float));
@@ -497,7 +499,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     memset(d, 0, rows_l * ld * sizeof *d);
     for (size_t r = 0; r < rows_l; r++)
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
-    AAEI_TRY(aaei_net_backward(net, d, NULL));
+    AAEI_TRY(aaei_net_backward(net, d, c->reduce, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
     return steps_done(c, step_net(c, AAEI_OPT_SEMI, net, "semi-supervised"), "semi-supervised");
 }
@@ -545,9 +547,10 @@ static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, si
     return phase_semi_supervised(&l, xl, yl);
 }
 
-static void set_sync(aae_model *m, aaei_sync *sync)
+/* The group's sum as nn's reduction: batch norm statistics. */
+static aae_status sum_batch_stats(const void *group, float *data, size_t n)
 {
-    m->enc.sync = m->dec.sync = m->cls.sync = m->zdisc.sync = m->ydisc.sync = sync;
+    return aaei_group_allreduce(group, AAE_REDUCE_BATCH_STATS, data, n, "the allreduce hook (batch norm)");
 }
 
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
@@ -558,9 +561,9 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
                   losses ? losses : local, 0, rows, 1.0f, group, NULL, NULL};
-    aaei_sync sync = {group->allreduce, group->user, AAE_OK};
+    aaei_reduce reduce = {sum_batch_stats, group, AAE_OK};
     if (group->size > 1) {
-        c.sync = &sync;
+        c.reduce = &reduce;
         c.row0 = shard->row0;
         c.total = shard->total;
         c.share = (float)rows / (float)shard->total;
@@ -571,9 +574,7 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
     AAEI_TRY(aaei_model_txn_reserve(m));
     aaei_model_txn_begin(m);
-    set_sync(m, c.sync);
-    aae_status st = run_phases(&c, xl, yl, rows_l, c.sync ? shard : NULL);
-    set_sync(m, NULL);
+    aae_status st = run_phases(&c, xl, yl, rows_l, c.reduce ? shard : NULL);
     /* All of the step, or none of it. */
     aaei_model_txn_end(m, st == AAE_OK);
     if (st == AAE_OK) m->steps++;
