@@ -187,10 +187,6 @@ typedef struct aaei_deferred {
  * Returns the phase of the first that wrote a non-finite value, or NULL. */
 const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d);
 
-/* Replaces the model's whole training state (parameters, batch norm
- * statistics, optimizer state, step counters) by rank 0's. */
-aae_status aaei_model_broadcast(aae_model *m, const aaei_group *group);
-
 /* Inference helpers (read-only, caller scratch of aaei_model_scratch). */
 size_t aaei_model_scratch(const aae_model *m, size_t rows);
 void aaei_model_encode(const aae_model *m, const float *x, size_t rows, float *z,

@@ -37,7 +37,7 @@ aae_status aaei_parallel_begin(const aae_trainer *t, aae_model *m, size_t rows, 
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                          "%s: another process differs from rank 0 (model size or seed, dataset rows or batch settings)",
                          fn);
-    return aaei_context(aaei_model_broadcast(m, &t->group), fn);
+    return aaei_context(aaei_broadcast_model(m, &t->group), fn);
 }
 
 aae_status aaei_parallel_step(const aae_trainer *t, aae_model *m, const aaei_slice *s,

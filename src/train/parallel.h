@@ -14,6 +14,10 @@ typedef struct aaei_slice {
     size_t rows_l, row0_l, total_l;
 } aaei_slice;
 
+/* Replaces the model's whole training state (parameters, batch norm
+ * statistics, optimizer state, step counters) by rank 0's (broadcast.c). */
+aae_status aaei_broadcast_model(aae_model *m, const aaei_group *group);
+
 /* Start of an epoch call: every process checks it agrees with rank 0, then
  * takes rank 0's model. */
 aae_status aaei_parallel_begin(const aae_trainer *t, aae_model *m, size_t rows, size_t rows_l,

@@ -1,8 +1,10 @@
-/* Rank 0's training state to every process of a data-parallel run: the
- * same calls in the same order on every process (a collective). */
+/* Rank 0's training state to every process of a data-parallel run, at the
+ * start of each epoch call: the same calls in the same order on every
+ * process (a collective). */
 #include "core/error.h"
 #include "model/model.h"
 #include "nn/txn.h"
+#include "train/parallel.h"
 
 static aae_status send(const aaei_group *g, void *data, size_t bytes)
 {
@@ -15,7 +17,7 @@ static aae_status send_net(aae_net *net, const aaei_group *g)
     return send(g, net->state, net->nstate * sizeof *net->state);
 }
 
-aae_status aaei_model_broadcast(aae_model *m, const aaei_group *g)
+aae_status aaei_broadcast_model(aae_model *m, const aaei_group *g)
 {
     aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
     for (size_t i = 0; i < 5; i++) {
