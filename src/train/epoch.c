@@ -94,8 +94,8 @@ typedef struct callback_note {
     char text[256];
 } callback_note;
 
-static int call_batch_callback(const aaei_epoch_settings *set, callback_note *note, uint64_t epoch, uint64_t b,
-                               uint64_t batches, const float *losses, double rate)
+static int call_batch_callback(const aaei_epoch_settings *set, callback_note *note, uint64_t epoch,
+                               uint64_t b, uint64_t batches, const float *losses, double rate)
 {
     aae_clear_error();
     int stop = set->on_batch && set->on_batch(set->user, epoch, b, batches, losses, rate);
@@ -103,8 +103,8 @@ static int call_batch_callback(const aaei_epoch_settings *set, callback_note *no
     return stop;
 }
 
-static int call_epoch_callback(const aaei_epoch_settings *set, callback_note *note, uint64_t epoch, const float *mean,
-                               const double *metrics, double rate)
+static int call_epoch_callback(const aaei_epoch_settings *set, callback_note *note, uint64_t epoch,
+                               const float *mean, const double *metrics, double rate)
 {
     aae_clear_error();
     int stop = set->on_epoch && set->on_epoch(set->user, epoch, mean, metrics, rate);
@@ -178,8 +178,8 @@ static aae_status plan_epoch(const aaei_epoch_settings *set, unsigned members, a
 
 /* Buffers for the epoch's batches (no batch holds more rows than the
  * dataset); nothing is allocated after this. */
-static aae_status reserve_buffers(const aaei_epoch_settings *set, unsigned members, aaei_batch_buffers *b,
-                                  aae_model *m, epoch_plan *p, const char *fn)
+static aae_status reserve_buffers(const aaei_epoch_settings *set, unsigned members,
+                                  aaei_batch_buffers *b, aae_model *m, epoch_plan *p, const char *fn)
 {
     size_t batch_rows = p->batch < p->rows ? p->batch : p->rows;
     GROW(perm, p->rows, "shuffle order");
@@ -223,9 +223,9 @@ static aae_status order_rows(const aaei_epoch_settings *set, const aaei_group *g
     return AAE_OK;
 }
 
-/* Batch b: this process's slice of it (all of it in one process), one step. */
-static aae_status train_batch(const aaei_group *g, aaei_batch_buffers *buf, aae_model *m, const epoch_plan *p,
-                              uint64_t b, size_t *n, float *losses, const char *fn)
+/* Batch b: this member's slice of it (all of it in one process), one step. */
+static aae_status train_batch(const aaei_group *g, aaei_batch_buffers *buf, aae_model *m,
+                              const epoch_plan *p, uint64_t b, size_t *n, float *losses, const char *fn)
 {
     size_t r0 = (size_t)b * p->batch, rows_l = p->rows_l;
     *n = p->rows - r0 < p->batch ? p->rows - r0 : p->batch;
@@ -240,14 +240,14 @@ static aae_status train_batch(const aaei_group *g, aaei_batch_buffers *buf, aae_
     const int32_t *y = p->has_labels ? buf->y : NULL;
     if (g->size == 1)
         return aaei_model_checked_step(m, buf->x, y, *n, buf->xl, buf->yl, rows_l, m->steps, losses, fn);
-    aaei_slice s = {.x = buf->x, .y = y, .rows = hi - lo, .row0 = lo, .total = *n, .xl = buf->xl, .yl = buf->yl,
-                    .rows_l = hi_l - lo_l, .row0_l = lo_l, .total_l = rows_l};
+    aaei_slice s = {.x = buf->x, .y = y, .rows = hi - lo, .row0 = lo, .total = *n,
+                    .xl = buf->xl, .yl = buf->yl, .rows_l = hi_l - lo_l, .row0_l = lo_l, .total_l = rows_l};
     return aaei_parallel_step(g, m, &s, m->steps, losses, fn);
 }
 
 /* The epoch's mean losses, its evaluation and the epoch callback. */
-static aae_status end_epoch(const aaei_epoch_settings *set, const aaei_group *g, const aae_model *m, const epoch_plan *p, const double *sums,
-                            double rate, const char *fn)
+static aae_status end_epoch(const aaei_epoch_settings *set, const aaei_group *g, const aae_model *m,
+                            const epoch_plan *p, const double *sums, double rate, const char *fn)
 {
     float mean[AAE_SLOT_COUNT];
     uint64_t done = p->batches - p->first;
@@ -264,7 +264,8 @@ static aae_status end_epoch(const aaei_epoch_settings *set, const aaei_group *g,
 }
 
 aae_status aaei_epoch_run(const aaei_epoch_settings *set, const aaei_group *g, aaei_batch_buffers *buf,
-                          aae_model *m, const aae_dataset *train, const aae_dataset *labelled, const char *fn)
+                          aae_model *m, const aae_dataset *train, const aae_dataset *labelled,
+                          const char *fn)
 {
     epoch_plan p;
     AAEI_TRY(plan_epoch(set, g->size, m, train, labelled, &p, fn));

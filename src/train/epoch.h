@@ -41,7 +41,8 @@ void aaei_batch_buffers_free(aaei_batch_buffers *b);
 
 /* One epoch of member g->rank of group g on model m (g->size 1: alone). */
 aae_status aaei_epoch_run(const aaei_epoch_settings *set, const aaei_group *g, aaei_batch_buffers *buf,
-                          aae_model *m, const aae_dataset *train, const aae_dataset *labelled, const char *fn);
+                          aae_model *m, const aae_dataset *train, const aae_dataset *labelled,
+                          const char *fn);
 
 /* An epoch's batches over `rows` rows split over `members`, under the
  * DROP_LAST rule of settings v. */

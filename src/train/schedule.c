@@ -26,8 +26,8 @@ double aaei_schedule_factor(const double *v, uint64_t epoch)
  * them, so a callback is called once, on the epoch's calling thread. A
  * factor the callback got wrong travels as NaN, so all members fail; *bad
  * is the first such phase (-1: none) and *value what the callback said. */
-static void local_factors(const aaei_epoch_settings *t, const aae_model *m, uint64_t epoch, double factor[AAEI_PHASES],
-                          int *bad, double *value)
+static void local_factors(const aaei_epoch_settings *t, const aae_model *m, uint64_t epoch,
+                          double factor[AAEI_PHASES], int *bad, double *value)
 {
     double common = aaei_schedule_factor(t->v, epoch);
     *bad = -1;

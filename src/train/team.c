@@ -3,8 +3,9 @@
  * are threads training replicas, joined by the same hooks a multi-process
  * run uses (see aae_trainer_set_parallel), implemented here over shared
  * memory. Every member runs the same epoch (aaei_epoch_run) with its own
- * group and buffers; only rank 0 has the caller's callbacks. So n threads compute what n processes compute: the one-process
- * model up to summation order. The replicas share the model's parameters
+ * group and buffers; only rank 0 has the caller's callbacks. So n threads
+ * compute what n processes compute: the one-process model up to summation
+ * order. The replicas share the model's parameters
  * and optimizer moments; after each phase's gradient sum every thread
  * updates its own slice of them. BLAS runs single-threaded meanwhile, so
  * the team's threads are the only ones using the cores. */
@@ -252,7 +253,9 @@ static void *worker_main(void *arg)
     while (g->go == 0) pthread_cond_wait(&g->cond, &g->lock);
     int go = g->go;
     pthread_mutex_unlock(&g->lock);
-    if (go > 0) w->status = aaei_epoch_run(&g->settings, &w->group, &w->buf, w->replica, w->train, w->labelled, g->fn);
+    if (go > 0)
+        w->status =
+            aaei_epoch_run(&g->settings, &w->group, &w->buf, w->replica, w->train, w->labelled, g->fn);
     if (w->status != AAE_OK) snprintf(w->message, sizeof w->message, "%s", aae_last_error());
     return NULL;
 }
@@ -265,9 +268,9 @@ static void open_gate(struct aaei_team *g, int go)
     pthread_mutex_unlock(&g->lock);
 }
 
-aae_status aaei_team_epoch(struct aaei_team **team, const aaei_epoch_settings *set, aaei_batch_buffers *lead,
-                           aae_model *m, const aae_dataset *train, const aae_dataset *labelled, unsigned n,
-                           const char *fn)
+aae_status aaei_team_epoch(struct aaei_team **team, const aaei_epoch_settings *set,
+                           aaei_batch_buffers *lead, aae_model *m, const aae_dataset *train,
+                           const aae_dataset *labelled, unsigned n, const char *fn)
 {
     AAEI_TRY(aaei_context(team_prepare(team, set, m, n), fn));
     struct aaei_team *g = *team;

@@ -157,8 +157,8 @@ static unsigned thread_count(const aae_trainer *t)
 }
 
 /* One epoch in this process, or on the team of AAE_TRAIN_THREADS. */
-static aae_status one_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train, const aae_dataset *labelled,
-                            const char *fn)
+static aae_status one_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+                            const aae_dataset *labelled, const char *fn)
 {
     aaei_epoch_settings set = settings_of(t);
     unsigned threads = thread_count(t);
