@@ -24,7 +24,7 @@
 static double objective(aae_net *net, const float *x, size_t rows, int training, const float *r)
 {
     const float *y;
-    TU_ASSERT_OK(aaei_net_forward(net, x, rows, training, 7, 0, &y));
+    TU_ASSERT_OK(aaei_net_forward(net, x, rows, training, 7, 0, NULL, &y));
     double f = 0;
     for (size_t i = 0; i < rows * net->out_width; i++) f += (double)r[i] * y[i];
     return f;
@@ -46,8 +46,8 @@ static void check_net(aae_net *net, float *x, size_t rows, uint64_t seed)
     tu_fill(r, nout, seed + 1, -1.0f, 1.0f);
     aaei_net_zero_grad(net);
     const float *y, *g;
-    TU_ASSERT_OK(aaei_net_forward(net, x, rows, 1, 7, 0, &y));
-    TU_ASSERT_OK(aaei_net_backward(net, r, &g));
+    TU_ASSERT_OK(aaei_net_forward(net, x, rows, 1, 7, 0, NULL, &y));
+    TU_ASSERT_OK(aaei_net_backward(net, r, NULL, &g));
     memcpy(dx, g, nin * sizeof *dx);
     for (size_t i = 0; i < nin; i++) {
         float keep = x[i];
@@ -107,7 +107,7 @@ START_TEST(layer_gradients)
             for (size_t i = 0; i < rows * in; i++) x[i] += 4.0f * (float)(i / in);
         if (c->kind == AAEI_BATCHNORM && rows == 1) {
             const float *y;
-            ck_assert_int_eq(aaei_net_forward(&net, x, 1, 1, 0, 0, &y), AAE_ERR_INVALID_ARGUMENT);
+            ck_assert_int_eq(aaei_net_forward(&net, x, 1, 1, 0, 0, NULL, &y), AAE_ERR_INVALID_ARGUMENT);
             ck_assert_ptr_nonnull(strstr(aae_last_error(), "batch norm"));
         } else {
             check_net(&net, x, rows, 40 + s);

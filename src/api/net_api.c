@@ -152,7 +152,7 @@ AAE_API aae_status aae_net_forward(aae_net *net, const float *x, size_t rows,
     /* The caller's x is borrowed for this call only, but backward needs it. */
     memcpy(net->input, x, rows * net->in_width * sizeof *x);
     const float *out;
-    AAEI_TRY(aaei_net_forward(net, net->input, rows, mode == AAE_MODE_TRAINING, step, NULL, &out));
+    AAEI_TRY(aaei_net_forward(net, net->input, rows, mode == AAE_MODE_TRAINING, step, NULL, NULL, &out));
     memcpy(y, out, rows * net->out_width * sizeof *y);
     return AAE_OK;
 }
@@ -162,7 +162,7 @@ AAE_API aae_status aae_net_backward(aae_net *net, const float *dy, float *dx)
     REQUIRE_NET(net, "aae_net_backward");
     AAEI_REQUIRE(dy != NULL, "aae_net_backward: dy is NULL");
     const float *g;
-    AAEI_TRY(aaei_net_backward(net, dy, dx ? &g : NULL));
+    AAEI_TRY(aaei_net_backward(net, dy, NULL, dx ? &g : NULL));
     if (dx) memcpy(dx, g, net->rows * net->in_width * sizeof *dx);
     return AAE_OK;
 }

@@ -72,5 +72,6 @@ aae_status aaei_model_checked_step(aae_model *model, const float *x, const int32
 {
     AAEI_TRY(aaei_model_check_step(model, x, labels, rows, xl, yl, rows_l, fn));
     return aaei_model_train_step(model, x, labels, rows, xl, yl,
-                                 model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0, step, NULL, losses);
+                                 model->supervised == AAE_SUPERVISE_PHASE ? rows_l : 0, step, aaei_group_one(), NULL,
+                                 losses);
 }

@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 
+#include "model/group.h"
 #include "model/options.h"
 #include "model/prior.h"
 #include "nn/net.h"
@@ -43,17 +44,11 @@ typedef struct aaei_tensor {
 /* Where tensor t's values are now. */
 float *aaei_tensor_data(const aaei_tensor *t);
 
-/* This process's part of a data-parallel step (aae_trainer_set_parallel). */
+/* This member's rows of a data-parallel step's batches (the group, see
+ * model/group.h, says who the members are). */
 typedef struct aaei_shard {
-    aae_allreduce_fn allreduce;
-    void *user;
     size_t row0, total;     /* first global row of x; rows of the global batch */
     size_t row0_l, total_l; /* the same for the labelled batch */
-    /* parts > 1: the members share one set of parameters and optimizer
-     * moments (threads of one process); after the gradients' sum, member
-     * `part` updates only its slice of each network, and all meet before
-     * the parameters are read again. parts = 1: every member updates all. */
-    unsigned part, parts;
 } aaei_shard;
 
 struct aae_model {
@@ -159,12 +154,13 @@ aae_status aaei_model_checked_step(aae_model *model, const float *x, const int32
                                    const float *xl, const int32_t *yl, size_t rows_l, uint64_t step,
                                    float *losses, const char *fn);
 
-/* One training step (see aae_model_train_step); arguments checked. shard is
- * NULL for one process, else this process's rows of a data-parallel step. */
+/* One training step (see aae_model_train_step); arguments checked. group
+ * is aaei_group_one() for one process (shard NULL), else shard holds this
+ * member's rows of the group's step. */
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
-                                 size_t rows_l, uint64_t step, const aaei_shard *shard,
-                                 float *losses);
+                                 size_t rows_l, uint64_t step, const aaei_group *group,
+                                 const aaei_shard *shard, float *losses);
 
 /* The transaction around one training step (model/txn.c, nn/txn.h): the
  * spare buffers (allocated by the first step, then kept), the step's start,
@@ -190,10 +186,6 @@ typedef struct aaei_deferred {
  * every one is sure to write finite values, else all moved (undoable).
  * Returns the phase of the first that wrote a non-finite value, or NULL. */
 const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d);
-
-/* Replaces the model's whole training state (parameters, batch norm
- * statistics, optimizer state, step counters) by rank 0's. */
-aae_status aaei_model_broadcast(aae_model *m, aae_broadcast_fn broadcast, void *user);
 
 /* Inference helpers (read-only, caller scratch of aaei_model_scratch). */
 size_t aaei_model_scratch(const aae_model *m, size_t rows);

@@ -28,8 +28,8 @@ typedef struct step_ctx {
      * gradients are summed across processes. One process: 0, rows, 1. */
     size_t row0, total;
     float share;
-    aaei_sync *sync;
-    unsigned part, parts; /* see aaei_shard */
+    const aaei_group *group;
+    aaei_reduce *reduce;   /* batch norm's sums over the group (NULL: one process) */
     aaei_deferred *later;  /* updates wait here for the step's end; NULL: made at once */
 } step_ctx;
 
@@ -56,23 +56,19 @@ static aae_status update_diverged(const step_ctx *c, const char *phase)
  * pool) across processes. */
 static aae_status reduce_grads(const step_ctx *c, const aae_net *first, const aae_net *last)
 {
-    if (!c->sync) return AAE_OK;
     size_t n = (size_t)(last->grads - first->grads) + last->nparams;
-    aaei_hook_begin();
-    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_GRADIENTS, first->grads, n);
-    return aaei_hook_end(st, "the allreduce hook (gradients)");
+    return aaei_group_allreduce(c->group, AAE_REDUCE_GRADIENTS, first->grads, n,
+                                "the allreduce hook (gradients)");
 }
 
 /* Replaces this process's losses of a phase (means over its rows) by the
  * global batch's: sum over processes of share x loss. */
 static aae_status reduce_losses(const step_ctx *c, float *const *loss, size_t n)
 {
-    if (!c->sync) return AAE_OK;
+    if (c->group->size == 1) return AAE_OK;
     float buf[AAE_SLOT_COUNT + 1];
     for (size_t i = 0; i < n; i++) buf[i] = c->share * *loss[i];
-    aaei_hook_begin();
-    aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_LOSSES, buf, n);
-    AAEI_TRY(aaei_hook_end(st, "the allreduce hook (losses)"));
+    AAEI_TRY(aaei_group_allreduce(c->group, AAE_REDUCE_LOSSES, buf, n, "the allreduce hook (losses)"));
     for (size_t i = 0; i < n; i++) *loss[i] = buf[i];
     return AAE_OK;
 }
@@ -97,7 +93,8 @@ static int step_net(const step_ctx *c, int slot, aae_net *net, const char *phase
         d->n++;
         return 0;
     }
-    size_t n = net->nparams, lo = n * c->part / c->parts, hi = n * (c->part + 1) / c->parts;
+    size_t lo, hi;
+    aaei_group_slice(c->group, net->nparams, &lo, &hi);
     int bad = aaei_txn_update(&c->m->optims[slot], net, lo, hi);
     aaei_net_zero_grad(net);
     return bad;
@@ -106,16 +103,13 @@ static int step_net(const step_ctx *c, int slot, aae_net *net, const char *phase
 /* End of a phase's updates (bad: one of them wrote a non-finite value).
  * With shared parameters nobody reads them before every slice is updated,
  * and each member checked only its slice: the barrier carries the flags,
- * so all members decide alike. Separate processes (parts = 1) apply the
+ * so all members decide alike. Separate processes (not shared) apply the
  * same reduced gradients to the same values: their flags already agree. */
 static aae_status steps_done(const step_ctx *c, int bad, const char *phase)
 {
     float flag = bad || aaei_model_txn_state_bad(c->m) ? 1.0f : 0.0f;
-    if (c->parts > 1) {
-        aaei_hook_begin();
-        aae_status st = c->sync->allreduce(c->sync->user, AAE_REDUCE_STATUS, &flag, 1);
-        AAEI_TRY(aaei_hook_end(st, "the allreduce hook (barrier)"));
-    }
+    if (c->group->shared)
+        AAEI_TRY(aaei_group_allreduce(c->group, AAE_REDUCE_STATUS, &flag, 1, "the allreduce hook (barrier)"));
     return flag > 0.0f ? update_diverged(c, phase) : AAE_OK;
 }
 
@@ -186,7 +180,8 @@ static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, 
     keys.row0 += key_base;
     keys.row0b += key_base;
     *in = x;
-    return m->has_corruption ? aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, in) : AAE_OK;
+    if (!m->has_corruption) return AAE_OK;
+    return aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, c->reduce, in);
 }
 
 static aae_status forward_encoders(const step_ctx *c, const float *x, size_t rows,
@@ -195,11 +190,11 @@ static aae_status forward_encoders(const step_ctx *c, const float *x, size_t row
     aae_model *m = c->m;
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, x, rows, 0, &x));
-    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, E));
+    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, c->reduce, E));
     *ylog = NULL;
     *ld = 0;
     if (m->has_cls) {
-        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, &keys, ylog));
+        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, &keys, c->reduce, ylog));
         *ld = m->k;
     } else if (m->yhead == AAE_Y_SHARED) {
         *ylog = *E + m->off_y;
@@ -219,8 +214,8 @@ static void zero_enc_grads(const step_ctx *c, size_t rows)
 static aae_status backward_encoders(const step_ctx *c)
 {
     aae_model *m = c->m;
-    AAEI_TRY(aaei_net_backward(&m->enc, m->d_enc, NULL));
-    if (m->has_cls) AAEI_TRY(aaei_net_backward(&m->cls, m->d_cls, NULL));
+    AAEI_TRY(aaei_net_backward(&m->enc, m->d_enc, c->reduce, NULL));
+    if (m->has_cls) AAEI_TRY(aaei_net_backward(&m->cls, m->d_cls, c->reduce, NULL));
     return AAE_OK;
 }
 
@@ -240,12 +235,12 @@ static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fak
     }
     const float *logit, *dx;
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, &keys, &logit));
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, &keys, c->reduce, &logit));
     for (size_t r = 0; r < rows; r++) m->disc_t[r] = 1.0f;
     *loss = aaei_loss_bce_logits(logit, m->disc_t, rows, m->disc_d);
     float w = (float)m->opt.v[AAE_OPTION_W_ADV] * c->share;
     for (size_t r = 0; r < rows; r++) m->disc_d[r] *= w;
-    AAEI_TRY(aaei_net_backward(D, m->disc_d, &dx));
+    AAEI_TRY(aaei_net_backward(D, m->disc_d, c->reduce, &dx));
     memcpy(dfake, dx, n * sizeof *dfake);
     aaei_net_zero_grad(D);
     return AAE_OK;
@@ -274,7 +269,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     for (size_t r = 0; r < 2 * rows; r++) m->disc_t[r] = r < rows ? 1.0f : 0.0f;
     const float *logit;
     aaei_net_zero_grad(D);
-    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, &keys, &logit));
+    AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, &keys, c->reduce, &logit));
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
     *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
@@ -283,7 +278,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     if (!finite(*loss)) return diverged(name, *loss);
     w *= c->share;
     for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
-    AAEI_TRY(aaei_net_backward(D, m->disc_d, NULL));
+    AAEI_TRY(aaei_net_backward(D, m->disc_d, c->reduce, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
     return steps_done(c, step_net(c, slot, D, name), name);
 }
@@ -378,7 +373,7 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     aae_model *m = c->m;
     size_t dw = m->zw + m->cw;
     const float *ddec;
-    AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, &ddec));
+    AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, c->reduce, &ddec));
     for (size_t r = 0; r < c->rows; r++) {
         const float *g = ddec + r * dw;
         for (size_t j = 0; j < m->zw; j++) m->dz[r * m->zw + j] += g[j];
@@ -405,7 +400,7 @@ static aae_status phase_reconstruction(const step_ctx *c)
     sample_z(c, E, SALT_REC);
     decoder_input(c);
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, &xhat));
+    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, c->reduce, &xhat));
     float rec = reconstruction_loss(c, xhat), total = rec;
     c->losses[AAE_SLOT_REC] = rec;
 
@@ -490,7 +485,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     const float *out;
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, xl, rows_l, LABELLED_ROW_KEYS, &xl));
-    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, &out));
+    AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, c->reduce, &out));
     size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
         memcpy(m->ylog_sep + r * m->k, out + r * ld + off, m->k * sizeof(float));
@@ -504,7 +499,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     memset(d, 0, rows_l * ld * sizeof *d);
     for (size_t r = 0; r < rows_l; r++)
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
-    AAEI_TRY(aaei_net_backward(net, d, NULL));
+    AAEI_TRY(aaei_net_backward(net, d, c->reduce, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
     return steps_done(c, step_net(c, AAEI_OPT_SEMI, net, "semi-supervised"), "semi-supervised");
 }
@@ -521,7 +516,7 @@ static int updates_can_wait(const step_ctx *c, size_t rows_l)
     const aae_model *m = c->m;
     int encodes_again = !m->joint_gen && (m->zadv || m->yadv);
     int semi = m->supervised == AAE_SUPERVISE_PHASE && rows_l > 0;
-    return c->parts == 1 && !encodes_again && !semi;
+    return !c->group->shared && !encodes_again && !semi;
 }
 
 /* The updates kept for the step's end, after every check but theirs. */
@@ -552,29 +547,26 @@ static aae_status run_phases(step_ctx *c, const float *xl, const int32_t *yl, si
     return phase_semi_supervised(&l, xl, yl);
 }
 
-static void set_sync(aae_model *m, aaei_sync *sync)
+/* The group's sum as nn's reduction: batch norm statistics. */
+static aae_status sum_batch_stats(const void *group, float *data, size_t n)
 {
-    m->enc.sync = m->dec.sync = m->cls.sync = m->zdisc.sync = m->ydisc.sync = sync;
+    return aaei_group_allreduce(group, AAE_REDUCE_BATCH_STATS, data, n, "the allreduce hook (batch norm)");
 }
 
 aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *labels,
                                  size_t rows, const float *xl, const int32_t *yl,
-                                 size_t rows_l, uint64_t step, const aaei_shard *shard,
-                                 float *losses)
+                                 size_t rows_l, uint64_t step, const aaei_group *group,
+                                 const aaei_shard *shard, float *losses)
 {
     float local[AAE_SLOT_COUNT];
     step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local, 0, rows, 1.0f, NULL, 0, 1, NULL};
-    aaei_sync sync = {NULL, NULL, AAE_OK};
-    if (shard && shard->allreduce) {
-        sync.allreduce = shard->allreduce;
-        sync.user = shard->user;
-        c.sync = &sync;
+                  losses ? losses : local, 0, rows, 1.0f, group, NULL, NULL};
+    aaei_reduce reduce = {sum_batch_stats, group, AAE_OK};
+    if (group->size > 1) {
+        c.reduce = &reduce;
         c.row0 = shard->row0;
         c.total = shard->total;
         c.share = (float)rows / (float)shard->total;
-        c.part = shard->part;
-        c.parts = shard->parts ? shard->parts : 1;
     }
     memset(c.losses, 0, AAE_SLOT_COUNT * sizeof *c.losses);
     aaei_deferred later = {0};
@@ -582,9 +574,7 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
     AAEI_TRY(aaei_model_reserve(m, rows > rows_l ? rows : rows_l));
     AAEI_TRY(aaei_model_txn_reserve(m));
     aaei_model_txn_begin(m);
-    set_sync(m, c.sync);
-    aae_status st = run_phases(&c, xl, yl, rows_l, c.sync ? shard : NULL);
-    set_sync(m, NULL);
+    aae_status st = run_phases(&c, xl, yl, rows_l, c.reduce ? shard : NULL);
     /* All of the step, or none of it. */
     aaei_model_txn_end(m, st == AAE_OK);
     if (st == AAE_OK) m->steps++;

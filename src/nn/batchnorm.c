@@ -5,7 +5,6 @@
  * for synchronized batch norm: the sums being reduced and the global count. */
 #include <math.h>
 
-#include "core/error.h"
 #include "core/simd.h"
 #include "nn/layer.h"
 
@@ -91,7 +90,7 @@ static void local_stats(const aaei_layer *L, float *state, const float *x, float
 /* The same two passes with each pass's sums (and the row count) summed
  * across processes: the statistics of the global batch. */
 static void synced_stats(const aaei_layer *L, float *state, const float *x, float *mean,
-                         float *invstd, float *red, size_t rows, aaei_sync *sync)
+                         float *invstd, float *red, size_t rows, aaei_reduce *reduce)
 {
     size_t n = L->out;
     double s[BLOCK], mu[BLOCK];
@@ -101,9 +100,8 @@ static void synced_stats(const aaei_layer *L, float *state, const float *x, floa
         for (size_t j = 0; j < nb; j++) red[j0 + j] = (float)s[j];
     }
     red[n] = (float)rows;
-    aaei_hook_begin();
-    sync->status = sync->allreduce(sync->user, AAE_REDUCE_BATCH_STATS, red, n + 1);
-    if (sync->status != AAE_OK) return;
+    reduce->status = reduce->sum(reduce->ctx, red, n + 1);
+    if (reduce->status != AAE_OK) return;
     double count = red[n];
     red[2 * n] = red[n]; /* the global count, for backward */
     for (size_t j = 0; j < n; j++) mean[j] = (float)(red[j] / count);
@@ -113,16 +111,15 @@ static void synced_stats(const aaei_layer *L, float *state, const float *x, floa
         column_sums(x, n, rows, j0, nb, mu, 2, s);
         for (size_t j = 0; j < nb; j++) red[j0 + j] = (float)s[j];
     }
-    aaei_hook_begin();
-    sync->status = sync->allreduce(sync->user, AAE_REDUCE_BATCH_STATS, red, n);
-    if (sync->status != AAE_OK) return;
+    reduce->status = reduce->sum(reduce->ctx, red, n);
+    if (reduce->status != AAE_OK) return;
     for (size_t j = 0; j < n; j++) set_stats(L, state, mean, invstd, j, mean[j], red[j], count);
 }
 
 AAEI_CLONES
 void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
                             float *state, const float *x, float *y, float *aux,
-                            size_t rows, int training, aaei_sync *sync)
+                            size_t rows, int training, aaei_reduce *reduce)
 {
     size_t n = L->out;
     const float *gamma = params, *beta = params + n;
@@ -142,10 +139,10 @@ void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
         return;
     }
     float *xhat = aux, *mean = aux + rows * n, *invstd = mean + n, *red = invstd + n;
-    if (sync) {
-        if (sync->status != AAE_OK) return;
-        synced_stats(L, state, x, mean, invstd, red, rows, sync);
-        if (sync->status != AAE_OK) return;
+    if (reduce) {
+        if (reduce->status != AAE_OK) return;
+        synced_stats(L, state, x, mean, invstd, red, rows, reduce);
+        if (reduce->status != AAE_OK) return;
     } else {
         local_stats(L, state, x, mean, invstd, rows);
     }
@@ -155,7 +152,7 @@ void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
 AAEI_CLONES
 void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
                              float *grads, float *aux, const float *dy,
-                             float *dx, size_t rows, aaei_sync *sync)
+                             float *dx, size_t rows, aaei_reduce *reduce)
 {
     size_t n = L->out;
     const float *gamma = params;
@@ -180,11 +177,10 @@ void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
     }
     if (!dx) return;
     float count = (float)rows;
-    if (sync) {
-        if (sync->status != AAE_OK) return;
-        aaei_hook_begin();
-        sync->status = sync->allreduce(sync->user, AAE_REDUCE_BATCH_STATS, sum_dy, 2 * n);
-        if (sync->status != AAE_OK) return;
+    if (reduce) {
+        if (reduce->status != AAE_OK) return;
+        reduce->status = reduce->sum(reduce->ctx, sum_dy, 2 * n);
+        if (reduce->status != AAE_OK) return;
         count = sum_dy[2 * n];
     }
     /* dx = gamma*invstd/N * (N*dy - sum(dy) - xhat*sum(dy*xhat)) */

@@ -29,7 +29,7 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
         break;
     case AAEI_BATCHNORM:
         aaei_batchnorm_forward(L, params, state, x, y, aux, pass->rows,
-                               pass->training, pass->sync);
+                               pass->training, pass->reduce);
         break;
     case AAEI_DROPOUT:
         if (pass->training && L->a > 0.0f)
@@ -51,14 +51,14 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
 
 void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
                          const float *x, const float *y, float *aux,
-                         const float *dy, float *dx, size_t rows, aaei_sync *sync)
+                         const float *dy, float *dx, size_t rows, aaei_reduce *reduce)
 {
     switch (L->kind) {
     case AAEI_DENSE:
         aaei_dense_backward(L, params, grads, x, dy, dx, rows);
         break;
     case AAEI_BATCHNORM:
-        aaei_batchnorm_backward(L, params, grads, aux, dy, dx, rows, sync);
+        aaei_batchnorm_backward(L, params, grads, aux, dy, dx, rows, reduce);
         break;
     case AAEI_GAUSSIAN_NOISE:
         if (dx) memcpy(dx, dy, rows * L->out * sizeof *dx);

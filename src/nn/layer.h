@@ -31,14 +31,16 @@ typedef struct aaei_layer {
     size_t state_off, nstate; /* into its running state (BN mean, var) */
 } aaei_layer;
 
-/* Data-parallel training: this process holds some rows of a global batch.
- * Batch norm sums its statistics across processes through the hook; a
- * failing hook is recorded in status and stops the pass. NULL: one process. */
-typedef struct aaei_sync {
-    aae_allreduce_fn allreduce;
-    void *user;
+/* Data-parallel training: this member holds some rows of a global batch,
+ * and batch norm takes its statistics over the whole batch: sum() adds n
+ * floats over the members in place (the model layer supplies it; nn knows
+ * no hook). A failed sum is recorded in status (with its error message
+ * set) and stops the pass. NULL: the rows are the whole batch. */
+typedef struct aaei_reduce {
+    aae_status (*sum)(const void *ctx, float *data, size_t n);
+    const void *ctx;
     aae_status status;
-} aaei_sync;
+} aaei_reduce;
 
 /* Global index of local row r, which keys its random draws: rows below
  * split count from row0, the rest from row0b (a batch of two stacked
@@ -60,7 +62,7 @@ typedef struct aaei_pass {
     uint64_t step;
     aaei_row_keys keys;
     uint64_t layer_index;
-    aaei_sync *sync;
+    aaei_reduce *reduce; /* training only; NULL: one process */
 } aaei_pass;
 
 /* Floats of per-layer cache a training forward keeps for backward. */
@@ -80,7 +82,7 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
  * (rows x in). x, y and aux are those of the training forward. */
 void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
                          const float *x, const float *y, float *aux,
-                         const float *dy, float *dx, size_t rows, aaei_sync *sync);
+                         const float *dy, float *dx, size_t rows, aaei_reduce *reduce);
 
 /* The ops, one file each. */
 void aaei_dense_init(const aaei_layer *L, float *params, uint64_t seed,
@@ -107,10 +109,10 @@ void aaei_softmax_backward_rows(const float *y, const float *dy, size_t rows, si
 void aaei_batchnorm_init(const aaei_layer *L, float *params, float *state);
 void aaei_batchnorm_forward(const aaei_layer *L, const float *params,
                             float *state, const float *x, float *y, float *aux,
-                            size_t rows, int training, aaei_sync *sync);
+                            size_t rows, int training, aaei_reduce *reduce);
 void aaei_batchnorm_backward(const aaei_layer *L, const float *params,
                              float *grads, float *aux, const float *dy,
-                             float *dx, size_t rows, aaei_sync *sync);
+                             float *dx, size_t rows, aaei_reduce *reduce);
 
 void aaei_dropout_forward(const aaei_layer *L, const float *x, float *y,
                           float *aux, const aaei_pass *pass);

@@ -161,12 +161,13 @@ int aaei_net_has_batchnorm(const aae_net *net)
     return 0;
 }
 
-static aae_status check_batchnorm_rows(const aae_net *net, size_t rows, int training)
+static aae_status check_batchnorm_rows(const aae_net *net, size_t rows, int training,
+                                       const aaei_reduce *reduce)
 {
     /* Synchronized batch norm takes its statistics over the global batch
      * (at least one row per process, so two or more): one local row is fine,
      * and refusing it here would fail one process of a collective alone. */
-    if (!training || rows > 1 || net->sync) return AAE_OK;
+    if (!training || rows > 1 || reduce) return AAE_OK;
     for (size_t i = 0; i < net->nlayers; i++)
         if (net->layers[i].kind == AAEI_BATCHNORM)
             return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
@@ -175,20 +176,21 @@ static aae_status check_batchnorm_rows(const aae_net *net, size_t rows, int trai
     return AAE_OK;
 }
 
-/* A failed reduction hook of a data-parallel step, as an error. */
-static aae_status sync_status(const aae_net *net)
+/* A failed sum of a data-parallel step (its message is already set). */
+static aae_status reduce_status(const aaei_reduce *reduce)
 {
-    return aaei_hook_end(net->sync ? net->sync->status : AAE_OK, "the allreduce hook (batch norm)");
+    return reduce ? reduce->status : AAE_OK;
 }
 
 aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
                             int training, uint64_t step, const aaei_row_keys *keys,
-                            const float **y)
+                            aaei_reduce *reduce, const float **y)
 {
-    AAEI_TRY(check_batchnorm_rows(net, rows, training));
+    if (!training) reduce = NULL;
+    AAEI_TRY(check_batchnorm_rows(net, rows, training, reduce));
     AAEI_TRY(aaei_net_reserve(net, rows));
     aaei_pass pass = {rows, training, net->seed, step, {0, rows, rows}, 0,
-                      training ? net->sync : NULL};
+                      reduce};
     if (keys) pass.keys = *keys;
     /* A transactional step keeps the statistics its first forward updates. */
     if (training && net->state_saved && !net->state_is_saved) {
@@ -203,7 +205,7 @@ aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
                            in, net->outs[i], net->auxs[i], &pass);
         in = net->outs[i];
     }
-    AAEI_TRY(sync_status(net));
+    AAEI_TRY(reduce_status(reduce));
     net->x = x;
     net->rows = rows;
     net->trained = training;
@@ -211,7 +213,7 @@ aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
     return AAE_OK;
 }
 
-aae_status aaei_net_backward(aae_net *net, const float *dy, const float **dx)
+aae_status aaei_net_backward(aae_net *net, const float *dy, aaei_reduce *reduce, const float **dx)
 {
     if (!net->trained)
         return aaei_fail(AAE_ERR_STATE, "backward needs a training-mode forward first");
@@ -223,11 +225,11 @@ aae_status aaei_net_backward(aae_net *net, const float *dy, const float **dx)
         const float *x = i ? net->outs[i - 1] : net->x;
         float *out = (i > 0 || dx) ? bufs[which] : NULL;
         aaei_layer_backward(L, at(net->params, L->param_off), at(net->grads, L->param_off),
-                            x, net->outs[i], net->auxs[i], g, out, net->rows, net->sync);
+                            x, net->outs[i], net->auxs[i], g, out, net->rows, reduce);
         g = out;
         which ^= 1;
     }
-    AAEI_TRY(sync_status(net));
+    AAEI_TRY(reduce_status(reduce));
     if (dx) *dx = g;
     return AAE_OK;
 }

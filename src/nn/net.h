@@ -25,7 +25,6 @@ struct aae_net {
     const float *x;        /* input of the last training forward */
     size_t rows;           /* rows of the last forward */
     int trained;           /* last forward was in training mode */
-    aaei_sync *sync;       /* set by a data-parallel step, else NULL */
 
     /* Transactional steps (nn/txn.c), NULL until reserved: the other half
      * of the parameters' double buffer, and the running statistics as they
@@ -55,14 +54,16 @@ aae_status aaei_net_reserve(aae_net *net, size_t rows);
 
 /* Training or inference forward through the net's own workspace. x is
  * borrowed until the matching backward. *y points into the workspace.
- * keys give each row's global index for random draws (NULL: its index). */
+ * keys give each row's global index for random draws (NULL: its index).
+ * reduce: the member sums of a data-parallel step (layer.h), else NULL. */
 aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
                             int training, uint64_t step, const aaei_row_keys *keys,
-                            const float **y);
+                            aaei_reduce *reduce, const float **y);
 
-/* Backward of the last training forward: accumulates parameter gradients;
- * if dx is not NULL, *dx points to the input gradient (in the workspace). */
-aae_status aaei_net_backward(aae_net *net, const float *dy, const float **dx);
+/* Backward of the last training forward (with the forward's reduce):
+ * accumulates parameter gradients; if dx is not NULL, *dx points to the
+ * input gradient (in the workspace). */
+aae_status aaei_net_backward(aae_net *net, const float *dy, aaei_reduce *reduce, const float **dx);
 
 /* Read-only inference with caller scratch of aaei_net_infer_scratch floats. */
 void aaei_net_infer(const aae_net *net, const float *x, size_t rows, float *y,

@@ -7,7 +7,7 @@
 #include "core/rng.h"
 #include "io/dataset.h"
 #include "model/model.h"
-#include "train/trainer.h"
+#include "train/epoch.h"
 #include "nn/loss.h"
 
 enum { CHUNK = 256 };

@@ -7,16 +7,6 @@
 #include "model/model.h"
 #include "train/parallel.h"
 
-aae_status aaei_parallel_any(const aae_trainer *t, int failed, int *any, const char *fn)
-{
-    float flag = failed ? 1.0f : 0.0f;
-    aaei_hook_begin();
-    aae_status st = t->allreduce(t->par_user, AAE_REDUCE_STATUS, &flag, 1);
-    AAEI_TRY(aaei_context(aaei_hook_end(st, "the allreduce hook (status)"), fn));
-    *any = flag > 0.0f;
-    return AAE_OK;
-}
-
 static uint64_t model_floats(const aae_model *m)
 {
     const aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
@@ -26,47 +16,44 @@ static uint64_t model_floats(const aae_model *m)
     return n;
 }
 
-aae_status aaei_parallel_begin(const aae_trainer *t, aae_model *m, size_t rows, size_t rows_l,
-                               const char *fn)
+aae_status aaei_parallel_begin(const aaei_epoch_settings *set, const aaei_group *g, aae_model *m, size_t rows,
+                               size_t rows_l, const char *fn)
 {
     /* What must agree: model layout, data sizes and the settings that
      * decide batches and their order. */
     uint64_t mine[9] = {model_floats(m), (uint64_t)m->opt.v[AAE_OPTION_SEED], rows, rows_l,
-                        (uint64_t)t->v[AAE_TRAIN_BATCH_SIZE], (uint64_t)t->v[AAE_TRAIN_SHUFFLE],
-                        (uint64_t)t->v[AAE_TRAIN_SEED], (uint64_t)t->v[AAE_TRAIN_DROP_LAST], t->size};
+                        (uint64_t)set->v[AAE_TRAIN_BATCH_SIZE], (uint64_t)set->v[AAE_TRAIN_SHUFFLE],
+                        (uint64_t)set->v[AAE_TRAIN_SEED], (uint64_t)set->v[AAE_TRAIN_DROP_LAST], g->size};
     uint64_t root[9];
     memcpy(root, mine, sizeof root);
-    aaei_hook_begin();
-    aae_status st = t->broadcast(t->par_user, root, sizeof root);
-    AAEI_TRY(aaei_context(aaei_hook_end(st, "the broadcast hook"), fn));
+    AAEI_TRY(aaei_context(aaei_group_broadcast(g, root, sizeof root, "the broadcast hook"), fn));
     int differs = memcmp(root, mine, sizeof root) != 0, any = 0;
-    AAEI_TRY(aaei_parallel_any(t, differs, &any, fn));
+    AAEI_TRY(aaei_context(aaei_group_any(g, differs, &any), fn));
     if (differs)
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                          "%s: process %u differs from rank 0 (model size or seed, dataset rows or batch settings)",
-                         fn, t->rank);
+                         fn, g->rank);
     if (any)
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                          "%s: another process differs from rank 0 (model size or seed, dataset rows or batch settings)",
                          fn);
-    return aaei_context(aaei_model_broadcast(m, t->broadcast, t->par_user), fn);
+    return aaei_context(aaei_broadcast_model(m, g), fn);
 }
 
-aae_status aaei_parallel_step(const aae_trainer *t, aae_model *m, const aaei_slice *s,
+aae_status aaei_parallel_step(const aaei_group *g, aae_model *m, const aaei_slice *s,
                               uint64_t step, float *losses, const char *fn)
 {
     /* (The epoch holds the model's busy flag.) */
     aae_status st = aaei_model_check_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, fn);
     int any = 0;
-    aae_status hs = aaei_parallel_any(t, st != AAE_OK, &any, fn);
+    aae_status hs = aaei_context(aaei_group_any(g, st != AAE_OK, &any), fn);
     if (hs == AAE_OK && st == AAE_OK && any)
         hs = aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                        "%s: another process's slice of this batch failed its checks", fn);
     if (st == AAE_OK && hs == AAE_OK) {
-        aaei_shard shard = {t->allreduce, t->par_user, s->row0, s->total, s->row0_l, s->total_l,
-                            t->shared_params ? t->rank : 0, t->shared_params ? t->size : 1};
-        st = aaei_model_train_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, step, &shard,
-                                   losses);
+        aaei_shard shard = {s->row0, s->total, s->row0_l, s->total_l};
+        st = aaei_model_train_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, step, g,
+                                   &shard, losses);
     }
     return st != AAE_OK ? st : hs;
 }

@@ -5,16 +5,16 @@
 
 #include "core/error.h"
 #include "model/model.h"
-#include "train/trainer.h"
+#include "train/epoch.h"
 
-double aaei_schedule_factor(const aae_trainer *t, uint64_t epoch)
+double aaei_schedule_factor(const double *v, uint64_t epoch)
 {
-    switch ((int)t->v[AAE_TRAIN_SCHEDULE]) {
+    switch ((int)v[AAE_TRAIN_SCHEDULE]) {
     case AAE_SCHEDULE_STEP:
-        return pow(t->v[AAE_TRAIN_GAMMA], floor((double)epoch / t->v[AAE_TRAIN_STEP_EPOCHS]));
+        return pow(v[AAE_TRAIN_GAMMA], floor((double)epoch / v[AAE_TRAIN_STEP_EPOCHS]));
     case AAE_SCHEDULE_COSINE: {
-        double h = t->v[AAE_TRAIN_HORIZON], e = (double)epoch < h ? (double)epoch : h;
-        double mn = t->v[AAE_TRAIN_MIN_FACTOR];
+        double h = v[AAE_TRAIN_HORIZON], e = (double)epoch < h ? (double)epoch : h;
+        double mn = v[AAE_TRAIN_MIN_FACTOR];
         return mn + (1.0 - mn) * 0.5 * (1.0 + cos(3.14159265358979323846 * e / h));
     }
     default:
@@ -26,10 +26,10 @@ double aaei_schedule_factor(const aae_trainer *t, uint64_t epoch)
  * them, so a callback is called once, on the epoch's calling thread. A
  * factor the callback got wrong travels as NaN, so all members fail; *bad
  * is the first such phase (-1: none) and *value what the callback said. */
-static void local_factors(const aae_trainer *t, const aae_model *m, uint64_t epoch, double factor[AAEI_PHASES],
-                          int *bad, double *value)
+static void local_factors(const aaei_epoch_settings *t, const aae_model *m, uint64_t epoch,
+                          double factor[AAEI_PHASES], int *bad, double *value)
 {
-    double common = aaei_schedule_factor(t, epoch);
+    double common = aaei_schedule_factor(t->v, epoch);
     *bad = -1;
     for (int ph = 0; ph < AAEI_PHASES; ph++) {
         factor[ph] = common * aaei_phase_milestone_factor(&m->opt.phases[ph], epoch);
@@ -45,17 +45,15 @@ static void local_factors(const aae_trainer *t, const aae_model *m, uint64_t epo
     }
 }
 
-aae_status aaei_epoch_lr_factors(const aae_trainer *t, const aae_model *m, uint64_t epoch,
-                                 double factor[AAEI_PHASES], const char *fn)
+aae_status aaei_epoch_lr_factors(const aaei_epoch_settings *t, const aaei_group *g, const aae_model *m,
+                                 uint64_t epoch, double factor[AAEI_PHASES], const char *fn)
 {
     int bad = -1;
     double value = 0.0;
-    if (t->rank == 0) local_factors(t, m, epoch, factor, &bad, &value);
-    if (t->size > 1) {
-        aaei_hook_begin();
-        aae_status bs = t->broadcast(t->par_user, factor, AAEI_PHASES * sizeof *factor);
-        AAEI_TRY(aaei_context(aaei_hook_end(bs, "the broadcast hook (learning rates)"), fn));
-    }
+    if (g->rank == 0) local_factors(t, m, epoch, factor, &bad, &value);
+    AAEI_TRY(aaei_context(aaei_group_broadcast(g, factor, AAEI_PHASES * sizeof *factor,
+                                               "the broadcast hook (learning rates)"),
+                          fn));
     if (bad >= 0)
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                          "%s: the learning-rate callback returned %g for %s at epoch %llu "

@@ -2,8 +2,10 @@
  * thread trains the caller's model as rank 0 of a group whose other members
  * are threads training replicas, joined by the same hooks a multi-process
  * run uses (see aae_trainer_set_parallel), implemented here over shared
- * memory. So n threads compute what n processes compute: the one-process
- * model up to summation order. The replicas share the model's parameters
+ * memory. Every member runs the same epoch (aaei_epoch_run) with its own
+ * group and buffers; only rank 0 has the caller's callbacks. So n threads
+ * compute what n processes compute: the one-process model up to summation
+ * order. The replicas share the model's parameters
  * and optimizer moments; after each phase's gradient sum every thread
  * updates its own slice of them. BLAS runs single-threaded meanwhile, so
  * the team's threads are the only ones using the cores. */
@@ -15,7 +17,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "model/model.h"
-#include "train/trainer.h"
+#include "train/team.h"
 
 typedef struct member {
     struct aaei_team *team;
@@ -57,7 +59,8 @@ static void barrier_wait(barrier *b, unsigned *sense)
 typedef struct worker {
     member me;
     aae_model *replica;
-    aae_trainer *trainer;
+    aaei_group group;          /* rank r of n, shared parameters */
+    aaei_batch_buffers buf;
     pthread_t thread;
     aae_status status;
     char message[256]; /* its last error, if status is not AAE_OK */
@@ -72,6 +75,7 @@ struct aaei_team {
     member lead;               /* rank 0: the caller */
     worker *workers;           /* ranks 1..n-1 */
     aaei_options opt;          /* what the replicas were built from */
+    aaei_epoch_settings settings; /* the workers': the caller's numbers, no callbacks */
     /* Start gate: workers wait until every thread exists (go = 1) or one
      * could not be created (go = -1: they leave without a collective). */
     pthread_mutex_t lock;
@@ -170,7 +174,7 @@ void aaei_team_free(struct aaei_team *g)
     if (!g) return;
     for (unsigned r = 1; r < g->n; r++) {
         free_replica(g->workers[r - 1].replica);
-        aae_trainer_free(g->workers[r - 1].trainer);
+        aaei_batch_buffers_free(&g->workers[r - 1].buf);
     }
     pthread_mutex_destroy(&g->bar.lock);
     pthread_cond_destroy(&g->bar.cond);
@@ -209,19 +213,24 @@ static aae_status team_create(unsigned n, struct aaei_team **out)
 }
 
 /* Replicas built from m's options (reused while the options stay the same;
- * their state is replaced by m's at every epoch's start anyway) and member
- * trainers with t's settings. */
-static aae_status team_prepare(aae_trainer *t, aae_model *m, unsigned n)
+ * their state is replaced by m's at every epoch's start anyway), each
+ * worker's group, and the workers' settings: set's numbers without its
+ * callbacks and evaluation set. */
+static aae_status team_prepare(struct aaei_team **team, const aaei_epoch_settings *set, aae_model *m,
+                               unsigned n)
 {
-    if (t->team && (t->team->n != n || !aaei_options_equal(&t->team->opt, &m->opt))) {
-        aaei_team_free(t->team);
-        t->team = NULL;
+    if (*team && ((*team)->n != n || !aaei_options_equal(&(*team)->opt, &m->opt))) {
+        aaei_team_free(*team);
+        *team = NULL;
     }
-    if (!t->team) {
-        AAEI_TRY(team_create(n, &t->team));
-        t->team->opt = m->opt;
+    if (!*team) {
+        AAEI_TRY(team_create(n, team));
+        (*team)->opt = m->opt;
     }
-    struct aaei_team *g = t->team;
+    struct aaei_team *g = *team;
+    g->settings = (aaei_epoch_settings){0};
+    memcpy(g->settings.v, set->v, sizeof set->v);
+    g->settings.v[AAE_TRAIN_THREADS] = 1;
     /* The spares exist before they are shared (a replica's step then
      * allocates nothing, and none allocates its own). */
     AAEI_TRY(aaei_model_txn_reserve(m));
@@ -231,11 +240,7 @@ static aae_status team_prepare(aae_trainer *t, aae_model *m, unsigned n)
         if (first) AAEI_TRY(aaei_model_create(&m->opt, &w->replica));
         share_arrays(w->replica, m, first);
         AAEI_TRY(aaei_model_txn_reserve(w->replica));
-        if (!w->trainer) AAEI_TRY(aae_trainer_create(&w->trainer));
-        memcpy(w->trainer->v, t->v, sizeof t->v);
-        w->trainer->v[AAE_TRAIN_THREADS] = 1;
-        AAEI_TRY(aae_trainer_set_parallel(w->trainer, r, n, team_allreduce, team_broadcast, &w->me));
-        w->trainer->shared_params = 1;
+        w->group = (aaei_group){r, n, 1, team_allreduce, team_broadcast, &w->me};
     }
     return AAE_OK;
 }
@@ -248,7 +253,9 @@ static void *worker_main(void *arg)
     while (g->go == 0) pthread_cond_wait(&g->cond, &g->lock);
     int go = g->go;
     pthread_mutex_unlock(&g->lock);
-    if (go > 0) w->status = aaei_trainer_epoch(w->trainer, w->replica, w->train, w->labelled, g->fn);
+    if (go > 0)
+        w->status =
+            aaei_epoch_run(&g->settings, &w->group, &w->buf, w->replica, w->train, w->labelled, g->fn);
     if (w->status != AAE_OK) snprintf(w->message, sizeof w->message, "%s", aae_last_error());
     return NULL;
 }
@@ -261,13 +268,12 @@ static void open_gate(struct aaei_team *g, int go)
     pthread_mutex_unlock(&g->lock);
 }
 
-aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
+aae_status aaei_team_epoch(struct aaei_team **team, const aaei_epoch_settings *set,
+                           aaei_batch_buffers *lead, aae_model *m, const aae_dataset *train,
                            const aae_dataset *labelled, unsigned n, const char *fn)
 {
-    AAEI_REQUIRE(t->size == 1, "%s: AAE_TRAIN_THREADS > 1 cannot be combined with aae_trainer_set_parallel",
-                 fn);
-    AAEI_TRY(aaei_context(team_prepare(t, m, n), fn));
-    struct aaei_team *g = t->team;
+    AAEI_TRY(aaei_context(team_prepare(team, set, m, n), fn));
+    struct aaei_team *g = *team;
     g->go = 0;
     g->fn = fn;
     unsigned started = 0;
@@ -286,19 +292,9 @@ aae_status aaei_team_epoch(aae_trainer *t, aae_model *m, const aae_dataset *trai
         /* The caller's thread is rank 0 for this epoch. */
         int blas = aae_get_num_threads();
         aae_set_num_threads(1);
-        t->rank = 0;
-        t->size = n;
-        t->allreduce = team_allreduce;
-        t->broadcast = team_broadcast;
-        t->par_user = &g->lead;
-        t->shared_params = 1;
+        aaei_group group = {0, n, 1, team_allreduce, team_broadcast, &g->lead};
         open_gate(g, 1);
-        st = aaei_trainer_epoch(t, m, train, labelled, fn);
-        t->size = 1;
-        t->allreduce = NULL;
-        t->broadcast = NULL;
-        t->par_user = NULL;
-        t->shared_params = 0;
+        st = aaei_epoch_run(set, &group, lead, m, train, labelled, fn);
         aae_set_num_threads(blas);
     }
     for (unsigned r = 0; r < started; r++) pthread_join(g->workers[r].thread, NULL);
