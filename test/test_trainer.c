@@ -211,20 +211,20 @@ END_TEST
 START_TEST(schedules_follow_pytorch)
 {
     aae_trainer *t = trainer(1);
-    ck_assert_double_eq(aaei_schedule_factor(t->v, 7), 1.0);
+    ck_assert_double_eq(aaei_schedule_factor(t->set.v, 7), 1.0);
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_SCHEDULE, AAE_SCHEDULE_STEP));
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_STEP_EPOCHS, 3));
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_GAMMA, 0.5));
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 2), 1.0, 1e-12);
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 3), 0.5, 1e-12);
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 7), 0.25, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 2), 1.0, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 3), 0.5, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 7), 0.25, 1e-12);
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_SCHEDULE, AAE_SCHEDULE_COSINE));
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_HORIZON, 10));
     TU_ASSERT_OK(aae_trainer_set(t, AAE_TRAIN_MIN_FACTOR, 0.1));
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 0), 1.0, 1e-12);
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 5), 0.55, 1e-12);
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 10), 0.1, 1e-12);
-    ck_assert_double_eq_tol(aaei_schedule_factor(t->v, 15), 0.1, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 0), 1.0, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 5), 0.55, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 10), 0.1, 1e-12);
+    ck_assert_double_eq_tol(aaei_schedule_factor(t->set.v, 15), 0.1, 1e-12);
     aae_trainer_free(t);
 }
 END_TEST

@@ -48,7 +48,7 @@ AAE_API aae_status aae_trainer_create(aae_trainer **trainer)
     AAEI_REQUIRE(trainer != NULL, "aae_trainer_create: trainer (output pointer) is NULL");
     aae_trainer *t = aaei_calloc(1, sizeof *t, "trainer");
     if (!t) return AAE_ERR_NOMEM;
-    for (int i = 1; i <= AAEI_TRAIN_LAST; i++) t->v[i] = params[i].def;
+    for (int i = 1; i <= AAEI_TRAIN_LAST; i++) t->set.v[i] = params[i].def;
     t->group = *aaei_group_one();
     atomic_flag_clear(&t->running);
     *trainer = t;
@@ -77,7 +77,7 @@ AAE_API aae_status aae_trainer_set(aae_trainer *t, aae_trainer_param param, doub
                  params[param].lo, params[param].hi);
     AAEI_REQUIRE(!params[param].integer || value == floor(value),
                  "aae_trainer_set: setting %d = %g must be a whole number", (int)param, value);
-    t->v[param] = value;
+    t->set.v[param] = value;
     return AAE_OK;
 }
 
@@ -85,7 +85,7 @@ AAE_API aae_status aae_trainer_get(const aae_trainer *t, aae_trainer_param param
 {
     AAEI_REQUIRE(t != NULL && value != NULL, "aae_trainer_get: trainer or value is NULL");
     AAEI_REQUIRE(known(param), "aae_trainer_get: unknown setting %d", (int)param);
-    *value = t->v[param];
+    *value = t->set.v[param];
     return AAE_OK;
 }
 
@@ -93,24 +93,24 @@ AAE_API aae_status aae_trainer_set_callbacks(aae_trainer *t, aae_batch_callback 
                                              aae_epoch_callback on_epoch, void *user)
 {
     AAEI_REQUIRE(t != NULL, "aae_trainer_set_callbacks: trainer is NULL");
-    t->on_batch = on_batch;
-    t->on_epoch = on_epoch;
-    t->user = user;
+    t->set.on_batch = on_batch;
+    t->set.on_epoch = on_epoch;
+    t->set.user = user;
     return AAE_OK;
 }
 
 AAE_API aae_status aae_trainer_set_lr_callback(aae_trainer *t, aae_lr_callback fn, void *user)
 {
     AAEI_REQUIRE(t != NULL, "aae_trainer_set_lr_callback: trainer is NULL");
-    t->lr_fn = fn;
-    t->lr_user = user;
+    t->set.lr_fn = fn;
+    t->set.lr_user = user;
     return AAE_OK;
 }
 
 AAE_API aae_status aae_trainer_set_eval(aae_trainer *t, const aae_dataset *eval)
 {
     AAEI_REQUIRE(t != NULL, "aae_trainer_set_eval: trainer is NULL");
-    t->eval = eval;
+    t->set.eval = eval;
     return AAE_OK;
 }
 
@@ -140,19 +140,9 @@ static void hold_datasets(const aae_dataset *const *ds, int n, int delta)
         }
 }
 
-/* The settings an epoch reads: a copy of the trainer's (the callbacks
- * may change them, from the next epoch on). */
-static aaei_epoch_settings settings_of(const aae_trainer *t)
-{
-    aaei_epoch_settings set = {.on_batch = t->on_batch, .on_epoch = t->on_epoch, .user = t->user,
-                               .lr_fn = t->lr_fn, .lr_user = t->lr_user, .eval = t->eval};
-    memcpy(set.v, t->v, sizeof set.v);
-    return set;
-}
-
 static unsigned thread_count(const aae_trainer *t)
 {
-    unsigned threads = (unsigned)t->v[AAE_TRAIN_THREADS];
+    unsigned threads = (unsigned)t->set.v[AAE_TRAIN_THREADS];
     return threads == 0 ? (unsigned)aae_get_num_threads() : threads;
 }
 
@@ -160,7 +150,8 @@ static unsigned thread_count(const aae_trainer *t)
 static aae_status one_epoch(aae_trainer *t, aae_model *m, const aae_dataset *train,
                             const aae_dataset *labelled, const char *fn)
 {
-    aaei_epoch_settings set = settings_of(t);
+    /* A copy: the callbacks may change the trainer's, from the next epoch on. */
+    aaei_epoch_settings set = t->set;
     unsigned threads = thread_count(t);
     if (threads <= 1) return aaei_epoch_run(&set, &t->group, &t->buf, m, train, labelled, fn);
     AAEI_REQUIRE(t->group.size == 1,
@@ -183,7 +174,7 @@ static aae_status guarded_epochs(aae_trainer *t, aae_model *m, const aae_dataset
         return aaei_fail(AAE_ERR_BUSY, "%s: the model is being trained (by another thread or trainer, or "
                                        "this call came from a callback of its training)", fn);
     }
-    const aae_dataset *held[] = {train, labelled, t->eval};
+    const aae_dataset *held[] = {train, labelled, t->set.eval};
     hold_datasets(held, 3, +1);
     aae_status st = AAE_OK;
     for (uint64_t e = 0; e < epochs && st == AAE_OK; e++) st = one_epoch(t, m, train, labelled, fn);
@@ -217,7 +208,7 @@ AAE_API aae_status aae_trainer_position(const aae_trainer *t, const aae_model *m
     uint64_t n;
     AAEI_TRY(aae_dataset_shape(train, &rows, &width, &has_labels));
     /* The batches as the epoch will count them. */
-    AAEI_TRY(aaei_epoch_batches(t->v, members(t), m, rows, &n, fn));
+    AAEI_TRY(aaei_epoch_batches(t->set.v, members(t), m, rows, &n, fn));
     if (epoch) *epoch = m->steps / n;
     if (batch) *batch = m->steps % n;
     if (batches) *batches = n;
@@ -227,6 +218,6 @@ AAE_API aae_status aae_trainer_position(const aae_trainer *t, const aae_model *m
 AAE_API aae_status aae_trainer_fit(aae_trainer *t, aae_model *m, const aae_dataset *train,
                                    const aae_dataset *labelled)
 {
-    uint64_t epochs = t ? (uint64_t)t->v[AAE_TRAIN_EPOCHS] : 0;
+    uint64_t epochs = t ? (uint64_t)t->set.v[AAE_TRAIN_EPOCHS] : 0;
     return guarded_epochs(t, m, train, labelled, epochs, "aae_trainer_fit");
 }

@@ -10,13 +10,7 @@
 #include "train/epoch.h"
 
 struct aae_trainer {
-    double v[AAEI_TRAIN_LAST + 1];
-    aae_batch_callback on_batch;
-    aae_epoch_callback on_epoch;
-    void *user;
-    aae_lr_callback lr_fn;  /* NULL: no per-phase factor of the user's */
-    void *lr_user;
-    const aae_dataset *eval;
+    aaei_epoch_settings set; /* what aae_trainer_set and the setters wrote */
     atomic_flag running;    /* an epoch is in progress (its callbacks included) */
 
     /* Data parallelism (aae_trainer_set_parallel); size 1: off. */
