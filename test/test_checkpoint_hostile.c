@@ -346,7 +346,7 @@ START_TEST(non_finite_models_are_not_saved)
     w[2] = NAN;
     ck_assert_int_eq(aae_model_tensor_set(m, 0, w, 9), AAE_ERR_INVALID_ARGUMENT);
     ck_assert_ptr_nonnull(strstr(aae_last_error(), "encoder.0.weight"));
-    m->enc.params[1] = INFINITY;
+    m->nets[AAE_PART_ENCODER].params[1] = INFINITY;
     ASSERT_REFUSED(aae_model_save(m, in_dir("inf.aae")), AAE_ERR_INVALID_ARGUMENT, "encoder.0.weight");
     ck_assert_int_eq(access(in_dir("inf.aae"), F_OK), -1);
     uint8_t *buf = malloc(size);

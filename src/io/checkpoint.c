@@ -62,13 +62,12 @@ static void end_section(wr *w, size_t at)
 }
 
 /* The networks in file order; absent ones are NULL. */
-static void nets_of(const aae_model *m, const aae_net *nets[5])
+static void nets_of(const aae_model *m, const aae_net *nets[AAEI_PARTS])
 {
-    nets[0] = &m->enc;
-    nets[1] = &m->dec;
-    nets[2] = m->has_cls ? &m->cls : NULL;
-    nets[3] = m->has_zdisc ? &m->zdisc : NULL;
-    nets[4] = m->has_ydisc ? &m->ydisc : NULL;
+    for (int i = 0; i < AAEI_PARTS; i++) {
+        aae_part part = aaei_file_order[i];
+        nets[i] = m->has[part] ? &m->nets[part] : NULL;
+    }
 }
 
 static void write_optim_config(wr *w, const aaei_optim_config *c)
@@ -123,7 +122,7 @@ static void write_phases(wr *w, const aaei_options *o)
 
 static void write_all(const aae_model *m, wr *w)
 {
-    const aae_net *nets[5];
+    const aae_net *nets[AAEI_PARTS];
     nets_of(m, nets);
     for (int i = 0; i < 8; i++) put(w, MAGIC[i], 1);
     put_u32(w, AAEI_FORMAT_VERSION);
@@ -134,7 +133,7 @@ static void write_all(const aae_model *m, wr *w)
     end_section(w, at);
 
     at = begin_section(w, "PARM");
-    for (uint32_t i = 0; i < 5; i++)
+    for (uint32_t i = 0; i < AAEI_PARTS; i++)
         if (nets[i]) {
             put_u32(w, i);
             put_u64(w, nets[i]->nparams);
@@ -143,7 +142,7 @@ static void write_all(const aae_model *m, wr *w)
     end_section(w, at);
 
     at = begin_section(w, "STAT");
-    for (uint32_t i = 0; i < 5; i++)
+    for (uint32_t i = 0; i < AAEI_PARTS; i++)
         if (nets[i] && nets[i]->nstate) {
             put_u32(w, i);
             put_u64(w, nets[i]->nstate);
@@ -448,20 +447,21 @@ static aae_status read_phases(rd *r, aaei_options *o)
 
 /* PARM or STAT records: one per network with a non-zero count[i], each
  * exactly that long. data NULL: the records are only checked. */
-static aae_status read_arrays(rd *r, const int present[5], const size_t count[5], float *const data[5])
+static aae_status read_arrays(rd *r, const int present[AAEI_PARTS], const size_t count[AAEI_PARTS],
+                              float *const data[AAEI_PARTS])
 {
-    int seen[5] = {0};
+    int seen[AAEI_PARTS] = {0};
     while (r->at < r->n) {
         uint32_t id;
         uint64_t n;
         AAEI_TRY(get_u32(r, &id));
         AAEI_TRY(get_u64(r, &n));
-        if (id >= 5 || !present[id]) return bad(r, "network not in this model", id);
+        if (id >= AAEI_PARTS || !present[id]) return bad(r, "network not in this model", id);
         if (seen[id]++) return bad(r, "network listed twice", id);
         if (n != count[id]) return bad(r, "array length differs from the model's", n);
         AAEI_TRY(get_floats(r, data ? data[id] : NULL, n));
     }
-    for (uint32_t i = 0; i < 5; i++)
+    for (uint32_t i = 0; i < AAEI_PARTS; i++)
         if (present[i] && !seen[i] && count[i]) return bad(r, "a network of the model is missing", i);
     return AAE_OK;
 }
@@ -612,14 +612,15 @@ static aae_status prove_sizes(const aaei_ckpt_src *s, const sections *sec, const
 /* Copies the arrays into a model built from the same options. */
 static aae_status read_contents(const aaei_ckpt_src *s, const sections *sec, aae_model *m)
 {
-    aae_net *nets[5] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
-    int present[5] = {1, 1, m->has_cls, m->has_zdisc, m->has_ydisc};
-    size_t params[5], state[5], n[AAEI_OPT_COUNT];
-    float *pdata[5], *sdata[5];
+    int present[AAEI_PARTS];
+    size_t params[AAEI_PARTS], state[AAEI_PARTS], n[AAEI_OPT_COUNT];
+    float *pdata[AAEI_PARTS], *sdata[AAEI_PARTS];
     int has_v[AAEI_OPT_COUNT];
-    for (int i = 0; i < 5; i++) {
-        params[i] = nets[i]->nparams, state[i] = nets[i]->nstate;
-        pdata[i] = nets[i]->params, sdata[i] = nets[i]->state;
+    for (int i = 0; i < AAEI_PARTS; i++) {
+        aae_net *net = &m->nets[aaei_file_order[i]];
+        present[i] = m->has[aaei_file_order[i]];
+        params[i] = net->nparams, state[i] = net->nstate;
+        pdata[i] = net->params, sdata[i] = net->state;
     }
     for (int i = 0; i < AAEI_OPT_COUNT; i++) {
         n[i] = m->optims[i].m ? m->optims[i].n : 0;

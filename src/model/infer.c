@@ -13,9 +13,11 @@ typedef struct scratch_map {
 
 static size_t net_scratch(const aae_model *m, size_t rows)
 {
-    size_t a = aaei_net_infer_scratch(&m->enc, rows), b = aaei_net_infer_scratch(&m->dec, rows);
-    size_t c = m->has_cls ? aaei_net_infer_scratch(&m->cls, rows) : 0;
-    if (!a || !b || (m->has_cls && !c)) return 0;
+    int has_cls = m->has[AAE_PART_CLASSIFIER];
+    size_t a = aaei_net_infer_scratch(&m->nets[AAE_PART_ENCODER], rows);
+    size_t b = aaei_net_infer_scratch(&m->nets[AAE_PART_DECODER], rows);
+    size_t c = has_cls ? aaei_net_infer_scratch(&m->nets[AAE_PART_CLASSIFIER], rows) : 0;
+    if (!a || !b || (has_cls && !c)) return 0;
     size_t mx = a > b ? a : b;
     return mx > c ? mx : c;
 }
@@ -45,11 +47,11 @@ static scratch_map carve(const aae_model *m, size_t rows, float *s)
 static void class_logits(const aae_model *m, const float *x, size_t rows, scratch_map *p,
                          int have_E)
 {
-    if (m->has_cls) {
-        aaei_net_infer(&m->cls, x, rows, p->L, p->net);
+    if (m->has[AAE_PART_CLASSIFIER]) {
+        aaei_net_infer(&m->nets[AAE_PART_CLASSIFIER], x, rows, p->L, p->net);
         return;
     }
-    if (!have_E) aaei_net_infer(&m->enc, x, rows, p->E, p->net);
+    if (!have_E) aaei_net_infer(&m->nets[AAE_PART_ENCODER], x, rows, p->E, p->net);
     for (size_t r = 0; r < rows; r++)
         memcpy(p->L + r * m->k, p->E + r * m->enc_out + m->off_y, m->k * sizeof(float));
 }
@@ -58,7 +60,7 @@ void aaei_model_encode(const aae_model *m, const float *x, size_t rows, float *z
                        float *scratch)
 {
     scratch_map p = carve(m, rows, scratch);
-    aaei_net_infer(&m->enc, x, rows, p.E, p.net);
+    aaei_net_infer(&m->nets[AAE_PART_ENCODER], x, rows, p.E, p.net);
     for (size_t r = 0; r < rows; r++)
         memcpy(z + r * m->zw, p.E + r * m->enc_out, m->zw * sizeof *z);
     if (y) {
@@ -94,7 +96,7 @@ void aaei_model_decode(const aae_model *m, const float *z, const float *c, size_
         memcpy(p.D + r * dw, z + r * m->zw, m->zw * sizeof *z);
         if (m->cw) memcpy(p.D + r * dw + m->zw, c + r * m->k, m->k * sizeof *c);
     }
-    aaei_net_infer(&m->dec, p.D, rows, x, p.net);
+    aaei_net_infer(&m->nets[AAE_PART_DECODER], p.D, rows, x, p.net);
 }
 
 void aaei_model_sample_prior(const aae_model *m, size_t n, uint64_t seed, const int32_t *labels,

@@ -53,14 +53,12 @@ typedef struct aaei_shard {
 
 struct aae_model {
     aaei_options opt;
-    aae_net enc, dec, cls, zdisc, ydisc;
-    int has_cls, has_zdisc, has_ydisc;
+    aae_net nets[AAEI_PARTS]; /* indexed by aae_part */
+    int has[AAEI_PARTS];      /* the model has that part's network (else it is empty) */
     aae_net corruption;      /* noise / dropout on x in training (if has_corruption) */
     int has_corruption;
     aaei_optim optims[AAEI_OPT_COUNT];
-    /* Every network's gradients in one block, in the order decoder, encoder,
-     * classifier, z and y discriminator: the networks one phase updates are
-     * adjacent, so one allreduce covers the phase. */
+    /* Every network's gradients in one block, in aaei_pool_order. */
     float *grad_pool;
 
     /* Widths derived from the options. */
@@ -85,16 +83,35 @@ struct aae_model {
     atomic_flag busy;
 };
 
+/* The networks in file order (checkpoint sections, tensors, aaei_layout):
+ * encoder, decoder, classifier, z and y discriminator. */
+extern const aae_part aaei_file_order[AAEI_PARTS];
+/* The gradient pool's order: decoder, encoder, classifier, z and y
+ * discriminator. The networks one phase updates are adjacent, so one
+ * allreduce covers the phase. */
+extern const aae_part aaei_pool_order[AAEI_PARTS];
+
+/* The network after `net` (NULL: before the first) in file order, among
+ * those the model has (all: every one, absent ones empty); NULL after the
+ * last. */
+aae_net *aaei_model_next_net(const aae_model *m, const aae_net *net, int all);
+/* Every network the model has, in file order. */
+#define AAEI_FOR_EACH_NET(m, net) \
+    for (aae_net *net = aaei_model_next_net((m), NULL, 0); net; net = aaei_model_next_net((m), net, 0))
+/* Every network, absent ones too (empty: no parameters, no state), in
+ * file order. */
+#define AAEI_FOR_ALL_NETS(m, net) \
+    for (aae_net *net = aaei_model_next_net((m), NULL, 1); net; net = aaei_model_next_net((m), net, 1))
+
 /* Builds the networks and optimizers from validated options. */
 aae_status aaei_model_create(const aaei_options *o, aae_model **out);
 
 /* The arrays a model built from valid options holds, computed without
  * allocating (counts saturate at SIZE_MAX): lets a loader prove a file's
- * sizes before it allocates anything. Networks in checkpoint order:
- * encoder, decoder, classifier, z and y discriminator. */
+ * sizes before it allocates anything. Networks in aaei_file_order. */
 typedef struct aaei_layout {
-    int present[5];
-    size_t params[5], state[5];     /* parameters; BatchNorm running statistics */
+    int present[AAEI_PARTS];
+    size_t params[AAEI_PARTS], state[AAEI_PARTS]; /* parameters; BatchNorm running statistics */
     size_t optim_n[AAEI_OPT_COUNT]; /* 0: the model has no such optimizer slot */
     int optim_v[AAEI_OPT_COUNT];    /* the slot keeps a second moment (Adam) */
 } aaei_layout;

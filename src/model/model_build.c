@@ -63,11 +63,6 @@ static aae_status build_net(aae_net *net, const aaei_options *o, aae_part part, 
     return AAE_OK;
 }
 
-/* The networks in checkpoint order: encoder, decoder, classifier, z and y
- * discriminator (aaei_layout's order). */
-static const aae_part NET_PARTS[5] = {AAE_PART_ENCODER, AAE_PART_DECODER, AAE_PART_CLASSIFIER,
-                                      AAE_PART_Z_DISCRIMINATOR, AAE_PART_Y_DISCRIMINATOR};
-
 static void derive_widths(aae_model *m)
 {
     const aaei_options *o = &m->opt;
@@ -86,9 +81,10 @@ static void derive_widths(aae_model *m)
     m->off_y = m->zw * (m->gaussian ? 2 : 1);
     m->enc_out = m->off_y + (m->yhead == AAE_Y_SHARED ? m->k : 0);
     m->cw = m->dec_input == AAE_DECODE_Z ? 0 : m->k;
-    m->has_cls = m->yhead == AAE_Y_SEPARATE;
-    m->has_zdisc = m->zadv;
-    m->has_ydisc = m->yadv;
+    m->has[AAE_PART_ENCODER] = m->has[AAE_PART_DECODER] = 1;
+    m->has[AAE_PART_CLASSIFIER] = m->yhead == AAE_Y_SEPARATE;
+    m->has[AAE_PART_Z_DISCRIMINATOR] = m->zadv;
+    m->has[AAE_PART_Y_DISCRIMINATOR] = m->yadv;
 
     aaei_prior *zp = &m->zprior;
     zp->kind = (aae_prior_kind)aaei_opt_int(o, AAE_OPTION_Z_PRIOR);
@@ -100,30 +96,6 @@ static void derive_widths(aae_model *m)
     zp->label_guided = aaei_opt_int(o, AAE_OPTION_PRIOR_LABEL_GUIDED);
     m->yprior.categorical = 1;
     m->yprior.dim = m->k;
-}
-
-static int has_part(const aae_model *m, aae_part part)
-{
-    switch (part) {
-    case AAE_PART_ENCODER:
-    case AAE_PART_DECODER: return 1;
-    case AAE_PART_CLASSIFIER: return m->has_cls;
-    case AAE_PART_Z_DISCRIMINATOR: return m->has_zdisc;
-    case AAE_PART_Y_DISCRIMINATOR: return m->has_ydisc;
-    }
-    return 0;
-}
-
-static aae_net *net_of(aae_model *m, aae_part part)
-{
-    switch (part) {
-    case AAE_PART_ENCODER: return &m->enc;
-    case AAE_PART_DECODER: return &m->dec;
-    case AAE_PART_CLASSIFIER: return &m->cls;
-    case AAE_PART_Z_DISCRIMINATOR: return &m->zdisc;
-    case AAE_PART_Y_DISCRIMINATOR: return &m->ydisc;
-    }
-    return NULL;
 }
 
 /* Input and output widths of a part's network. */
@@ -144,16 +116,17 @@ static void part_widths(const aae_model *m, aae_part part, size_t *in, size_t *o
 static int slot_part(const aae_model *m, int slot)
 {
     /* The y head's own network: the encoder trunk or the classifier. */
-    int ypart = m->has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER;
+    int has_cls = m->has[AAE_PART_CLASSIFIER];
+    int ypart = has_cls ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER;
     switch (slot) {
     case AAEI_OPT_ENC: return AAE_PART_ENCODER;
     case AAEI_OPT_DEC: return AAE_PART_DECODER;
-    case AAEI_OPT_CLS: return m->has_cls ? AAE_PART_CLASSIFIER : -1;
-    case AAEI_OPT_ZDISC: return m->has_zdisc ? AAE_PART_Z_DISCRIMINATOR : -1;
-    case AAEI_OPT_YDISC: return m->has_ydisc ? AAE_PART_Y_DISCRIMINATOR : -1;
+    case AAEI_OPT_CLS: return has_cls ? AAE_PART_CLASSIFIER : -1;
+    case AAEI_OPT_ZDISC: return m->has[AAE_PART_Z_DISCRIMINATOR] ? AAE_PART_Z_DISCRIMINATOR : -1;
+    case AAEI_OPT_YDISC: return m->has[AAE_PART_Y_DISCRIMINATOR] ? AAE_PART_Y_DISCRIMINATOR : -1;
     case AAEI_OPT_GEN_ENC:
-        return !m->joint_gen && (m->zadv || (m->yadv && !m->has_cls)) ? AAE_PART_ENCODER : -1;
-    case AAEI_OPT_GEN_CLS: return !m->joint_gen && m->yadv && m->has_cls ? AAE_PART_CLASSIFIER : -1;
+        return !m->joint_gen && (m->zadv || (m->yadv && !has_cls)) ? AAE_PART_ENCODER : -1;
+    case AAEI_OPT_GEN_CLS: return !m->joint_gen && m->yadv && has_cls ? AAE_PART_CLASSIFIER : -1;
     case AAEI_OPT_SEMI: return m->supervised == AAE_SUPERVISE_PHASE ? ypart : -1;
     }
     return -1;
@@ -219,19 +192,18 @@ static aae_status build_all(aae_model *m)
 {
     const aaei_options *o = &m->opt;
     AAEI_TRY(build_corruption(m));
-    for (int i = 0; i < 5; i++) {
-        aae_part part = NET_PARTS[i];
+    AAEI_FOR_EACH_NET(m, net) {
+        aae_part part = (aae_part)(net - m->nets);
         size_t in, out;
-        if (!has_part(m, part)) continue;
         part_widths(m, part, &in, &out);
         int act = part == AAE_PART_DECODER ? aaei_opt_int(o, AAE_OPTION_OUTPUT) : AAE_OUTPUT_LINEAR;
-        AAEI_TRY(build_net(net_of(m, part), o, part, in, out, act));
+        AAEI_TRY(build_net(net, o, part, in, out, act));
     }
     for (int slot = 0; slot < AAEI_OPT_COUNT; slot++) {
         int part = slot_part(m, slot);
         if (part >= 0)
             AAEI_TRY(aaei_optim_init(&m->optims[slot], slot_config(m, slot),
-                                     net_of(m, (aae_part)part)->nparams));
+                                     m->nets[part].nparams));
     }
     return AAE_OK;
 }
@@ -272,10 +244,10 @@ void aaei_model_layout(const aaei_options *o, aaei_layout *l)
     m.opt = *o;
     derive_widths(&m);
     size_t params[AAEI_PARTS] = {0};
-    for (int i = 0; i < 5; i++) {
-        aae_part part = NET_PARTS[i];
+    for (int i = 0; i < AAEI_PARTS; i++) {
+        aae_part part = aaei_file_order[i];
         size_t in, out;
-        if (!(l->present[i] = has_part(&m, part))) continue;
+        if (!(l->present[i] = m.has[part])) continue;
         part_widths(&m, part, &in, &out);
         l->params[i] = params[part] = part_params(o, part, in, out);
         l->state[i] = part_state(o, part, out);
@@ -291,16 +263,16 @@ void aaei_model_layout(const aaei_options *o, aaei_layout *l)
 /* Moves every network's gradients into m->grad_pool (see model.h). */
 static aae_status pool_gradients(aae_model *m)
 {
-    aae_net *order[] = {&m->dec, &m->enc, &m->cls, &m->zdisc, &m->ydisc};
     size_t total = 0;
-    for (size_t i = 0; i < 5; i++) total += order[i]->nparams;
+    for (int i = 0; i < AAEI_PARTS; i++) total += m->nets[aaei_pool_order[i]].nparams;
     float *pool = aaei_calloc(total ? total : 1, sizeof *pool, "gradient pool");
     if (!pool) return AAE_ERR_NOMEM;
     float *p = pool;
-    for (size_t i = 0; i < 5; i++) {
-        aaei_free(order[i]->grads);
-        order[i]->grads = p;
-        p += order[i]->nparams;
+    for (int i = 0; i < AAEI_PARTS; i++) {
+        aae_net *net = &m->nets[aaei_pool_order[i]];
+        aaei_free(net->grads);
+        net->grads = p;
+        p += net->nparams;
     }
     m->grad_pool = pool;
     return AAE_OK;
@@ -331,14 +303,10 @@ void aaei_model_destroy(aae_model *m)
     if (!m) return;
     if (m->grad_pool) {
         /* The networks' gradients live in the pool: not theirs to free. */
-        m->enc.grads = m->dec.grads = m->cls.grads = m->zdisc.grads = m->ydisc.grads = NULL;
+        AAEI_FOR_ALL_NETS(m, net) net->grads = NULL;
         aaei_free(m->grad_pool);
     }
-    aaei_net_release(&m->enc);
-    aaei_net_release(&m->dec);
-    aaei_net_release(&m->cls);
-    aaei_net_release(&m->zdisc);
-    aaei_net_release(&m->ydisc);
+    AAEI_FOR_ALL_NETS(m, net) aaei_net_release(net);
     aaei_net_release(&m->corruption);
     for (int i = 0; i < AAEI_OPT_COUNT; i++) aaei_optim_release(&m->optims[i]);
     aaei_free(m->tbuf);
@@ -389,7 +357,7 @@ void aaei_model_set_lr_factors(aae_model *m, const double factor[AAEI_PHASES])
 
 size_t aaei_model_min_step_rows(const aae_model *m)
 {
-    for (int i = 0; i < 5; i++)
-        if (has_part(m, NET_PARTS[i]) && aaei_net_has_batchnorm(net_of((aae_model *)m, NET_PARTS[i]))) return 2;
+    AAEI_FOR_EACH_NET(m, net)
+        if (aaei_net_has_batchnorm(net)) return 2;
     return 1;
 }

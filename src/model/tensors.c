@@ -50,20 +50,24 @@ static size_t index_net(aae_net *net, const char *part, aaei_tensor *out)
     return n;
 }
 
+/* A network's name in tensor names (PyTorch's module name). */
+static const char *net_name(const aae_model *m, const aae_net *net)
+{
+    static const char *const names[AAEI_PARTS] = {
+        [AAE_PART_ENCODER] = "encoder", [AAE_PART_DECODER] = "decoder",
+        [AAE_PART_CLASSIFIER] = "classifier", [AAE_PART_Z_DISCRIMINATOR] = "z_discriminator",
+        [AAE_PART_Y_DISCRIMINATOR] = "y_discriminator"};
+    return names[net - m->nets];
+}
+
 aae_status aaei_model_index_tensors(aae_model *m)
 {
-    aae_net *nets[5] = {&m->enc, &m->dec, m->has_cls ? &m->cls : NULL,
-                        m->has_zdisc ? &m->zdisc : NULL, m->has_ydisc ? &m->ydisc : NULL};
-    static const char *names[5] = {"encoder", "decoder", "classifier", "z_discriminator",
-                                   "y_discriminator"};
     size_t n = 0;
-    for (int i = 0; i < 5; i++)
-        if (nets[i]) n += index_net(nets[i], names[i], NULL);
+    AAEI_FOR_EACH_NET(m, net) n += index_net(net, net_name(m, net), NULL);
     m->tensors = aaei_malloc(n, sizeof *m->tensors, "tensor index");
     if (!m->tensors) return AAE_ERR_NOMEM;
     m->ntensors = 0;
-    for (int i = 0; i < 5; i++)
-        if (nets[i]) m->ntensors += index_net(nets[i], names[i], m->tensors + m->ntensors);
+    AAEI_FOR_EACH_NET(m, net) m->ntensors += index_net(net, net_name(m, net), m->tensors + m->ntensors);
     return AAE_OK;
 }
 

@@ -35,6 +35,15 @@ typedef struct step_ctx {
 
 static int finite(float v) { return isfinite(v); }
 
+/* 1 if the y head is a network of its own (the classifier). */
+static int has_cls(const aae_model *m) { return m->has[AAE_PART_CLASSIFIER]; }
+
+/* The y head's network: the classifier, else the encoder. */
+static aae_net *y_net(aae_model *m)
+{
+    return &m->nets[has_cls(m) ? AAE_PART_CLASSIFIER : AAE_PART_ENCODER];
+}
+
 static aae_status diverged(const char *phase, float loss)
 {
     return aaei_fail(AAE_ERR_DIVERGED, "%s phase: its loss is %g: training diverged (the step was undone)",
@@ -151,8 +160,8 @@ static void z_grad_to_enc(const step_ctx *c, const float *E, const float *dz)
 static float *ylog_grad(const step_ctx *c, size_t *ld)
 {
     aae_model *m = c->m;
-    *ld = m->has_cls ? m->k : m->enc_out;
-    return m->has_cls ? m->d_cls : m->d_enc + m->off_y;
+    *ld = has_cls(m) ? m->k : m->enc_out;
+    return has_cls(m) ? m->d_cls : m->d_enc + m->off_y;
 }
 
 /* Adds the softmax backward of dy (through y = softmax(logits)). */
@@ -188,13 +197,15 @@ static aae_status forward_encoders(const step_ctx *c, const float *x, size_t row
                                    const float **E, const float **ylog, size_t *ld)
 {
     aae_model *m = c->m;
+    aae_net *enc = &m->nets[AAE_PART_ENCODER];
+    aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, x, rows, 0, &x));
-    AAEI_TRY(aaei_net_forward(&m->enc, x, rows, 1, c->step, &keys, c->reduce, E));
+    AAEI_TRY(aaei_net_forward(enc, x, rows, 1, c->step, &keys, c->reduce, E));
     *ylog = NULL;
     *ld = 0;
-    if (m->has_cls) {
-        AAEI_TRY(aaei_net_forward(&m->cls, x, rows, 1, c->step, &keys, c->reduce, ylog));
+    if (has_cls(m)) {
+        AAEI_TRY(aaei_net_forward(cls, x, rows, 1, c->step, &keys, c->reduce, ylog));
         *ld = m->k;
     } else if (m->yhead == AAE_Y_SHARED) {
         *ylog = *E + m->off_y;
@@ -208,14 +219,16 @@ static void zero_enc_grads(const step_ctx *c, size_t rows)
 {
     aae_model *m = c->m;
     memset(m->d_enc, 0, rows * m->enc_out * sizeof *m->d_enc);
-    if (m->has_cls) memset(m->d_cls, 0, rows * m->k * sizeof *m->d_cls);
+    if (has_cls(m)) memset(m->d_cls, 0, rows * m->k * sizeof *m->d_cls);
 }
 
 static aae_status backward_encoders(const step_ctx *c)
 {
     aae_model *m = c->m;
-    AAEI_TRY(aaei_net_backward(&m->enc, m->d_enc, c->reduce, NULL));
-    if (m->has_cls) AAEI_TRY(aaei_net_backward(&m->cls, m->d_cls, c->reduce, NULL));
+    aae_net *enc = &m->nets[AAE_PART_ENCODER];
+    aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
+    AAEI_TRY(aaei_net_backward(enc, m->d_enc, c->reduce, NULL));
+    if (has_cls(m)) AAEI_TRY(aaei_net_backward(cls, m->d_cls, c->reduce, NULL));
     return AAE_OK;
 }
 
@@ -273,7 +286,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
     *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
-    const char *name = D == &m->zdisc ? "z discriminator" : "y discriminator";
+    const char *name = D == &m->nets[AAE_PART_Z_DISCRIMINATOR] ? "z discriminator" : "y discriminator";
     AAEI_TRY(reduce_losses(c, &loss, 1));
     if (!finite(*loss)) return diverged(name, *loss);
     w *= c->share;
@@ -352,14 +365,16 @@ static float joint_ce_term(const step_ctx *c, const float *ylog, size_t ld)
 static aae_status joint_generator_terms(const step_ctx *c, float *total)
 {
     aae_model *m = c->m;
+    aae_net *zdisc = &m->nets[AAE_PART_Z_DISCRIMINATOR];
+    aae_net *ydisc = &m->nets[AAE_PART_Y_DISCRIMINATOR];
     float gl, w = (float)m->opt.v[AAE_OPTION_W_ADV];
     if (m->zadv) {
-        AAEI_TRY(generator_grad(c, &m->zdisc, m->z, m->zw, SALT_ZNOISE, m->dz, &gl));
+        AAEI_TRY(generator_grad(c, zdisc, m->z, m->zw, SALT_ZNOISE, m->dz, &gl));
         c->losses[AAE_SLOT_GEN_Z] = gl;
         *total += w * gl;
     }
     if (m->yadv) {
-        AAEI_TRY(generator_grad(c, &m->ydisc, m->y, m->k, SALT_YNOISE, m->dy, &gl));
+        AAEI_TRY(generator_grad(c, ydisc, m->y, m->k, SALT_YNOISE, m->dy, &gl));
         c->losses[AAE_SLOT_GEN_Y] = gl;
         *total += w * gl;
     }
@@ -371,9 +386,12 @@ static aae_status joint_generator_terms(const step_ctx *c, float *total)
 static aae_status reconstruction_backward(const step_ctx *c, const float *E)
 {
     aae_model *m = c->m;
+    aae_net *enc = &m->nets[AAE_PART_ENCODER];
+    aae_net *dec = &m->nets[AAE_PART_DECODER];
+    aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
     size_t dw = m->zw + m->cw;
     const float *ddec;
-    AAEI_TRY(aaei_net_backward(&m->dec, m->dxhat, c->reduce, &ddec));
+    AAEI_TRY(aaei_net_backward(dec, m->dxhat, c->reduce, &ddec));
     for (size_t r = 0; r < c->rows; r++) {
         const float *g = ddec + r * dw;
         for (size_t j = 0; j < m->zw; j++) m->dz[r * m->zw + j] += g[j];
@@ -383,24 +401,27 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     z_grad_to_enc(c, E, m->dz);
     if (m->yhead) y_grad_to_logits(c, m->dy);
     AAEI_TRY(backward_encoders(c));
-    AAEI_TRY(reduce_grads(c, &m->dec, m->has_cls ? &m->cls : &m->enc));
+    AAEI_TRY(reduce_grads(c, dec, y_net(m)));
     static const char phase[] = "reconstruction";
-    int bad = step_net(c, AAEI_OPT_ENC, &m->enc, phase);
-    bad |= step_net(c, AAEI_OPT_DEC, &m->dec, phase);
-    if (m->has_cls) bad |= step_net(c, AAEI_OPT_CLS, &m->cls, phase);
+    int bad = step_net(c, AAEI_OPT_ENC, enc, phase);
+    bad |= step_net(c, AAEI_OPT_DEC, dec, phase);
+    if (has_cls(m)) bad |= step_net(c, AAEI_OPT_CLS, cls, phase);
     return steps_done(c, bad, phase);
 }
 
 static aae_status phase_reconstruction(const step_ctx *c)
 {
     aae_model *m = c->m;
+    aae_net *enc = &m->nets[AAE_PART_ENCODER];
+    aae_net *dec = &m->nets[AAE_PART_DECODER];
+    aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
     size_t rows = c->rows, ld;
     const float *E, *ylog, *xhat;
     AAEI_TRY(forward_encoders(c, c->x, rows, &E, &ylog, &ld));
     sample_z(c, E, SALT_REC);
     decoder_input(c);
     aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(aaei_net_forward(&m->dec, m->dec_in, rows, 1, c->step, &keys, c->reduce, &xhat));
+    AAEI_TRY(aaei_net_forward(dec, m->dec_in, rows, 1, c->step, &keys, c->reduce, &xhat));
     float rec = reconstruction_loss(c, xhat), total = rec;
     c->losses[AAE_SLOT_REC] = rec;
 
@@ -415,9 +436,9 @@ static aae_status phase_reconstruction(const step_ctx *c)
                            &c->losses[AAE_SLOT_GEN_Y], &total};
     AAEI_TRY(reduce_losses(c, rec_losses, 6));
     if (!finite(total)) {
-        aaei_net_zero_grad(&m->enc);
-        aaei_net_zero_grad(&m->dec);
-        if (m->has_cls) aaei_net_zero_grad(&m->cls);
+        aaei_net_zero_grad(enc);
+        aaei_net_zero_grad(dec);
+        if (has_cls(m)) aaei_net_zero_grad(cls);
         return diverged("reconstruction", total);
     }
     return reconstruction_backward(c, E);
@@ -426,6 +447,10 @@ static aae_status phase_reconstruction(const step_ctx *c)
 static aae_status phase_regularization(const step_ctx *c)
 {
     aae_model *m = c->m;
+    aae_net *enc = &m->nets[AAE_PART_ENCODER];
+    aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
+    aae_net *zdisc = &m->nets[AAE_PART_Z_DISCRIMINATOR];
+    aae_net *ydisc = &m->nets[AAE_PART_Y_DISCRIMINATOR];
     const float *E = NULL, *ylog;
     size_t ld;
     if (!m->zadv && !m->yadv) return AAE_OK;
@@ -436,23 +461,23 @@ static aae_status phase_regularization(const step_ctx *c)
         sample_z(c, E, SALT_REG);
     }
     if (m->zadv)
-        AAEI_TRY(disc_step(c, &m->zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SALT_ZPRIOR,
+        AAEI_TRY(disc_step(c, zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SALT_ZPRIOR,
                            SALT_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
     if (m->yadv)
-        AAEI_TRY(disc_step(c, &m->ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SALT_YPRIOR,
+        AAEI_TRY(disc_step(c, ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SALT_YPRIOR,
                            SALT_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
     if (m->joint_gen) return AAE_OK;
 
     zero_enc_grads(c, c->rows);
     float total = 0.0f, w = (float)m->opt.v[AAE_OPTION_W_ADV];
     if (m->zadv) {
-        AAEI_TRY(generator_grad(c, &m->zdisc, m->z, m->zw, SALT_ZNOISE, m->dz,
+        AAEI_TRY(generator_grad(c, zdisc, m->z, m->zw, SALT_ZNOISE, m->dz,
                                 &c->losses[AAE_SLOT_GEN_Z]));
         total += w * c->losses[AAE_SLOT_GEN_Z];
         z_grad_to_enc(c, E, m->dz);
     }
     if (m->yadv) {
-        AAEI_TRY(generator_grad(c, &m->ydisc, m->y, m->k, SALT_YNOISE, m->dy,
+        AAEI_TRY(generator_grad(c, ydisc, m->y, m->k, SALT_YNOISE, m->dy,
                                 &c->losses[AAE_SLOT_GEN_Y]));
         total += w * c->losses[AAE_SLOT_GEN_Y];
         y_grad_to_logits(c, m->dy);
@@ -461,17 +486,17 @@ static aae_status phase_regularization(const step_ctx *c)
     AAEI_TRY(reduce_losses(c, gen_losses, 3));
     if (!finite(total)) return diverged("generator", total);
     AAEI_TRY(backward_encoders(c));
-    AAEI_TRY(reduce_grads(c, &m->enc, m->has_cls ? &m->cls : &m->enc));
+    AAEI_TRY(reduce_grads(c, enc, y_net(m)));
     static const char phase[] = "generator";
     int bad = 0;
-    if (m->has_cls) {
+    if (has_cls(m)) {
         /* A separate classifier is the generator of y; the encoder of z. */
-        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, &m->cls, phase);
-        else aaei_net_zero_grad(&m->cls);
-        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, &m->enc, phase);
-        else aaei_net_zero_grad(&m->enc);
+        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, cls, phase);
+        else aaei_net_zero_grad(cls);
+        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, enc, phase);
+        else aaei_net_zero_grad(enc);
     } else {
-        bad = step_net(c, AAEI_OPT_GEN_ENC, &m->enc, phase);
+        bad = step_net(c, AAEI_OPT_GEN_ENC, enc, phase);
     }
     return steps_done(c, bad, phase);
 }
@@ -481,12 +506,12 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
 {
     aae_model *m = c->m;
     size_t rows_l = c->rows;
-    aae_net *net = m->has_cls ? &m->cls : &m->enc;
+    aae_net *net = y_net(m);
     const float *out;
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, xl, rows_l, LABELLED_ROW_KEYS, &xl));
     AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, c->reduce, &out));
-    size_t ld = m->has_cls ? m->k : m->enc_out, off = m->has_cls ? 0 : m->off_y;
+    size_t ld = has_cls(m) ? m->k : m->enc_out, off = has_cls(m) ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
         memcpy(m->ylog_sep + r * m->k, out + r * ld + off, m->k * sizeof(float));
     float ce = aaei_loss_cross_entropy(m->ylog_sep, yl, rows_l, m->k, m->dy);
@@ -495,7 +520,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     if (!finite(ce)) return diverged("semi-supervised", ce);
     c->losses[AAE_SLOT_CE] = ce;
     float w = (float)m->opt.v[AAE_OPTION_W_CE] * c->share;
-    float *d = m->has_cls ? m->d_cls : m->d_enc;
+    float *d = has_cls(m) ? m->d_cls : m->d_enc;
     memset(d, 0, rows_l * ld * sizeof *d);
     for (size_t r = 0; r < rows_l; r++)
         for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];

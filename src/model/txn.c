@@ -5,21 +5,9 @@
 #include "model/model.h"
 #include "nn/txn.h"
 
-/* The model's networks (absent ones are empty: no parameters, no state). */
-static void nets_of(aae_model *m, aae_net **nets)
-{
-    nets[0] = &m->enc;
-    nets[1] = &m->dec;
-    nets[2] = &m->cls;
-    nets[3] = &m->zdisc;
-    nets[4] = &m->ydisc;
-}
-
 aae_status aaei_model_txn_reserve(aae_model *m)
 {
-    aae_net *nets[5];
-    nets_of(m, nets);
-    for (int i = 0; i < 5; i++) AAEI_TRY(aaei_net_txn_reserve(nets[i]));
+    AAEI_FOR_ALL_NETS(m, net) AAEI_TRY(aaei_net_txn_reserve(net));
     for (int s = 0; s < AAEI_OPT_COUNT; s++)
         if (m->optims[s].m) AAEI_TRY(aaei_optim_txn_reserve(&m->optims[s]));
     return AAE_OK;
@@ -32,14 +20,12 @@ void aaei_model_txn_begin(aae_model *m)
 
 void aaei_model_txn_end(aae_model *m, int commit)
 {
-    aae_net *nets[5];
-    nets_of(m, nets);
-    for (int i = 0; i < 5; i++) aaei_net_txn_end(nets[i], commit);
+    AAEI_FOR_ALL_NETS(m, net) aaei_net_txn_end(net, commit);
     for (int s = 0; s < AAEI_OPT_COUNT; s++) aaei_optim_txn_end(&m->optims[s], commit);
     /* A step stopped midway may leave gradients accumulated: the next
      * one starts from zero, as after a complete step. */
     if (!commit) {
-        for (int i = 0; i < 5; i++) aaei_net_zero_grad(nets[i]);
+        AAEI_FOR_ALL_NETS(m, net) aaei_net_zero_grad(net);
     }
 }
 
@@ -73,8 +59,7 @@ const char *aaei_model_txn_apply(aae_model *m, aaei_deferred *d)
 
 int aaei_model_txn_state_bad(const aae_model *m)
 {
-    const aae_net *nets[5] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
     int bad = 0;
-    for (int i = 0; i < 5; i++) bad |= aaei_net_txn_state_bad(nets[i]);
+    AAEI_FOR_ALL_NETS(m, net) bad |= aaei_net_txn_state_bad(net);
     return bad;
 }

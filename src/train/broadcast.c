@@ -19,10 +19,9 @@ static aae_status send_net(aae_net *net, const aaei_group *g)
 
 aae_status aaei_broadcast_model(aae_model *m, const aaei_group *g)
 {
-    aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
-    for (size_t i = 0; i < 5; i++) {
-        aaei_net_txn_forget(nets[i]);
-        AAEI_TRY(send_net(nets[i], g));
+    AAEI_FOR_ALL_NETS(m, net) {
+        aaei_net_txn_forget(net);
+        AAEI_TRY(send_net(net, g));
     }
     for (int i = 0; i < AAEI_OPT_COUNT; i++) {
         aaei_optim *o = &m->optims[i];

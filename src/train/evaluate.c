@@ -24,7 +24,7 @@ static int any_labelled(const int32_t *labels, size_t rows)
 static double chunk_elbo(const aae_model *m, const float *x, size_t rows, size_t row0,
                          float *E, float *z, float *c, float *xhat, float *s)
 {
-    aaei_net_infer(&m->enc, x, rows, E, s);
+    aaei_net_infer(&m->nets[AAE_PART_ENCODER], x, rows, E, s);
     double total = 0.0;
     for (size_t r = 0; r < rows; r++) {
         const float *e = E + r * m->enc_out;

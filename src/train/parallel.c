@@ -9,9 +9,8 @@
 
 static uint64_t model_floats(const aae_model *m)
 {
-    const aae_net *nets[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
     uint64_t n = 0;
-    for (size_t i = 0; i < 5; i++) n += nets[i]->nparams + nets[i]->nstate;
+    AAEI_FOR_ALL_NETS(m, net) n += net->nparams + net->nstate;
     for (int i = 0; i < AAEI_OPT_COUNT; i++) n += m->optims[i].n;
     return n;
 }

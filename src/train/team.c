@@ -116,14 +116,6 @@ static aae_status team_broadcast(void *user, void *data, size_t bytes)
     return AAE_OK;
 }
 
-/* The networks and optimizers whose arrays replicas share with the model. */
-static void parts_of(aae_model *m, aae_net **nets, aaei_optim **optims)
-{
-    aae_net *n[] = {&m->enc, &m->dec, &m->cls, &m->zdisc, &m->ydisc};
-    for (int i = 0; i < 5; i++) nets[i] = n[i];
-    for (int i = 0; i < AAEI_OPT_COUNT; i++) optims[i] = &m->optims[i];
-}
-
 /* Points the replica's parameters and optimizer moments, and their spare
  * buffers (nn/txn.h), at m's (its own are freed the first time): the
  * members update disjoint slices of them, and every member swaps its own
@@ -131,29 +123,27 @@ static void parts_of(aae_model *m, aae_net **nets, aaei_optim **optims)
  * Batch norm statistics, gradients and workspaces stay the replica's. */
 static void share_arrays(aae_model *replica, aae_model *m, int first)
 {
-    aae_net *rn[5], *mn[5];
-    aaei_optim *ro[AAEI_OPT_COUNT], *mo[AAEI_OPT_COUNT];
-    parts_of(replica, rn, ro);
-    parts_of(m, mn, mo);
-    for (int i = 0; i < 5; i++) {
+    for (int p = 0; p < AAEI_PARTS; p++) {
+        aae_net *rn = &replica->nets[p];
         if (first) {
-            aaei_free(rn[i]->params);
-            aaei_free(rn[i]->params_spare);
+            aaei_free(rn->params);
+            aaei_free(rn->params_spare);
         }
-        rn[i]->params = mn[i]->params;
-        rn[i]->params_spare = mn[i]->params_spare;
+        rn->params = m->nets[p].params;
+        rn->params_spare = m->nets[p].params_spare;
     }
     for (int i = 0; i < AAEI_OPT_COUNT; i++) {
+        aaei_optim *ro = &replica->optims[i], *mo = &m->optims[i];
         if (first) {
-            aaei_free(ro[i]->m);
-            aaei_free(ro[i]->v);
-            aaei_free(ro[i]->m_spare);
-            aaei_free(ro[i]->v_spare);
+            aaei_free(ro->m);
+            aaei_free(ro->v);
+            aaei_free(ro->m_spare);
+            aaei_free(ro->v_spare);
         }
-        ro[i]->m = mo[i]->m;
-        ro[i]->v = mo[i]->v;
-        ro[i]->m_spare = mo[i]->m_spare;
-        ro[i]->v_spare = mo[i]->v_spare;
+        ro->m = mo->m;
+        ro->v = mo->v;
+        ro->m_spare = mo->m_spare;
+        ro->v_spare = mo->v_spare;
     }
 }
 
@@ -161,11 +151,11 @@ static void share_arrays(aae_model *replica, aae_model *m, int first)
 static void free_replica(aae_model *replica)
 {
     if (!replica) return;
-    aae_net *rn[5];
-    aaei_optim *ro[AAEI_OPT_COUNT];
-    parts_of(replica, rn, ro);
-    for (int i = 0; i < 5; i++) rn[i]->params = rn[i]->params_spare = NULL;
-    for (int i = 0; i < AAEI_OPT_COUNT; i++) ro[i]->m = ro[i]->v = ro[i]->m_spare = ro[i]->v_spare = NULL;
+    AAEI_FOR_ALL_NETS(replica, net) net->params = net->params_spare = NULL;
+    for (int i = 0; i < AAEI_OPT_COUNT; i++) {
+        aaei_optim *o = &replica->optims[i];
+        o->m = o->v = o->m_spare = o->v_spare = NULL;
+    }
     aae_model_free(replica);
 }
 
