@@ -74,8 +74,8 @@ AAE_API aae_status aae_model_encode(const aae_model *model, const float *x, size
     float *s = NULL;
     AAEI_REQUIRE(model && x && z, "%s: model, x or z is NULL", fn);
     AAEI_REQUIRE(!y || model->yhead != AAE_Y_NONE, "%s: y requested but the model has no y head", fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
-    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_encode(model, x, rows, z, y, s);
     put_scratch(s, scratch);
@@ -88,13 +88,13 @@ AAE_API aae_status aae_model_decode(const aae_model *model, const float *z, cons
     static const char fn[] = "aae_model_decode";
     float *s = NULL;
     AAEI_REQUIRE(model && z && x, "%s: model, z or x is NULL", fn);
-    AAEI_REQUIRE((c != NULL) == (model->cw != 0),
-                 model->cw ? "%s: the decoder reads [z, c]; c is NULL"
+    AAEI_REQUIRE((c != NULL) == (model->c_width != 0),
+                 model->c_width ? "%s: the decoder reads [z, c]; c is NULL"
                            : "%s: the decoder reads z only; c must be NULL",
                  fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
-    AAEI_TRY(aaei_model_check_finite(z, rows, model->zw, fn));
-    if (c) AAEI_TRY(aaei_model_check_finite(c, rows, model->cw, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
+    AAEI_TRY(aaei_model_check_finite(z, rows, model->z_width, fn));
+    if (c) AAEI_TRY(aaei_model_check_finite(c, rows, model->c_width, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_decode(model, z, c, rows, x, s);
     put_scratch(s, scratch);
@@ -108,8 +108,8 @@ AAE_API aae_status aae_model_reconstruct(const aae_model *model, const float *x,
     static const char fn[] = "aae_model_reconstruct";
     float *s = NULL;
     AAEI_REQUIRE(model && x && out, "%s: model, x or out is NULL", fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
-    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
     int by_label = model->dec_input == AAE_DECODE_Z_LABEL;
     AAEI_REQUIRE(!by_label || labels, "%s: the decoder reads labels; labels is NULL", fn);
     if (by_label) AAEI_TRY(aaei_model_check_labels(model, labels, rows, 0, 1, fn));
@@ -124,7 +124,7 @@ AAE_API aae_status aae_model_sample_prior(const aae_model *model, size_t n, uint
 {
     static const char fn[] = "aae_model_sample_prior";
     AAEI_REQUIRE(model && z, "%s: model or z is NULL", fn);
-    AAEI_TRY(aaei_model_check_rows(n, model->zw, fn));
+    AAEI_TRY(aaei_model_check_rows(n, model->z_width, fn));
     if (labels) AAEI_TRY(aaei_model_check_labels(model, labels, n, 1, 0, fn));
     aaei_model_sample_prior(model, n, seed, labels, z);
     return AAE_OK;
@@ -137,8 +137,8 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t
     static const char fn[] = "aae_model_generate";
     float *s = NULL;
     AAEI_REQUIRE(model && x, "%s: model or x is NULL", fn);
-    AAEI_TRY(aaei_model_check_rows(n, model->in, fn));
-    if (labels) AAEI_TRY(aaei_model_check_labels(model, labels, n, model->cw == 0, model->cw > 0, fn));
+    AAEI_TRY(aaei_model_check_rows(n, model->in_width, fn));
+    if (labels) AAEI_TRY(aaei_model_check_labels(model, labels, n, model->c_width == 0, model->c_width > 0, fn));
     AAEI_TRY(get_scratch(model, n, scratch, scratch_count, &s, fn));
     aaei_model_generate(model, n, seed, labels, x, s);
     put_scratch(s, scratch);
@@ -153,14 +153,14 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
     float *s = NULL;
     AAEI_REQUIRE(model && x && classes, "%s: model, x or classes is NULL", fn);
     AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
-    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     /* Probabilities go to the caller's buffer or to the scratch's tail. */
     float *p = probs;
     float *tmp = NULL;
     if (!p) {
-        tmp = aaei_malloc(rows * model->k, sizeof *tmp, "class probabilities");
+        tmp = aaei_malloc(rows * model->classes, sizeof *tmp, "class probabilities");
         if (!tmp) {
             put_scratch(s, scratch);
             return AAE_ERR_NOMEM;
@@ -168,7 +168,7 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
         p = tmp;
     }
     aaei_model_class_probs(model, x, rows, p, s);
-    aaei_argmax_rows(p, rows, model->k, classes);
+    aaei_argmax_rows(p, rows, model->classes, classes);
     aaei_free(tmp);
     put_scratch(s, scratch);
     return AAE_OK;

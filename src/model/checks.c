@@ -31,13 +31,13 @@ aae_status aaei_model_check_labels(const aae_model *m, const int32_t *labels, si
 {
     for (size_t r = 0; r < rows; r++) {
         int32_t l = labels[r];
-        if (l >= 0 && (!classes || (size_t)l < m->k)) continue;
+        if (l >= 0 && (!classes || (size_t)l < m->classes)) continue;
         if (l == -1 && allow_unlabelled) continue;
         if (!classes)
             return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be >= %s", fn, r,
                              (int)l, allow_unlabelled ? "-1" : "0");
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "%s: label of row %zu is %d, must be in [%s, %zu)",
-                         fn, r, (int)l, allow_unlabelled ? "-1" : "0", m->k);
+                         fn, r, (int)l, allow_unlabelled ? "-1" : "0", m->classes);
     }
     return AAE_OK;
 }
@@ -47,8 +47,8 @@ aae_status aaei_model_check_step(const aae_model *model, const float *x, const i
                                  size_t rows_l, const char *fn)
 {
     AAEI_REQUIRE(model != NULL && x != NULL, "%s: model or x is NULL", fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in, fn));
-    AAEI_TRY(aaei_model_check_finite(x, rows, model->in, fn));
+    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
     int needs_labels = model->dec_input == AAE_DECODE_Z_LABEL || model->zprior.label_guided;
     AAEI_REQUIRE(labels != NULL || !needs_labels,
                  "%s: this model reads labels (decoder input or label-guided prior); labels is NULL", fn);
@@ -59,8 +59,8 @@ aae_status aaei_model_check_step(const aae_model *model, const float *x, const i
         AAEI_TRY(aaei_model_check_labels(model, labels, rows, model->dec_input != AAE_DECODE_Z_LABEL, label_classes, fn));
     if (model->supervised == AAE_SUPERVISE_PHASE && rows_l > 0) {
         AAEI_REQUIRE(xl != NULL && yl != NULL, "%s: xl or yl is NULL with rows_l = %zu", fn, rows_l);
-        AAEI_TRY(aaei_model_check_rows(rows_l, model->in, fn));
-        AAEI_TRY(aaei_model_check_finite(xl, rows_l, model->in, fn));
+        AAEI_TRY(aaei_model_check_rows(rows_l, model->in_width, fn));
+        AAEI_TRY(aaei_model_check_finite(xl, rows_l, model->in_width, fn));
         AAEI_TRY(aaei_model_check_labels(model, yl, rows_l, 1, 1, fn));
     }
     return AAE_OK;

@@ -62,19 +62,19 @@ struct aae_model {
     float *grad_pool;
 
     /* Widths derived from the options. */
-    size_t in, zw, k;        /* input, z, classes */
+    size_t in_width, z_width, classes;
     size_t enc_out;          /* zw (mu) + zw (logvar, Gaussian) + k (shared y) */
     size_t off_logvar, off_y;/* column offsets in the encoder output */
-    size_t cw;               /* width of c at the decoder: k or 0 */
-    int gaussian, yhead, dec_input, zadv, yadv, supervised, joint_gen, detach_y;
+    size_t c_width;          /* width of c at the decoder: classes or 0 */
+    int gaussian, yhead, dec_input, z_adversarial, y_adversarial, supervised, joint_gen, detach_y;
     aaei_prior zprior, yprior;
 
     /* Training scratch, grown to the largest batch; one block. */
-    float *tbuf;
-    size_t trows;
-    float *eps, *z, *y, *ylog_sep, *dec_in, *d_enc, *d_cls, *dz, *dy, *dxhat,
-        *disc_in, *disc_d, *disc_t;
-    int32_t *ibuf;           /* labels scratch */
+    float *scratch_block;
+    size_t scratch_rows;
+    float *eps, *z, *y, *ylog_sep, *dec_in, *enc_out_grad, *cls_out_grad, *dz, *dy, *dxhat,
+        *disc_in, *disc_logit_grad, *disc_target;
+    int32_t *label_scratch;
 
     aaei_tensor *tensors;    /* PyTorch state_dict order */
     size_t ntensors;

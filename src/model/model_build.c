@@ -66,47 +66,47 @@ static aae_status build_net(aae_net *net, const aaei_options *o, aae_part part, 
 static void derive_widths(aae_model *m)
 {
     const aaei_options *o = &m->opt;
-    m->in = aaei_opt_size(o, AAE_OPTION_INPUT_WIDTH);
-    m->zw = aaei_opt_size(o, AAE_OPTION_Z_WIDTH);
-    m->k = aaei_opt_size(o, AAE_OPTION_CLASSES);
+    m->in_width = aaei_opt_size(o, AAE_OPTION_INPUT_WIDTH);
+    m->z_width = aaei_opt_size(o, AAE_OPTION_Z_WIDTH);
+    m->classes = aaei_opt_size(o, AAE_OPTION_CLASSES);
     m->gaussian = aaei_opt_int(o, AAE_OPTION_POSTERIOR) == AAE_POSTERIOR_GAUSSIAN;
     m->yhead = aaei_opt_int(o, AAE_OPTION_Y_HEAD);
     m->dec_input = aaei_opt_int(o, AAE_OPTION_DECODER_INPUT);
-    m->zadv = aaei_opt_int(o, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_ADVERSARIAL;
-    m->yadv = aaei_opt_int(o, AAE_OPTION_Y_ADVERSARIAL);
+    m->z_adversarial = aaei_opt_int(o, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_ADVERSARIAL;
+    m->y_adversarial = aaei_opt_int(o, AAE_OPTION_Y_ADVERSARIAL);
     m->supervised = aaei_opt_int(o, AAE_OPTION_Y_SUPERVISED);
     m->joint_gen = aaei_opt_int(o, AAE_OPTION_JOINT_GENERATOR);
     m->detach_y = aaei_opt_int(o, AAE_OPTION_DETACH_Y);
-    m->off_logvar = m->zw;
-    m->off_y = m->zw * (m->gaussian ? 2 : 1);
-    m->enc_out = m->off_y + (m->yhead == AAE_Y_SHARED ? m->k : 0);
-    m->cw = m->dec_input == AAE_DECODE_Z ? 0 : m->k;
+    m->off_logvar = m->z_width;
+    m->off_y = m->z_width * (m->gaussian ? 2 : 1);
+    m->enc_out = m->off_y + (m->yhead == AAE_Y_SHARED ? m->classes : 0);
+    m->c_width = m->dec_input == AAE_DECODE_Z ? 0 : m->classes;
     m->has[AAE_PART_ENCODER] = m->has[AAE_PART_DECODER] = 1;
     m->has[AAE_PART_CLASSIFIER] = m->yhead == AAE_Y_SEPARATE;
-    m->has[AAE_PART_Z_DISCRIMINATOR] = m->zadv;
-    m->has[AAE_PART_Y_DISCRIMINATOR] = m->yadv;
+    m->has[AAE_PART_Z_DISCRIMINATOR] = m->z_adversarial;
+    m->has[AAE_PART_Y_DISCRIMINATOR] = m->y_adversarial;
 
     aaei_prior *zp = &m->zprior;
     zp->kind = (aae_prior_kind)aaei_opt_int(o, AAE_OPTION_Z_PRIOR);
-    zp->dim = m->zw;
+    zp->dim = m->z_width;
     zp->sigma = (float)o->v[AAE_OPTION_PRIOR_SIGMA];
     zp->radius = (float)o->v[AAE_OPTION_PRIOR_RADIUS];
     zp->spread = (float)o->v[AAE_OPTION_PRIOR_SPREAD];
     zp->components = aaei_opt_size(o, AAE_OPTION_PRIOR_COMPONENTS);
     zp->label_guided = aaei_opt_int(o, AAE_OPTION_PRIOR_LABEL_GUIDED);
     m->yprior.categorical = 1;
-    m->yprior.dim = m->k;
+    m->yprior.dim = m->classes;
 }
 
 /* Input and output widths of a part's network. */
 static void part_widths(const aae_model *m, aae_part part, size_t *in, size_t *out)
 {
     switch (part) {
-    case AAE_PART_ENCODER: *in = m->in, *out = m->enc_out; return;
-    case AAE_PART_DECODER: *in = m->zw + m->cw, *out = m->in; return;
-    case AAE_PART_CLASSIFIER: *in = m->in, *out = m->k; return;
-    case AAE_PART_Z_DISCRIMINATOR: *in = m->zw, *out = 1; return;
-    case AAE_PART_Y_DISCRIMINATOR: *in = m->k, *out = 1; return;
+    case AAE_PART_ENCODER: *in = m->in_width, *out = m->enc_out; return;
+    case AAE_PART_DECODER: *in = m->z_width + m->c_width, *out = m->in_width; return;
+    case AAE_PART_CLASSIFIER: *in = m->in_width, *out = m->classes; return;
+    case AAE_PART_Z_DISCRIMINATOR: *in = m->z_width, *out = 1; return;
+    case AAE_PART_Y_DISCRIMINATOR: *in = m->classes, *out = 1; return;
     }
     *in = *out = 0;
 }
@@ -125,8 +125,8 @@ static int slot_part(const aae_model *m, int slot)
     case AAEI_OPT_ZDISC: return m->has[AAE_PART_Z_DISCRIMINATOR] ? AAE_PART_Z_DISCRIMINATOR : -1;
     case AAEI_OPT_YDISC: return m->has[AAE_PART_Y_DISCRIMINATOR] ? AAE_PART_Y_DISCRIMINATOR : -1;
     case AAEI_OPT_GEN_ENC:
-        return !m->joint_gen && (m->zadv || (m->yadv && !has_cls)) ? AAE_PART_ENCODER : -1;
-    case AAEI_OPT_GEN_CLS: return !m->joint_gen && m->yadv && has_cls ? AAE_PART_CLASSIFIER : -1;
+        return !m->joint_gen && (m->z_adversarial || (m->y_adversarial && !has_cls)) ? AAE_PART_ENCODER : -1;
+    case AAEI_OPT_GEN_CLS: return !m->joint_gen && m->y_adversarial && has_cls ? AAE_PART_CLASSIFIER : -1;
     case AAEI_OPT_SEMI: return m->supervised == AAE_SUPERVISE_PHASE ? ypart : -1;
     }
     return -1;
@@ -182,7 +182,7 @@ static aae_status build_corruption(aae_model *m)
     float noise = (float)o->v[AAE_OPTION_INPUT_NOISE], drop = (float)o->v[AAE_OPTION_INPUT_DROPOUT];
     m->has_corruption = noise > 0.0f || drop > 0.0f;
     if (!m->has_corruption) return AAE_OK;
-    AAEI_TRY(aaei_net_init(&m->corruption, m->in, part_seed(o, (aae_part)AAEI_PARTS)));
+    AAEI_TRY(aaei_net_init(&m->corruption, m->in_width, part_seed(o, (aae_part)AAEI_PARTS)));
     if (noise > 0.0f) AAEI_TRY(aaei_net_add(&m->corruption, AAEI_GAUSSIAN_NOISE, 0, noise, 0.0f));
     if (drop > 0.0f) AAEI_TRY(aaei_net_add(&m->corruption, AAEI_DROPOUT, 0, drop, 0.0f));
     return AAE_OK;
@@ -309,22 +309,22 @@ void aaei_model_destroy(aae_model *m)
     AAEI_FOR_ALL_NETS(m, net) aaei_net_release(net);
     aaei_net_release(&m->corruption);
     for (int i = 0; i < AAEI_OPT_COUNT; i++) aaei_optim_release(&m->optims[i]);
-    aaei_free(m->tbuf);
-    aaei_free(m->ibuf);
+    aaei_free(m->scratch_block);
+    aaei_free(m->label_scratch);
     aaei_free(m->tensors);
     aaei_free(m);
 }
 
 aae_status aaei_model_reserve(aae_model *m, size_t rows)
 {
-    if (rows <= m->trows) return AAE_OK;
-    size_t wmax = m->zw > m->k ? m->zw : m->k;
+    if (rows <= m->scratch_rows) return AAE_OK;
+    size_t wmax = m->z_width > m->classes ? m->z_width : m->classes;
     /* Widths of each buffer per row, in the order they are carved. */
-    const size_t widths[] = {m->zw, m->zw, m->k, m->k, m->zw + m->cw, m->enc_out,
-                             m->k, m->zw, m->k, m->in, 2 * wmax, 2, 2};
-    float **slots[] = {&m->eps, &m->z, &m->y, &m->ylog_sep, &m->dec_in, &m->d_enc,
-                       &m->d_cls, &m->dz, &m->dy, &m->dxhat, &m->disc_in, &m->disc_d,
-                       &m->disc_t};
+    const size_t widths[] = {m->z_width, m->z_width, m->classes, m->classes, m->z_width + m->c_width, m->enc_out,
+                             m->classes, m->z_width, m->classes, m->in_width, 2 * wmax, 2, 2};
+    float **slots[] = {&m->eps, &m->z, &m->y, &m->ylog_sep, &m->dec_in, &m->enc_out_grad,
+                       &m->cls_out_grad, &m->dz, &m->dy, &m->dxhat, &m->disc_in, &m->disc_logit_grad,
+                       &m->disc_target};
     size_t n = sizeof widths / sizeof widths[0], per_row = 0, total;
     for (size_t i = 0; i < n; i++) per_row += widths[i];
     if (!aaei_mul_size(per_row, rows, &total))
@@ -336,15 +336,15 @@ aae_status aaei_model_reserve(aae_model *m, size_t rows)
         aaei_free(buf);
         return AAE_ERR_NOMEM;
     }
-    aaei_free(m->tbuf);
-    aaei_free(m->ibuf);
-    m->tbuf = buf;
-    m->ibuf = ib;
+    aaei_free(m->scratch_block);
+    aaei_free(m->label_scratch);
+    m->scratch_block = buf;
+    m->label_scratch = ib;
     for (size_t i = 0; i < n; i++) {
         *slots[i] = buf;
         buf += widths[i] * rows;
     }
-    m->trows = rows;
+    m->scratch_rows = rows;
     return AAE_OK;
 }
 

@@ -128,27 +128,27 @@ static void sample_z(const step_ctx *c, const float *E, uint64_t salt)
     aae_model *m = c->m;
     for (size_t r = 0; r < c->rows; r++) {
         const float *e = E + r * m->enc_out;
-        float *z = m->z + r * m->zw, *eps = m->eps + r * m->zw;
+        float *z = m->z + r * m->z_width, *eps = m->eps + r * m->z_width;
         if (!m->gaussian) {
-            memcpy(z, e, m->zw * sizeof *z);
+            memcpy(z, e, m->z_width * sizeof *z);
             continue;
         }
         aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, c->row0 + r);
-        for (size_t j = 0; j < m->zw; j++) {
+        for (size_t j = 0; j < m->z_width; j++) {
             eps[j] = aaei_rng_normal(&g);
             z[j] = e[j] + expf(0.5f * e[m->off_logvar + j]) * eps[j];
         }
     }
 }
 
-/* Adds dz (rows x zw) into the mu (and logvar) columns of d_enc. */
+/* Adds dz (rows x z_width) into the mu (and logvar) columns of enc_out_grad. */
 static void z_grad_to_enc(const step_ctx *c, const float *E, const float *dz)
 {
     aae_model *m = c->m;
     for (size_t r = 0; r < c->rows; r++) {
-        const float *e = E + r * m->enc_out, *g = dz + r * m->zw, *eps = m->eps + r * m->zw;
-        float *d = m->d_enc + r * m->enc_out;
-        for (size_t j = 0; j < m->zw; j++) {
+        const float *e = E + r * m->enc_out, *g = dz + r * m->z_width, *eps = m->eps + r * m->z_width;
+        float *d = m->enc_out_grad + r * m->enc_out;
+        for (size_t j = 0; j < m->z_width; j++) {
             d[j] += g[j];
             if (m->gaussian)
                 d[m->off_logvar + j] += g[j] * eps[j] * 0.5f * expf(0.5f * e[m->off_logvar + j]);
@@ -160,8 +160,8 @@ static void z_grad_to_enc(const step_ctx *c, const float *E, const float *dz)
 static float *ylog_grad(const step_ctx *c, size_t *ld)
 {
     aae_model *m = c->m;
-    *ld = has_cls(m) ? m->k : m->enc_out;
-    return has_cls(m) ? m->d_cls : m->d_enc + m->off_y;
+    *ld = has_cls(m) ? m->classes : m->enc_out;
+    return has_cls(m) ? m->cls_out_grad : m->enc_out_grad + m->off_y;
 }
 
 /* Adds the softmax backward of dy (through y = softmax(logits)). */
@@ -170,7 +170,7 @@ static void y_grad_to_logits(const step_ctx *c, const float *dy)
     aae_model *m = c->m;
     size_t ld;
     float *dl = ylog_grad(c, &ld);
-    aaei_softmax_backward_rows(m->y, dy, c->rows, m->k, dl, ld, 1);
+    aaei_softmax_backward_rows(m->y, dy, c->rows, m->classes, dl, ld, 1);
 }
 
 /* Encoder (and classifier) forward in training mode; y = softmax(logits).
@@ -206,20 +206,20 @@ static aae_status forward_encoders(const step_ctx *c, const float *x, size_t row
     *ld = 0;
     if (has_cls(m)) {
         AAEI_TRY(aaei_net_forward(cls, x, rows, 1, c->step, &keys, c->reduce, ylog));
-        *ld = m->k;
+        *ld = m->classes;
     } else if (m->yhead == AAE_Y_SHARED) {
         *ylog = *E + m->off_y;
         *ld = m->enc_out;
     }
-    if (*ylog) aaei_softmax_rows(*ylog, *ld, rows, m->k, m->y);
+    if (*ylog) aaei_softmax_rows(*ylog, *ld, rows, m->classes, m->y);
     return AAE_OK;
 }
 
 static void zero_enc_grads(const step_ctx *c, size_t rows)
 {
     aae_model *m = c->m;
-    memset(m->d_enc, 0, rows * m->enc_out * sizeof *m->d_enc);
-    if (has_cls(m)) memset(m->d_cls, 0, rows * m->k * sizeof *m->d_cls);
+    memset(m->enc_out_grad, 0, rows * m->enc_out * sizeof *m->enc_out_grad);
+    if (has_cls(m)) memset(m->cls_out_grad, 0, rows * m->classes * sizeof *m->cls_out_grad);
 }
 
 static aae_status backward_encoders(const step_ctx *c)
@@ -227,8 +227,8 @@ static aae_status backward_encoders(const step_ctx *c)
     aae_model *m = c->m;
     aae_net *enc = &m->nets[AAE_PART_ENCODER];
     aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
-    AAEI_TRY(aaei_net_backward(enc, m->d_enc, c->reduce, NULL));
-    if (has_cls(m)) AAEI_TRY(aaei_net_backward(cls, m->d_cls, c->reduce, NULL));
+    AAEI_TRY(aaei_net_backward(enc, m->enc_out_grad, c->reduce, NULL));
+    if (has_cls(m)) AAEI_TRY(aaei_net_backward(cls, m->cls_out_grad, c->reduce, NULL));
     return AAE_OK;
 }
 
@@ -249,11 +249,11 @@ static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fak
     const float *logit, *dx;
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(aaei_net_forward(D, m->disc_in, rows, 1, c->step, &keys, c->reduce, &logit));
-    for (size_t r = 0; r < rows; r++) m->disc_t[r] = 1.0f;
-    *loss = aaei_loss_bce_logits(logit, m->disc_t, rows, m->disc_d);
+    for (size_t r = 0; r < rows; r++) m->disc_target[r] = 1.0f;
+    *loss = aaei_loss_bce_logits(logit, m->disc_target, rows, m->disc_logit_grad);
     float w = (float)m->opt.v[AAE_OPTION_W_ADV] * c->share;
-    for (size_t r = 0; r < rows; r++) m->disc_d[r] *= w;
-    AAEI_TRY(aaei_net_backward(D, m->disc_d, c->reduce, &dx));
+    for (size_t r = 0; r < rows; r++) m->disc_logit_grad[r] *= w;
+    AAEI_TRY(aaei_net_backward(D, m->disc_logit_grad, c->reduce, &dx));
     memcpy(dfake, dx, n * sizeof *dfake);
     aaei_net_zero_grad(D);
     return AAE_OK;
@@ -279,19 +279,19 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
                                     aaei_row_key(&keys, r));
         for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
     }
-    for (size_t r = 0; r < 2 * rows; r++) m->disc_t[r] = r < rows ? 1.0f : 0.0f;
+    for (size_t r = 0; r < 2 * rows; r++) m->disc_target[r] = r < rows ? 1.0f : 0.0f;
     const float *logit;
     aaei_net_zero_grad(D);
     AAEI_TRY(aaei_net_forward(D, m->disc_in, 2 * rows, 1, c->step, &keys, c->reduce, &logit));
     /* mean over 2B rows = (real mean + fake mean) / 2 */
     float w = 2.0f * (float)m->opt.v[AAE_OPTION_W_DISC];
-    *loss = w * aaei_loss_bce_logits(logit, m->disc_t, 2 * rows, m->disc_d);
+    *loss = w * aaei_loss_bce_logits(logit, m->disc_target, 2 * rows, m->disc_logit_grad);
     const char *name = D == &m->nets[AAE_PART_Z_DISCRIMINATOR] ? "z discriminator" : "y discriminator";
     AAEI_TRY(reduce_losses(c, &loss, 1));
     if (!finite(*loss)) return diverged(name, *loss);
     w *= c->share;
-    for (size_t r = 0; r < 2 * rows; r++) m->disc_d[r] *= w;
-    AAEI_TRY(aaei_net_backward(D, m->disc_d, c->reduce, NULL));
+    for (size_t r = 0; r < 2 * rows; r++) m->disc_logit_grad[r] *= w;
+    AAEI_TRY(aaei_net_backward(D, m->disc_logit_grad, c->reduce, NULL));
     AAEI_TRY(reduce_grads(c, D, D));
     return steps_done(c, step_net(c, slot, D, name), name);
 }
@@ -299,7 +299,7 @@ static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_
 static float reconstruction_loss(const step_ctx *c, const float *xhat)
 {
     aae_model *m = c->m;
-    size_t n = c->rows * m->in;
+    size_t n = c->rows * m->in_width;
     float l;
     switch (aaei_opt_int(&m->opt, AAE_OPTION_REC_LOSS)) {
     case AAE_REC_L1: l = aaei_loss_l1(xhat, c->x, n, m->dxhat); break;
@@ -307,7 +307,7 @@ static float reconstruction_loss(const step_ctx *c, const float *xhat)
     default: l = aaei_loss_mse(xhat, c->x, n, m->dxhat); break;
     }
     /* REC_SUM: sum over features, mean over rows = mean * width. */
-    float scale = m->opt.v[AAE_OPTION_REC_SUM] != 0 ? (float)m->in : 1.0f;
+    float scale = m->opt.v[AAE_OPTION_REC_SUM] != 0 ? (float)m->in_width : 1.0f;
     float w = (float)m->opt.v[AAE_OPTION_W_REC] * scale * c->share;
     for (size_t i = 0; i < n; i++) m->dxhat[i] *= w;
     return l * scale;
@@ -317,15 +317,15 @@ static float reconstruction_loss(const step_ctx *c, const float *xhat)
 static void decoder_input(const step_ctx *c)
 {
     aae_model *m = c->m;
-    size_t dw = m->zw + m->cw;
+    size_t dw = m->z_width + m->c_width;
     for (size_t r = 0; r < c->rows; r++) {
         float *d = m->dec_in + r * dw;
-        memcpy(d, m->z + r * m->zw, m->zw * sizeof *d);
+        memcpy(d, m->z + r * m->z_width, m->z_width * sizeof *d);
         if (m->dec_input == AAE_DECODE_Z_LABEL) {
-            memset(d + m->zw, 0, m->k * sizeof *d);
-            d[m->zw + (size_t)c->labels[r]] = 1.0f;
+            memset(d + m->z_width, 0, m->classes * sizeof *d);
+            d[m->z_width + (size_t)c->labels[r]] = 1.0f;
         } else if (m->dec_input == AAE_DECODE_Z_Y) {
-            memcpy(d + m->zw, m->y + r * m->k, m->k * sizeof *d);
+            memcpy(d + m->z_width, m->y + r * m->classes, m->classes * sizeof *d);
         }
     }
 }
@@ -336,8 +336,8 @@ static float kl_term(const step_ctx *c, const float *E)
 {
     aae_model *m = c->m;
     float beta = (float)m->opt.v[AAE_OPTION_W_KL], k = beta * c->share / (float)c->rows;
-    double kl = aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, c->rows, m->zw, k, m->d_enc,
-                                      m->d_enc + m->off_logvar);
+    double kl = aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, c->rows, m->z_width, k, m->enc_out_grad,
+                                      m->enc_out_grad + m->off_logvar);
     c->losses[AAE_SLOT_KL] = (float)(kl / (double)c->rows);
     return beta * c->losses[AAE_SLOT_KL];
 }
@@ -350,12 +350,12 @@ static float joint_ce_term(const step_ctx *c, const float *ylog, size_t ld)
     size_t gld, rows = c->rows;
     float *dl = ylog_grad(c, &gld);
     float w = (float)m->opt.v[AAE_OPTION_W_CE];
-    for (size_t r = 0; r < rows; r++) memcpy(m->ylog_sep + r * m->k, ylog + r * ld, m->k * sizeof(float));
+    for (size_t r = 0; r < rows; r++) memcpy(m->ylog_sep + r * m->classes, ylog + r * ld, m->classes * sizeof(float));
     /* In place: each row's logits are read before its gradient is written. */
-    float ce = aaei_loss_cross_entropy(m->ylog_sep, c->labels, rows, m->k, m->ylog_sep);
+    float ce = aaei_loss_cross_entropy(m->ylog_sep, c->labels, rows, m->classes, m->ylog_sep);
     float ws = w * c->share;
     for (size_t r = 0; r < rows; r++)
-        for (size_t j = 0; j < m->k; j++) dl[r * gld + j] += ws * m->ylog_sep[r * m->k + j];
+        for (size_t j = 0; j < m->classes; j++) dl[r * gld + j] += ws * m->ylog_sep[r * m->classes + j];
     c->losses[AAE_SLOT_CE] = ce;
     return w * ce;
 }
@@ -368,13 +368,13 @@ static aae_status joint_generator_terms(const step_ctx *c, float *total)
     aae_net *zdisc = &m->nets[AAE_PART_Z_DISCRIMINATOR];
     aae_net *ydisc = &m->nets[AAE_PART_Y_DISCRIMINATOR];
     float gl, w = (float)m->opt.v[AAE_OPTION_W_ADV];
-    if (m->zadv) {
-        AAEI_TRY(generator_grad(c, zdisc, m->z, m->zw, SALT_ZNOISE, m->dz, &gl));
+    if (m->z_adversarial) {
+        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SALT_ZNOISE, m->dz, &gl));
         c->losses[AAE_SLOT_GEN_Z] = gl;
         *total += w * gl;
     }
-    if (m->yadv) {
-        AAEI_TRY(generator_grad(c, ydisc, m->y, m->k, SALT_YNOISE, m->dy, &gl));
+    if (m->y_adversarial) {
+        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SALT_YNOISE, m->dy, &gl));
         c->losses[AAE_SLOT_GEN_Y] = gl;
         *total += w * gl;
     }
@@ -389,14 +389,14 @@ static aae_status reconstruction_backward(const step_ctx *c, const float *E)
     aae_net *enc = &m->nets[AAE_PART_ENCODER];
     aae_net *dec = &m->nets[AAE_PART_DECODER];
     aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
-    size_t dw = m->zw + m->cw;
+    size_t dw = m->z_width + m->c_width;
     const float *ddec;
     AAEI_TRY(aaei_net_backward(dec, m->dxhat, c->reduce, &ddec));
     for (size_t r = 0; r < c->rows; r++) {
         const float *g = ddec + r * dw;
-        for (size_t j = 0; j < m->zw; j++) m->dz[r * m->zw + j] += g[j];
+        for (size_t j = 0; j < m->z_width; j++) m->dz[r * m->z_width + j] += g[j];
         if (m->dec_input == AAE_DECODE_Z_Y && !m->detach_y)
-            for (size_t j = 0; j < m->k; j++) m->dy[r * m->k + j] += g[m->zw + j];
+            for (size_t j = 0; j < m->classes; j++) m->dy[r * m->classes + j] += g[m->z_width + j];
     }
     z_grad_to_enc(c, E, m->dz);
     if (m->yhead) y_grad_to_logits(c, m->dy);
@@ -426,8 +426,8 @@ static aae_status phase_reconstruction(const step_ctx *c)
     c->losses[AAE_SLOT_REC] = rec;
 
     zero_enc_grads(c, rows);
-    memset(m->dz, 0, rows * m->zw * sizeof *m->dz);
-    if (m->yhead) memset(m->dy, 0, rows * m->k * sizeof *m->dy);
+    memset(m->dz, 0, rows * m->z_width * sizeof *m->dz);
+    if (m->yhead) memset(m->dy, 0, rows * m->classes * sizeof *m->dy);
     if (aaei_opt_int(&m->opt, AAE_OPTION_Z_REGULARIZER) == AAE_ZREG_KL) total += kl_term(c, E);
     if (m->supervised == AAE_SUPERVISE_JOINT && c->labels) total += joint_ce_term(c, ylog, ld);
     if (m->joint_gen) AAEI_TRY(joint_generator_terms(c, &total));
@@ -453,31 +453,31 @@ static aae_status phase_regularization(const step_ctx *c)
     aae_net *ydisc = &m->nets[AAE_PART_Y_DISCRIMINATOR];
     const float *E = NULL, *ylog;
     size_t ld;
-    if (!m->zadv && !m->yadv) return AAE_OK;
+    if (!m->z_adversarial && !m->y_adversarial) return AAE_OK;
     if (!m->joint_gen) {
         /* The paper: fakes from the encoder as updated by the reconstruction
          * phase. (Joint mode reuses that phase's codes, as PyTorch-GAN.) */
         AAEI_TRY(forward_encoders(c, c->x, c->rows, &E, &ylog, &ld));
         sample_z(c, E, SALT_REG);
     }
-    if (m->zadv)
+    if (m->z_adversarial)
         AAEI_TRY(disc_step(c, zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SALT_ZPRIOR,
                            SALT_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
-    if (m->yadv)
+    if (m->y_adversarial)
         AAEI_TRY(disc_step(c, ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SALT_YPRIOR,
                            SALT_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
     if (m->joint_gen) return AAE_OK;
 
     zero_enc_grads(c, c->rows);
     float total = 0.0f, w = (float)m->opt.v[AAE_OPTION_W_ADV];
-    if (m->zadv) {
-        AAEI_TRY(generator_grad(c, zdisc, m->z, m->zw, SALT_ZNOISE, m->dz,
+    if (m->z_adversarial) {
+        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SALT_ZNOISE, m->dz,
                                 &c->losses[AAE_SLOT_GEN_Z]));
         total += w * c->losses[AAE_SLOT_GEN_Z];
         z_grad_to_enc(c, E, m->dz);
     }
-    if (m->yadv) {
-        AAEI_TRY(generator_grad(c, ydisc, m->y, m->k, SALT_YNOISE, m->dy,
+    if (m->y_adversarial) {
+        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SALT_YNOISE, m->dy,
                                 &c->losses[AAE_SLOT_GEN_Y]));
         total += w * c->losses[AAE_SLOT_GEN_Y];
         y_grad_to_logits(c, m->dy);
@@ -491,9 +491,9 @@ static aae_status phase_regularization(const step_ctx *c)
     int bad = 0;
     if (has_cls(m)) {
         /* A separate classifier is the generator of y; the encoder of z. */
-        if (m->yadv) bad |= step_net(c, AAEI_OPT_GEN_CLS, cls, phase);
+        if (m->y_adversarial) bad |= step_net(c, AAEI_OPT_GEN_CLS, cls, phase);
         else aaei_net_zero_grad(cls);
-        if (m->zadv) bad |= step_net(c, AAEI_OPT_GEN_ENC, enc, phase);
+        if (m->z_adversarial) bad |= step_net(c, AAEI_OPT_GEN_ENC, enc, phase);
         else aaei_net_zero_grad(enc);
     } else {
         bad = step_net(c, AAEI_OPT_GEN_ENC, enc, phase);
@@ -511,19 +511,19 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(encoder_input(c, xl, rows_l, LABELLED_ROW_KEYS, &xl));
     AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, c->reduce, &out));
-    size_t ld = has_cls(m) ? m->k : m->enc_out, off = has_cls(m) ? 0 : m->off_y;
+    size_t ld = has_cls(m) ? m->classes : m->enc_out, off = has_cls(m) ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
-        memcpy(m->ylog_sep + r * m->k, out + r * ld + off, m->k * sizeof(float));
-    float ce = aaei_loss_cross_entropy(m->ylog_sep, yl, rows_l, m->k, m->dy);
+        memcpy(m->ylog_sep + r * m->classes, out + r * ld + off, m->classes * sizeof(float));
+    float ce = aaei_loss_cross_entropy(m->ylog_sep, yl, rows_l, m->classes, m->dy);
     float *ce_loss = &ce;
     AAEI_TRY(reduce_losses(c, &ce_loss, 1));
     if (!finite(ce)) return diverged("semi-supervised", ce);
     c->losses[AAE_SLOT_CE] = ce;
     float w = (float)m->opt.v[AAE_OPTION_W_CE] * c->share;
-    float *d = has_cls(m) ? m->d_cls : m->d_enc;
+    float *d = has_cls(m) ? m->cls_out_grad : m->enc_out_grad;
     memset(d, 0, rows_l * ld * sizeof *d);
     for (size_t r = 0; r < rows_l; r++)
-        for (size_t j = 0; j < m->k; j++) d[r * ld + off + j] = w * m->dy[r * m->k + j];
+        for (size_t j = 0; j < m->classes; j++) d[r * ld + off + j] = w * m->dy[r * m->classes + j];
     AAEI_TRY(aaei_net_backward(net, d, c->reduce, NULL));
     AAEI_TRY(reduce_grads(c, net, net));
     return steps_done(c, step_net(c, AAEI_OPT_SEMI, net, "semi-supervised"), "semi-supervised");
@@ -539,7 +539,7 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
 static int updates_can_wait(const step_ctx *c, size_t rows_l)
 {
     const aae_model *m = c->m;
-    int encodes_again = !m->joint_gen && (m->zadv || m->yadv);
+    int encodes_again = !m->joint_gen && (m->z_adversarial || m->y_adversarial);
     int semi = m->supervised == AAE_SUPERVISE_PHASE && rows_l > 0;
     return !c->group->shared && !encodes_again && !semi;
 }

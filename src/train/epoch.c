@@ -162,16 +162,16 @@ static aae_status plan_epoch(const aaei_epoch_settings *set, unsigned members, a
     p->train = train;
     p->batch = (size_t)set->v[AAE_TRAIN_BATCH_SIZE];
     AAEI_TRY(aae_dataset_shape(train, &p->rows, &p->width, &p->has_labels));
-    AAEI_REQUIRE(p->width == m->in, "%s: dataset rows have %zu features, the model reads %zu", fn,
-                 p->width, m->in);
+    AAEI_REQUIRE(p->width == m->in_width, "%s: dataset rows have %zu features, the model reads %zu", fn,
+                 p->width, m->in_width);
     AAEI_TRY(aaei_epoch_batches(set->v, members, m, p->rows, &p->batches, fn));
     if (set->eval) AAEI_TRY(aaei_evaluate_check(m, set->eval, fn));
     if (m->supervised != AAE_SUPERVISE_PHASE || !labelled) return AAE_OK;
     size_t lwidth;
     int lhas;
     AAEI_TRY(aae_dataset_shape(labelled, &p->labelled_rows, &lwidth, &lhas));
-    AAEI_REQUIRE(lwidth == m->in && lhas, "%s: the labelled dataset must have labels and %zu features", fn,
-                 m->in);
+    AAEI_REQUIRE(lwidth == m->in_width && lhas, "%s: the labelled dataset must have labels and %zu features", fn,
+                 m->in_width);
     p->labelled = labelled;
     return AAE_OK;
 }
