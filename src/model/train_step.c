@@ -584,9 +584,10 @@ aae_status aaei_model_train_step(aae_model *m, const float *x, const int32_t *la
                                  const aaei_shard *shard, float *losses)
 {
     float local[AAE_SLOT_COUNT];
-    step_ctx c = {m, x, labels, rows, step, (uint64_t)m->opt.v[AAE_OPTION_SEED],
-                  losses ? losses : local, 0, rows, 1.0f, group, NULL, NULL};
-    aaei_reduce reduce = {sum_batch_stats, group, AAE_OK};
+    step_ctx c = {.m = m, .x = x, .labels = labels, .rows = rows, .step = step,
+                  .seed = (uint64_t)m->opt.v[AAE_OPTION_SEED], .losses = losses ? losses : local,
+                  .row0 = 0, .total = rows, .share = 1.0f, .group = group};
+    aaei_reduce reduce = {.sum = sum_batch_stats, .ctx = group, .status = AAE_OK};
     if (group->size > 1) {
         c.reduce = &reduce;
         c.row0 = shard->row0;

@@ -189,8 +189,8 @@ aae_status aaei_net_forward(aae_net *net, const float *x, size_t rows,
     if (!training) reduce = NULL;
     AAEI_TRY(check_batchnorm_rows(net, rows, training, reduce));
     AAEI_TRY(aaei_net_reserve(net, rows));
-    aaei_pass pass = {rows, training, net->seed, step, {0, rows, rows}, 0,
-                      reduce};
+    aaei_pass pass = {.rows = rows, .training = training, .seed = net->seed, .step = step,
+                      .keys = {0, rows, rows}, .layer_index = 0, .reduce = reduce};
     if (keys) pass.keys = *keys;
     /* A transactional step keeps the statistics its first forward updates. */
     if (training && net->state_saved && !net->state_is_saved) {
@@ -244,7 +244,7 @@ size_t aaei_net_infer_scratch(const aae_net *net, size_t rows)
 void aaei_net_infer(const aae_net *net, const float *x, size_t rows, float *y,
                     float *scratch)
 {
-    aaei_pass pass = {rows, 0, net->seed, 0, {0, rows, rows}, 0, NULL};
+    aaei_pass pass = {.rows = rows, .training = 0, .seed = net->seed, .keys = {0, rows, rows}};
     float *bufs[2] = {scratch, scratch + rows * net->max_width};
     const float *in = x;
     if (net->nlayers == 0) {

@@ -50,7 +50,7 @@ aae_status aaei_parallel_step(const aaei_group *g, aae_model *m, const aaei_slic
         hs = aaei_fail(AAE_ERR_INVALID_ARGUMENT,
                        "%s: another process's slice of this batch failed its checks", fn);
     if (st == AAE_OK && hs == AAE_OK) {
-        aaei_shard shard = {s->row0, s->total, s->row0_l, s->total_l};
+        aaei_shard shard = {.row0 = s->row0, .total = s->total, .row0_l = s->row0_l, .total_l = s->total_l};
         st = aaei_model_train_step(m, s->x, s->y, s->rows, s->xl, s->yl, s->rows_l, step, g,
                                    &shard, losses);
     }
