@@ -92,7 +92,7 @@ void aaei_activation_forward(const aaei_layer *L, const float *x, float *y,
                              size_t rows)
 {
     size_t n = rows * L->out;
-    float slope = L->a;
+    float slope = L->setting.slope;
     switch (L->kind) {
     case AAEI_RELU:
         for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
@@ -120,7 +120,7 @@ void aaei_activation_backward(const aaei_layer *L, const float *x,
                               size_t rows)
 {
     size_t n = rows * L->out;
-    float slope = L->a;
+    float slope = L->setting.slope;
     switch (L->kind) {
     case AAEI_RELU: /* PyTorch: gradient 0 at x == 0 */
         for (size_t i = 0; i < n; i++) {

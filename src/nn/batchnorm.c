@@ -46,7 +46,7 @@ static void set_stats(const aaei_layer *L, float *state, float *mean, float *inv
                       double mu, double ss, double count)
 {
     size_t n = L->out;
-    float m = L->a;
+    float m = L->setting.momentum;
     double var = ss / count, unbiased = count > 1 ? ss / (count - 1) : var;
     mean[j] = (float)mu;
     invstd[j] = (float)(1.0 / sqrt(var + L->eps));

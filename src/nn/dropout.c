@@ -9,14 +9,14 @@ void aaei_dropout_forward(const aaei_layer *L, const float *x, float *y,
                           float *aux, const aaei_pass *pass)
 {
     size_t n = L->out;
-    float keep_scale = 1.0f / (1.0f - L->a);
+    float keep_scale = 1.0f / (1.0f - L->setting.p);
     for (size_t r = 0; r < pass->rows; r++) {
         /* Fold the layer into the stream id so two dropout layers differ. */
         aaei_rng g = aaei_rng_keyed(pass->seed,
                                     AAEI_STREAM_DROPOUT + (pass->layer_index << 8),
                                     pass->step, aaei_row_key(&pass->keys, r));
         for (size_t j = 0; j < n; j++) {
-            float m = aaei_rng_uniform(&g) < L->a ? 0.0f : keep_scale;
+            float m = aaei_rng_uniform(&g) < L->setting.p ? 0.0f : keep_scale;
             aux[r * n + j] = m;
             y[r * n + j] = x[r * n + j] * m;
         }

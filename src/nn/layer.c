@@ -32,13 +32,13 @@ void aaei_layer_forward(const aaei_layer *L, const float *params, float *state,
                                pass->training, pass->reduce);
         break;
     case AAEI_DROPOUT:
-        if (pass->training && L->a > 0.0f)
+        if (pass->training && L->setting.p > 0.0f)
             aaei_dropout_forward(L, x, y, aux, pass);
         else if (y != x)
             memcpy(y, x, pass->rows * L->out * sizeof *y);
         break;
     case AAEI_GAUSSIAN_NOISE:
-        if (pass->training && L->a > 0.0f)
+        if (pass->training && L->setting.std > 0.0f)
             aaei_noise_forward(L, x, y, pass);
         else if (y != x)
             memcpy(y, x, pass->rows * L->out * sizeof *y);
@@ -65,7 +65,7 @@ void aaei_layer_backward(const aaei_layer *L, const float *params, float *grads,
         break;
     case AAEI_DROPOUT:
         if (dx) {
-            if (L->a > 0.0f)
+            if (L->setting.p > 0.0f)
                 aaei_dropout_backward(L, aux, dy, dx, rows);
             else
                 memcpy(dx, dy, rows * L->out * sizeof *dx);

@@ -25,7 +25,12 @@ typedef enum aaei_layer_kind {
 typedef struct aaei_layer {
     aaei_layer_kind kind;
     size_t in, out;        /* widths; equal except for dense */
-    float a;               /* leaky slope, dropout p, BN momentum or noise std */
+    union {                /* the kind's one setting */
+        float slope;       /* leaky ReLU */
+        float p;           /* dropout: the drop probability */
+        float momentum;    /* batch norm */
+        float std;         /* Gaussian noise */
+    } setting;
     float eps;             /* BN eps */
     size_t param_off, nparam; /* into the network's params and grads */
     size_t state_off, nstate; /* into its running state (BN mean, var) */

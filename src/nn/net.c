@@ -62,7 +62,7 @@ aae_status aaei_net_add(aae_net *net, aaei_layer_kind kind, size_t width,
     L.kind = kind;
     L.in = net->out_width;
     L.out = kind == AAEI_DENSE ? width : L.in;
-    L.a = a;
+    L.setting.slope = a; /* (every member is this one float) */
     L.eps = eps;
     AAEI_REQUIRE(L.out >= 1 && L.out <= AAEI_MAX_DIM,
                  "layer width %zu must be in [1, %d]", L.out, INT_MAX);

@@ -11,6 +11,6 @@ void aaei_noise_forward(const aaei_layer *L, const float *x, float *y, const aae
     for (size_t r = 0; r < pass->rows; r++) {
         aaei_rng g = aaei_rng_keyed(pass->seed, AAEI_STREAM_INPUT_NOISE + (pass->layer_index << 8), pass->step,
                                     aaei_row_key(&pass->keys, r));
-        for (size_t j = 0; j < n; j++) y[r * n + j] = x[r * n + j] + L->a * aaei_rng_normal(&g);
+        for (size_t j = 0; j < n; j++) y[r * n + j] = x[r * n + j] + L->setting.std * aaei_rng_normal(&g);
     }
 }
