@@ -97,7 +97,7 @@ START_TEST(tanh_is_within_2_ulp)
     for (size_t i = 0; i < N; i++) x[i] = -12.0f + (float)i / 8192.0f;
     const float special[8] = {1e-30f, -1e-30f, 0.0f, -0.0f, 1e30f, -INFINITY, INFINITY, NAN};
     memcpy(x + N, special, sizeof special);
-    aaei_layer L = {AAEI_TANH, N + 8, N + 8, 0.0f, 0.0f, 0, 0, 0, 0};
+    aaei_layer L = {.kind = AAEI_TANH, .in = N + 8, .out = N + 8};
     aaei_activation_forward(&L, x, y, 1);
     double worst = 0.0;
     for (size_t i = 0; i < N + 7; i++) {
