@@ -1,7 +1,8 @@
 /* The model and steps behind test/golden/v1_semi.aae, a checkpoint that
  * libaae 0.1.0 wrote in format version 1 (commit a09f588, by
  * make_v1_checkpoint.c): a tiny semi-supervised AAE after 3 steps. The
- * checkpoint suite loads it and trains the same model here to the same bits. */
+ * phases suite loads it, checks that the state it holds survives a save in
+ * today's format byte for byte, and resumes it with v1_train. */
 #ifndef AAE_TEST_V1_FIXTURE_H
 #define AAE_TEST_V1_FIXTURE_H
 
