@@ -565,7 +565,9 @@ AAE_API aae_status aae_builder_get_phase_milestones(const aae_builder *builder,
 
 /** A new builder holding the options `model` was built with (a loaded
  * model's too), so the aae_builder_get_* calls read them and a changed copy
- * can build another model. */
+ * can build another model. The caller owns it (aae_builder_free); it
+ * shares nothing with the model. Reads the model only (may run beside
+ * inference). AAE_ERR_NOMEM leaves *builder unset. */
 AAE_API aae_status aae_builder_from_model(aae_builder **builder,
                                           const aae_model *model);
 
@@ -975,7 +977,10 @@ AAE_API aae_status aae_trainer_epoch(aae_trainer *trainer, aae_model *model,
  * settings (batch size, DROP_LAST, threads or processes): *epoch the
  * epoch (0-based, counted over the model's life) and *batch the batch the
  * next aae_trainer_epoch starts at, *batches the batches of an epoch. So a
- * resumed run knows how many epochs it has done. Outputs may be NULL. */
+ * resumed run knows how many epochs it has done. Outputs may be NULL.
+ * Reads its arguments only. AAE_ERR_INVALID_ARGUMENT (outputs unwritten)
+ * if an epoch of `train` would refuse to start: fewer rows than a batch
+ * with DROP_LAST, or too few rows for one step. */
 AAE_API aae_status aae_trainer_position(const aae_trainer *trainer,
                                         const aae_model *model,
                                         const aae_dataset *train,
