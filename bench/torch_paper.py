@@ -197,6 +197,31 @@ def paper_error(m, xv, yv, xt, yt):
     return (label[c] != yt).float().mean().item()
 
 
+def libaae_split(mnist, held, labels, seed):
+    """The training digits libaae's examples hold out and keep labels of for
+    the same seed (aae_dataset_split, aae_dataset_keep_labels through the
+    Python binding; AAE_LIBRARY names libaae.so.0 if pkg-config does not):
+    (indices of the rest, indices of the held-out digits, positions in the
+    rest of the labelled ones). Held-out digits are found by their pixels."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, os.path.join(root, "bindings", "python"))
+    import numpy as np
+    import aae
+    full = aae.Dataset.load_idx(f"{mnist}/train-images-idx3-ubyte", f"{mnist}/train-labels-idx1-ubyte")
+    n = len(full)
+    pixels = lambda ds: np.rint(ds.rows(range(len(ds)))[0] * 255).astype(np.uint8)
+    where = {row.tobytes(): i for i, row in enumerate(pixels(full))}
+    rest, valid = full.split(held, seed) if held else (full, None)
+    valid_idx = sorted(where[row.tobytes()] for row in pixels(valid)) if valid else []
+    if len(set(valid_idx)) != held:
+        sys.exit("torch_paper: duplicate digits in the held-out set; cannot map it back to rows")
+    gone = set(valid_idx)
+    rest_idx = [i for i in range(n) if i not in gone]
+    kept = rest.keep_labels(labels // 10, seed) if labels else rest
+    lab = np.nonzero(kept.rows(range(len(kept)))[1] >= 0)[0]
+    return torch.tensor(rest_idx), torch.tensor(valid_idx, dtype=torch.long), torch.from_numpy(lab).long()
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--recipe", choices=["cluster", "semi"], required=True)
@@ -209,6 +234,8 @@ def main():
     p.add_argument("--mnist", default="data/mnist")
     p.add_argument("--limit", type=int, default=0, help="use only the first ROWS of each MNIST set (0: all)")
     p.add_argument("--paper", type=int, default=0, help="1: the paper's semi-supervised recipe (see the top)")
+    p.add_argument("--split", choices=["torch", "libaae"], default="torch",
+                   help="semi: held-out and labelled digits drawn by torch.randperm, or those libaae's example draws for --seed")
     p.add_argument("--out", required=True)
     a = p.parse_args()
     if a.paper and a.recipe != "semi":
@@ -224,14 +251,19 @@ def main():
     if a.limit:
         x, y, xt, yt = x[:a.limit], y[:a.limit], xt[:a.limit], yt[:a.limit]
     held = 5000 if a.recipe == "cluster" else a.valid
-    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(a.seed))
-    xv, yv = x[order[:held]], y[order[:held]]
-    x, y = x[order[held:]], y[order[held:]]
     k = a.clusters if a.recipe == "cluster" else 10
     semi = a.recipe == "semi"
-    if semi and a.labels:
-        lab = torch.cat([(y == d).nonzero()[: a.labels // 10, 0] for d in range(10)])
+    if a.split == "libaae":
+        if not semi or a.limit:
+            p.error("--split libaae is for the semi-supervised recipe on all of MNIST")
+        rest, held_idx, lab = libaae_split(a.mnist, held, a.labels, a.seed)
+        xv, yv, x, y = x[held_idx], y[held_idx], x[rest], y[rest]
     else:
+        order = torch.randperm(len(x), generator=torch.Generator().manual_seed(a.seed))
+        xv, yv = x[order[:held]], y[order[:held]]
+        x, y = x[order[held:]], y[order[held:]]
+        lab = torch.cat([(y == d).nonzero()[: a.labels // 10, 0] for d in range(10)]) if semi and a.labels else None
+    if lab is None or not a.labels:
         lab = torch.arange(len(x))
 
     m = Model(k, bool(a.batchnorm))

@@ -116,6 +116,7 @@ _PROTOTYPES = {
     "aae_dataset_free": (None, [_P]),
     "aae_dataset_shape": (_S, [_P, c_size_p, c_size_p, ctypes.POINTER(ctypes.c_int)]),
     "aae_dataset_get_rows": (_S, [_P, c_size_p, _Z, c_float_p, c_int32_p]),
+    "aae_dataset_split": (_S, [_P, _Z, _U64, c_void_pp, c_void_pp]),
     "aae_dataset_keep_labels": (_S, [_P, _Z, _U64, c_void_pp]),
     "aae_trainer_create": (_S, [c_void_pp]),
     "aae_trainer_free": (None, [_P]),

@@ -548,6 +548,13 @@ class Dataset(_Handle):
         self._call(_c.aae_dataset_get_rows, idx.ctypes.data_as(_lib.c_size_p), idx.size, _fp(x), _ip(lab))
         return x, lab
 
+    def split(self, valid_rows, seed=0):
+        """(train, valid): valid_rows random rows (by seed) held out, the
+        rest in their original order, as aae_dataset_split."""
+        t, v = ctypes.c_void_p(), ctypes.c_void_p()
+        self._call(_c.aae_dataset_split, int(valid_rows), int(seed), ctypes.byref(t), ctypes.byref(v))
+        return Dataset(t.value), Dataset(v.value)
+
     def keep_labels(self, per_class, seed=0):
         """A copy where only per_class random rows of each class keep a label."""
         p = ctypes.c_void_p()

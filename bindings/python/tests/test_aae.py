@@ -166,6 +166,25 @@ def test_semi_supervised_model_classifies():
     assert (cls == labels).mean() > 0.8
 
 
+def test_split_holds_out_rows_and_keeps_the_rest_in_order():
+    x = np.arange(20, dtype=np.float32).reshape(10, 2)
+    with aae.Dataset.from_array(x, labels=np.arange(10)) as ds:
+        train, valid = ds.split(3, seed=5)
+        with train, valid:
+            assert len(train) == 7 and len(valid) == 3
+            t, tl = train.rows(range(7))
+            v, vl = valid.rows(range(3))
+            assert sorted(tl.tolist() + vl.tolist()) == list(range(10))  # a partition
+            assert tl.tolist() == sorted(tl.tolist())  # the rest in order
+            np.testing.assert_array_equal(t, x[tl])
+            np.testing.assert_array_equal(v, x[vl])
+            again = ds.split(3, seed=5)[1]
+            assert again.rows(range(3))[1].tolist() == vl.tolist()  # by seed
+        with pytest.raises(aae.Error):
+            ds.split(11)
+        assert len(ds) == 10
+
+
 def test_nonfinite_rows_refused_or_skipped():
     x = np.array([[1, 2], [np.nan, 4], [5, 6]], np.float32)
     with pytest.raises(aae.Error, match="row 1"):
