@@ -251,6 +251,16 @@ START_TEST(trainer_refuses_bad_input)
     ck_assert_double_eq(v, 32);
     double metrics[AAE_METRIC_COUNT];
     ck_assert_int_eq(aae_model_evaluate(m, wide, metrics), AAE_ERR_INVALID_ARGUMENT);
+    /* Out of memory at each of its allocations: the caller's array is left
+     * as it was. */
+    for (long n = 1; n <= 3; n++) {
+        for (int k = 0; k < AAE_METRIC_COUNT; k++) metrics[k] = -7.0;
+        aaei_alloc_fail_after(n);
+        aae_status st = aae_model_evaluate(m, DS, metrics);
+        aaei_alloc_fail_after(0);
+        ck_assert_int_eq(st, AAE_ERR_NOMEM);
+        for (int k = 0; k < AAE_METRIC_COUNT; k++) ck_assert_double_eq(metrics[k], -7.0);
+    }
     /* A label-decoding model cannot evaluate unlabelled rows. */
     aae_model *sup = model(AAE_PRESET_SUPERVISED_AAE);
     int32_t some[8] = {0, 1, 2, 3, -1, 0, 1, 2};

@@ -851,7 +851,8 @@ typedef enum aae_metric {
 
 /** Evaluates the model on a dataset (inference mode; reads the model only,
  * so it may run beside other inference calls). metrics holds
- * AAE_METRIC_COUNT doubles. The dataset width must be the model's. */
+ * AAE_METRIC_COUNT doubles, written only on success. The dataset width
+ * must be the model's. */
 AAE_API aae_status aae_model_evaluate(const aae_model *model,
                                       const aae_dataset *ds, double *metrics);
 
