@@ -214,6 +214,7 @@ endif
 
 abi-check: $(SHLIB)
 	@sh scripts/abi-check.sh $(SHLIB)
+	@sh scripts/abi-frozen.sh
 	@$(call optional,abidiff) sh scripts/abi-types.sh $(SHLIB)
 
 # Only together with a deliberate ABI change (a SONAME bump for removals).

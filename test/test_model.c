@@ -531,6 +531,31 @@ START_TEST(inference_refuses_non_finite_inputs)
 }
 END_TEST
 
+/* The losses and metrics buffers hold exactly their frozen capacities
+ * (AAE_SLOT_COUNT, AAE_METRIC_COUNT): every element is written, and not one
+ * past them (callers built against the 0.1 header size them so). */
+START_TEST(buffers_are_written_to_their_frozen_capacity)
+{
+    ck_assert_int_eq(AAE_SLOT_COUNT, 7);
+    ck_assert_int_eq(AAE_METRIC_COUNT, 5);
+    aae_model *m = small_model(AAE_PRESET_SEMI_SUPERVISED_AAE);
+    float losses[AAE_SLOT_COUNT + 1];
+    for (int k = 0; k <= AAE_SLOT_COUNT; k++) losses[k] = -1.0f;
+    TU_ASSERT_OK(aae_model_train_step(m, X, Y, B, X, Y, 8, 0, losses));
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) ck_assert_msg(losses[k] >= 0.0f, "slot %d not written", k);
+    ck_assert_float_eq(losses[AAE_SLOT_COUNT], -1.0f);
+    aae_dataset *ds;
+    TU_ASSERT_OK(aae_dataset_from_memory(&ds, X, Y, N, MF_WIDTH, AAE_BORROW));
+    double metrics[AAE_METRIC_COUNT + 1];
+    for (int k = 0; k <= AAE_METRIC_COUNT; k++) metrics[k] = -1.0;
+    TU_ASSERT_OK(aae_model_evaluate(m, ds, metrics));
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) ck_assert_msg(metrics[k] != -1.0, "metric %d not written", k);
+    ck_assert_double_eq(metrics[AAE_METRIC_COUNT], -1.0);
+    aae_dataset_free(ds);
+    aae_model_free(m);
+}
+END_TEST
+
 Suite *suite_model(void)
 {
     Suite *s = suite_create("model");
@@ -551,6 +576,7 @@ Suite *suite_model(void)
     tcase_add_test(tc, train_step_allocates_nothing_after_warmup);
     tcase_add_test(tc, inference_is_reentrant);
     tcase_add_test(tc, inference_with_scratch_allocates_nothing);
+    tcase_add_test(tc, buffers_are_written_to_their_frozen_capacity);
     suite_add_tcase(s, tc);
     return s;
 }

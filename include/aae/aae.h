@@ -9,6 +9,10 @@
  * C string or a caller-owned float/int32 buffer. No struct layout is shared.
  * Releases with the same AAE_VERSION_MAJOR are ABI compatible (SONAME
  * libaae.so.MAJOR); a minor release only adds functions and enum values.
+ * The two constants that size caller buffers, AAE_SLOT_COUNT and
+ * AAE_METRIC_COUNT, are frozen capacities, not counts that grow. The
+ * data-parallel section near the end is an experimental tier outside this
+ * promise (see there).
  *
  * Conventions used by every function below:
  *  - Fallible calls return aae_status. On failure, aae_last_error() holds a
@@ -595,6 +599,11 @@ typedef enum aae_loss_slot {
     AAE_SLOT_GEN_Z = 4,  /**< encoder's adversarial loss on z */
     AAE_SLOT_DISC_Y = 5,
     AAE_SLOT_GEN_Y = 6,
+    /** The capacity of every losses buffer in this API (train step, batch
+     * and epoch callbacks), frozen at 7 for SONAME libaae.so.0: these calls
+     * never read or write more, whatever later releases add. A loss added
+     * later gets a slot numbered from 7 on and is reported only by new calls
+     * that take the caller's count. scripts/abi-check.sh guards the value. */
     AAE_SLOT_COUNT = 7
 } aae_loss_slot;
 
@@ -846,6 +855,11 @@ typedef enum aae_metric {
     AAE_METRIC_CLUSTER_ACCURACY = 3, /**< y head clusters, majority labels */
     AAE_METRIC_ELBO = 4,           /**< nats per row: Gaussian posterior with a
                                       BCE sum reconstruction; one z sample */
+    /** The capacity of every metrics buffer in this API
+     * (aae_model_evaluate, the epoch callback), frozen at 5 for SONAME
+     * libaae.so.0 as AAE_SLOT_COUNT is: a metric added later is numbered
+     * from 5 on and reported only by new calls that take the caller's
+     * count. */
     AAE_METRIC_COUNT = 5
 } aae_metric;
 
@@ -994,8 +1008,18 @@ AAE_API aae_status aae_trainer_fit(aae_trainer *trainer, aae_model *model,
                                    const aae_dataset *labelled);
 
 /* ------------------------------------------------------------------ */
-/* Data-parallel training                                              */
+/* Data-parallel training: EXPERIMENTAL tier                           */
 /* ------------------------------------------------------------------ */
+
+/* Everything in this section (aae_reduce_kind, aae_allreduce_fn,
+ * aae_broadcast_fn, aae_trainer_set_parallel) and libaae-mpi (<aae/mpi.h>)
+ * is outside the ABI promise above: what the hooks receive, and when, may
+ * change in a minor release. aae_trainer_set_parallel's symbol carries the
+ * version node AAE_EXPERIMENTAL_0.1; a release that changes this tier
+ * renames the node, so a program built against the old tier fails to load
+ * ("version `AAE_EXPERIMENTAL_0.1' not found") instead of misbehaving. The
+ * rest of this header is the stable tier (node AAE_0). Threads inside one
+ * process (AAE_TRAIN_THREADS) are stable. */
 
 /** What an aae_allreduce_fn call carries. */
 typedef enum aae_reduce_kind {

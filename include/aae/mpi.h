@@ -19,6 +19,10 @@
  * aae_status with aae_last_error() explaining them (MPI's own error string
  * included); MPI errors on the library's communicator are returned, never
  * fatal.
+ *
+ * EXPERIMENTAL tier: like the hooks it implements, this library is outside
+ * libaae's ABI promise and may change in a minor release
+ * (docs/embedding.md, "stable and experimental tiers").
  */
 #ifndef AAE_MPI_H
 #define AAE_MPI_H
