@@ -24,6 +24,7 @@ import numpy as np
 from . import _lib
 from .enums import (Activation, Metric, OptimizerKind, OptimizerParam, Option, Part, Phase, Preset,
                     ReduceKind, Scale, Slot, Status, TrainParam, YHead)
+from .torch_layout import plan_load, torch_layout
 
 _c = _lib.lib
 
@@ -459,7 +460,8 @@ class Model(_Handle):
 
     def tensors(self):
         """Every parameter and BatchNorm statistic as {name: float32 array},
-        named as PyTorch's state_dict."""
+        named as PyTorch's state_dict, in libaae's own 2-D layout (a bias or
+        BatchNorm vector is [1 x n]); state_dict() gives PyTorch's shapes."""
         out = {}
         for i, (name, shape) in enumerate(self._tensor_index()):
             a = np.empty(shape, np.float32)
@@ -477,6 +479,50 @@ class Model(_Handle):
         checked = [(index[k][0], _tensor_array(v, k, index)) for k, v in tensors.items()]
         for i, a in checked:
             self._call(_c.aae_model_tensor_set, i, _fp(a), a.size)
+
+    def state_dict(self):
+        """Every tensor in PyTorch's state_dict layout, names and shapes as
+        the nn.Sequential mirror of each part holds them (weights [out x in],
+        vectors 1-D, a 0-d int64 num_batches_tracked per BatchNorm: the
+        model's step count, see aae.torch_layout), as new numpy arrays:
+
+            torch_model.load_state_dict({k: torch.from_numpy(v) for k, v in
+                                         model.state_dict().items()})
+        """
+        index = self._tensor_index()
+        steps = self.steps
+        out = {}
+        for name, shape, i in torch_layout(index):
+            if i is None:
+                out[name] = np.array(steps, np.int64)
+                continue
+            a = np.empty(shape, np.float32)
+            self._call(_c.aae_model_tensor_get, i, _fp(a), a.size)
+            out[name] = a
+        return out
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Writes a state_dict in PyTorch's layout (numpy arrays, torch
+        tensors or anything numpy converts), as torch's load_state_dict:
+        with strict=True an unknown or a missing name is a KeyError; each
+        value must have the tensor's PyTorch shape (ValueError naming the
+        tensor and both shapes, whatever strict is) and finite real values
+        (running_var >= 0); num_batches_tracked is checked (0-d integer
+        >= 0) and ignored. Everything is checked before anything is written,
+        and a library failure while writing restores every tensor, so a
+        failed load changes nothing. Returns (missing_keys, unexpected_keys)."""
+        index = self._tensor_index()
+        plan, keys = plan_load(index, state_dict, strict)
+        saved = self.tensors() if plan else {}
+        before = [saved[name] for name, _ in index] if plan else []
+        try:
+            for i, a in plan:
+                self._call(_c.aae_model_tensor_set, i, _fp(a), a.size)
+        except BaseException:
+            for i, a in enumerate(before):
+                self._call(_c.aae_model_tensor_set, i, _fp(a), a.size)
+            raise
+        return keys
 
     # --- files --------------------------------------------------------
     def save(self, path):

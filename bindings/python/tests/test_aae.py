@@ -345,6 +345,17 @@ def test_builder_getters_read_back_what_was_set():
         assert b.set(option, value).get(option) == value
 
 
+def test_builder_getters_refuse_an_unknown_part():
+    b = aae.Builder("aae")
+    layers, optimizer = b.layers(aae.Part.ENCODER), b.optimizer(aae.Part.ENCODER)
+    for read in (b.layers, b.optimizer):
+        for part in (99, -1):
+            with pytest.raises(aae.Error, match=f"part {part} is not an aae_part") as e:
+                read(part)
+            assert e.value.status == aae.Status.ERR_INVALID_ARGUMENT
+    assert b.layers(aae.Part.ENCODER) == layers and b.optimizer(aae.Part.ENCODER) == optimizer
+
+
 def test_phase_optimizers_and_milestones_survive_save_and_load(tmp_path):
     P = aae.Phase
     b = aae.Builder("semi_supervised_aae").set(aae.Option.INPUT_WIDTH, WIDTH)

@@ -26,6 +26,7 @@ mod dataset;
 mod enums;
 mod error;
 mod model;
+mod torch;
 mod trainer;
 mod util;
 
@@ -43,6 +44,7 @@ pub use enums::{
 };
 pub use error::{Error, Result, Status};
 pub use model::{Model, Tensor};
+pub use torch::{IncompatibleKeys, StateDict, TorchData, TorchTensor};
 pub use trainer::{BatchReport, Collective, EpochReport, Trainer};
 
 use error::{ffi, static_str};

@@ -405,7 +405,7 @@ impl Model {
     }
 
     /// Name and shape of tensor `index`.
-    fn tensor_info(&self, index: usize) -> Result<(String, usize, usize)> {
+    pub(crate) fn tensor_info(&self, index: usize) -> Result<(String, usize, usize)> {
         let (mut name, mut rows, mut cols) = (ptr::null(), 0, 0);
         // SAFETY: valid handle and out-pointers.
         unsafe {
