@@ -64,8 +64,8 @@ typedef enum aae_status {
  * Never NULL; unknown values give "unknown status". Static storage. */
 AAE_API const char *aae_status_string(aae_status status);
 
-/** The enumerator's name ("AAE_ERR_NOMEM"), for logs and bindings.
- * Never NULL; unknown values give "AAE_ERR_UNKNOWN". Static storage. */
+/** The enumerator's name ("AAE_ERR_NOMEM"), for logs and bindings (as
+ * aae_enum_name("aae_status", status)). Never NULL; unknown values give "AAE_ERR_UNKNOWN". Static storage. */
 AAE_API const char *aae_status_name(aae_status status);
 
 /** The message of the last failed call on this thread ("" if none).
@@ -100,6 +100,38 @@ AAE_API aae_status aae_set_num_threads(int n);
 
 /** The number of BLAS threads in effect (1 when the BLAS cannot say). */
 AAE_API int aae_get_num_threads(void);
+
+/* ------------------------------------------------------------------ */
+/* Enum names                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The members of every `typedef enum aae_x` of this header by name, so
+ * bindings and command lines take names from the library (as curl does
+ * for its options). The table is generated from this header when the
+ * library is built; _COUNT sentinels (AAE_SLOT_COUNT, AAE_METRIC_COUNT)
+ * are not members. Static storage; safe from any thread. */
+
+/** The index-th enum's C name ("aae_status", ...) in header order; NULL
+ * past the last. */
+AAE_API const char *aae_enum_type(size_t index);
+
+/** The index-th member of enum `type` (0-based, header order): its C name
+ * ("AAE_OPTION_Z_WIDTH") in *name and its value in *value (either may be
+ * NULL). AAE_ERR_INVALID_ARGUMENT, outputs untouched, for an unknown type
+ * or an index past the last member. */
+AAE_API aae_status aae_enum_member(const char *type, size_t index,
+                                   const char **name, int *value);
+
+/** The C name of the member of `type` with `value`; NULL if none. */
+AAE_API const char *aae_enum_name(const char *type, int value);
+
+/** The value of the member of `type` called `name`: its C name or the name
+ * without the prefix all the type's members share (their longest common
+ * prefix up to its last '_': "z_width" for AAE_OPTION_Z_WIDTH, "z_label" for
+ * AAE_DECODE_Z_LABEL), case-insensitive. AAE_ERR_INVALID_ARGUMENT, *value
+ * untouched, for an unknown type or name. */
+AAE_API aae_status aae_enum_value(const char *type, const char *name,
+                                  int *value);
 
 /* ------------------------------------------------------------------ */
 /* Networks: sequential stacks of layers                               */
