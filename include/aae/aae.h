@@ -101,6 +101,30 @@ AAE_API aae_status aae_set_num_threads(int n);
 /** The number of BLAS threads in effect (1 when the BLAS cannot say). */
 AAE_API int aae_get_num_threads(void);
 
+/** Replaces the allocator of every heap block libaae allocates (as zstd's
+ * ZSTD_customMem or libuv's uv_replace_allocator), process-wide; NULL for
+ * all three restores the C library's (ctx is then ignored). Each function
+ * gets `ctx` back; malloc_fn and realloc_fn return NULL on failure (the
+ * call then fails with AAE_ERR_NOMEM), are never asked for 0 bytes, and
+ * realloc_fn(ctx, NULL, n) must allocate as malloc_fn; zeroed blocks are
+ * malloc_fn + memset. The functions must be thread-safe if libaae is used
+ * from several threads. Out of scope: the BLAS library's own buffers
+ * (OpenBLAS allocates through its own allocator), the C library's internal
+ * ones (stdio), thread stacks and libaae-mpi.
+ *
+ * Call it before any handle exists and while no other libaae call runs: it
+ * returns AAE_ERR_STATE, changing nothing, while any block allocated
+ * through the current allocator is still live (a handle not yet freed), so
+ * no block is ever freed by an allocator that did not allocate it.
+ * AAE_ERR_INVALID_ARGUMENT if only one or two functions are given;
+ * AAE_ERR_BUSY if another thread is changing it at the same moment. Three
+ * function pointers rather than a struct: the ABI shares no struct layout. */
+AAE_API aae_status aae_set_allocator(void *(*malloc_fn)(void *ctx, size_t size),
+                                     void *(*realloc_fn)(void *ctx, void *ptr,
+                                                         size_t size),
+                                     void (*free_fn)(void *ctx, void *ptr),
+                                     void *ctx);
+
 /* ------------------------------------------------------------------ */
 /* Enum names                                                          */
 /* ------------------------------------------------------------------ */
