@@ -101,6 +101,12 @@ AAE_API aae_status aae_set_num_threads(int n);
 /** The number of BLAS threads in effect (1 when the BLAS cannot say). */
 AAE_API int aae_get_num_threads(void);
 
+/** An embedder's allocator (aae_set_allocator): `ctx` is the pointer given
+ * there. */
+typedef void *(*aae_malloc_fn)(void *ctx, size_t size);
+typedef void *(*aae_realloc_fn)(void *ctx, void *ptr, size_t size);
+typedef void (*aae_free_fn)(void *ctx, void *ptr);
+
 /** Replaces the allocator of every heap block libaae allocates (as zstd's
  * ZSTD_customMem or libuv's uv_replace_allocator), process-wide; NULL for
  * all three restores the C library's (ctx is then ignored). Each function
@@ -118,12 +124,11 @@ AAE_API int aae_get_num_threads(void);
  * no block is ever freed by an allocator that did not allocate it.
  * AAE_ERR_INVALID_ARGUMENT if only one or two functions are given;
  * AAE_ERR_BUSY if another thread is changing it at the same moment. Three
- * function pointers rather than a struct: the ABI shares no struct layout. */
-AAE_API aae_status aae_set_allocator(void *(*malloc_fn)(void *ctx, size_t size),
-                                     void *(*realloc_fn)(void *ctx, void *ptr,
-                                                         size_t size),
-                                     void (*free_fn)(void *ctx, void *ptr),
-                                     void *ctx);
+ * function pointers rather than a struct: the ABI shares no struct layout,
+ * and a later hook (aligned allocation, say) would be a new function. */
+AAE_API aae_status aae_set_allocator(aae_malloc_fn malloc_fn,
+                                     aae_realloc_fn realloc_fn,
+                                     aae_free_fn free_fn, void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Enum names                                                          */

@@ -52,9 +52,9 @@ static void *fail_nomem(const char *what, size_t count, size_t size)
  * reader never sees half of a change. `live` counts blocks not yet freed,
  * so the allocator is changed only while none is. */
 typedef struct hooks {
-    void *(*malloc_fn)(void *ctx, size_t size);
-    void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
-    void (*free_fn)(void *ctx, void *ptr);
+    aae_malloc_fn malloc_fn;
+    aae_realloc_fn realloc_fn;
+    aae_free_fn free_fn;
     void *ctx;
 } hooks;
 static hooks slots[2];
@@ -118,9 +118,8 @@ void aaei_free(void *ptr)
         free(ptr);
 }
 
-AAE_API aae_status aae_set_allocator(void *(*malloc_fn)(void *ctx, size_t size),
-                                     void *(*realloc_fn)(void *ctx, void *ptr, size_t size),
-                                     void (*free_fn)(void *ctx, void *ptr), void *ctx)
+AAE_API aae_status aae_set_allocator(aae_malloc_fn malloc_fn, aae_realloc_fn realloc_fn, aae_free_fn free_fn,
+                                     void *ctx)
 {
     int given = (malloc_fn != NULL) + (realloc_fn != NULL) + (free_fn != NULL);
     AAEI_REQUIRE(given == 0 || given == 3,
