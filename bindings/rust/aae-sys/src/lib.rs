@@ -337,7 +337,11 @@ extern "C" {
         value: *mut c_int,
     ) -> aae_status;
     pub fn aae_enum_name(r#type: *const c_char, value: c_int) -> *const c_char;
-    pub fn aae_enum_value(r#type: *const c_char, name: *const c_char, value: *mut c_int) -> aae_status;
+    pub fn aae_enum_value(
+        r#type: *const c_char,
+        name: *const c_char,
+        value: *mut c_int,
+    ) -> aae_status;
 
     // Networks
     pub fn aae_net_create(net: *mut *mut aae_net, in_width: usize, seed: u64) -> aae_status;
