@@ -142,6 +142,15 @@ $(OBJDIR)/test/%.o: test/%.c
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
+# The public enums' member names, generated from the header (the values come
+# from compiling the list against it): src/core/enum_names.c includes it.
+GENDIR := $(OBJDIR)/gen
+$(GENDIR)/enum_table.inc: include/aae/aae.h scripts/enum-table.sh
+	@mkdir -p $(dir $@)
+	sh scripts/enum-table.sh include/aae/aae.h > $@.tmp && mv $@.tmp $@
+$(OBJDIR)/src/core/enum_names.o: $(GENDIR)/enum_table.inc
+$(OBJDIR)/src/core/enum_names.o: ALL_CFLAGS += -I$(GENDIR)
+
 $(SHLIB): $(LIB_OBJS) src/libaae.map
 	@mkdir -p $(OUTDIR)
 	$(CC) $(SAN_FLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libaae.map \
@@ -331,9 +340,9 @@ FUZZ_TARGETS := checkpoint idx
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
              -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -DAAE_BUILDING -DAAE_FUZZING $(BLAS_CFLAGS)
 
-lib/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRCS)
+lib/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(LIB_SRCS) $(GENDIR)/enum_table.inc
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(LIBS_PRIV)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -I$(GENDIR) -o $@ $< $(LIB_SRCS) $(LIBS_PRIV)
 
 fuzz:
 	@$(DEPS) $(BUILD_NEEDS) clang

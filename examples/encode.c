@@ -130,7 +130,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "encode: --format must be csv, npy or auto\n");
         return 2;
     }
-    if (strcmp(scale, "auto") && strcmp(scale, "unit") && strcmp(scale, "symmetric")) {
+    int named_scale = -1; /* aae_scale by the library's names: unit, symmetric */
+    if (strcmp(scale, "auto") && aae_enum_value("aae_scale", scale, &named_scale) != AAE_OK) {
         fprintf(stderr, "encode: --scale must be unit, symmetric or auto\n");
         return 2;
     }
@@ -157,8 +158,7 @@ int main(int argc, char **argv)
     aae_model_get(model, AAE_OPTION_Y_HEAD, &yhead);
     aae_model_get(model, AAE_OPTION_CLASSES, &k);
     size_t width = (size_t)in, nz = (size_t)zw, ny = yhead != AAE_Y_NONE ? (size_t)k : 0;
-    aae_scale sc = !strcmp(scale, "unit") ? AAE_SCALE_UNIT
-                 : !strcmp(scale, "symmetric") ? AAE_SCALE_SYMMETRIC : ex_scale_for(model);
+    aae_scale sc = named_scale >= 0 ? (aae_scale)named_scale : ex_scale_for(model);
     if (raw && load_raw(input, width, &ds)) goto fail;
     if (!raw && (st = aae_dataset_load_idx(&ds, input, labels_path, sc)) != AAE_OK) {
         ex_report(&a, labels_path ? "loading the IDX images and labels" : "loading the IDX images", st);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "counting_alloc.h"
 #include "model_fixture.h"
 
 enum { ROWS = 32 };
@@ -87,7 +88,7 @@ static void still_usable(const session *s)
     }
 }
 
-START_TEST(every_allocation_can_fail)
+static void sweep(void)
 {
     mf_blobs(X, Y, ROWS, 3);
     char file[64];
@@ -116,6 +117,27 @@ START_TEST(every_allocation_can_fail)
     ck_assert_int_gt(n, 20);
     printf("faults: %ld allocation points along the session each failed once\n", n - 1);
 }
+
+START_TEST(every_allocation_can_fail)
+{
+    sweep();
+}
+END_TEST
+
+/* The same through an embedder's allocator (aae_set_allocator): every
+ * block it gave is freed by it, each once, at every failure point. */
+START_TEST(every_allocation_can_fail_through_a_hook)
+{
+    counting_alloc c;
+    ca_init(&c);
+    TU_ASSERT_OK(ca_install(&c));
+    sweep();
+    TU_ASSERT_OK(aae_set_allocator(NULL, NULL, NULL, NULL));
+    ck_assert_uint_gt(c.mallocs, 1000);
+    ck_assert_uint_eq(c.live, 0);
+    ck_assert_uint_eq(c.foreign_frees, 0);
+    ca_destroy(&c);
+}
 END_TEST
 
 Suite *suite_faults(void)
@@ -124,6 +146,7 @@ Suite *suite_faults(void)
     TCase *tc = tcase_create("allocation");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, every_allocation_can_fail);
+    tcase_add_test(tc, every_allocation_can_fail_through_a_hook);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -34,6 +34,8 @@ Suite *suite_reentry(void);
 Suite *suite_phases(void);
 Suite *suite_recipe_options(void);
 Suite *suite_transaction(void);
+Suite *suite_enum_names(void);
+Suite *suite_allocator(void);
 
 /* Deterministic test data: uniform in [lo, hi) from a small LCG keyed by seed. */
 static inline void tu_fill(float *x, size_t n, uint64_t seed, float lo, float hi)

@@ -68,8 +68,8 @@ typedef enum aae_status {
  * Never NULL; unknown values give "unknown status". Static storage. */
 AAE_API const char *aae_status_string(aae_status status);
 
-/** The enumerator's name ("AAE_ERR_NOMEM"), for logs and bindings.
- * Never NULL; unknown values give "AAE_ERR_UNKNOWN". Static storage. */
+/** The enumerator's name ("AAE_ERR_NOMEM"), for logs and bindings (as
+ * aae_enum_name("aae_status", status)). Never NULL; unknown values give "AAE_ERR_UNKNOWN". Static storage. */
 AAE_API const char *aae_status_name(aae_status status);
 
 /** The message of the last failed call on this thread ("" if none).
@@ -104,6 +104,67 @@ AAE_API aae_status aae_set_num_threads(int n);
 
 /** The number of BLAS threads in effect (1 when the BLAS cannot say). */
 AAE_API int aae_get_num_threads(void);
+
+/** An embedder's allocator (aae_set_allocator): `ctx` is the pointer given
+ * there. */
+typedef void *(*aae_malloc_fn)(void *ctx, size_t size);
+typedef void *(*aae_realloc_fn)(void *ctx, void *ptr, size_t size);
+typedef void (*aae_free_fn)(void *ctx, void *ptr);
+
+/** Replaces the allocator of every heap block libaae allocates (as zstd's
+ * ZSTD_customMem or libuv's uv_replace_allocator), process-wide; NULL for
+ * all three restores the C library's (ctx is then ignored). Each function
+ * gets `ctx` back; malloc_fn and realloc_fn return NULL on failure (the
+ * call then fails with AAE_ERR_NOMEM), are never asked for 0 bytes, and
+ * realloc_fn(ctx, NULL, n) must allocate as malloc_fn; zeroed blocks are
+ * malloc_fn + memset. The functions must be thread-safe if libaae is used
+ * from several threads. Out of scope: the BLAS library's own buffers
+ * (OpenBLAS allocates through its own allocator), the C library's internal
+ * ones (stdio), thread stacks and libaae-mpi.
+ *
+ * Call it before any handle exists and while no other libaae call runs: it
+ * returns AAE_ERR_STATE, changing nothing, while any block allocated
+ * through the current allocator is still live (a handle not yet freed), so
+ * no block is ever freed by an allocator that did not allocate it.
+ * AAE_ERR_INVALID_ARGUMENT if only one or two functions are given;
+ * AAE_ERR_BUSY if another thread is changing it at the same moment. Three
+ * function pointers rather than a struct: the ABI shares no struct layout,
+ * and a later hook (aligned allocation, say) would be a new function. */
+AAE_API aae_status aae_set_allocator(aae_malloc_fn malloc_fn,
+                                     aae_realloc_fn realloc_fn,
+                                     aae_free_fn free_fn, void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Enum names                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The members of every `typedef enum aae_x` of this header by name, so
+ * bindings and command lines take names from the library (as curl does
+ * for its options). The table is generated from this header when the
+ * library is built; _COUNT sentinels (AAE_SLOT_COUNT, AAE_METRIC_COUNT)
+ * are not members. Static storage; safe from any thread. */
+
+/** The index-th enum's C name ("aae_status", ...) in header order; NULL
+ * past the last. */
+AAE_API const char *aae_enum_type(size_t index);
+
+/** The index-th member of enum `type` (0-based, header order): its C name
+ * ("AAE_OPTION_Z_WIDTH") in *name and its value in *value (either may be
+ * NULL). AAE_ERR_INVALID_ARGUMENT, outputs untouched, for an unknown type
+ * or an index past the last member. */
+AAE_API aae_status aae_enum_member(const char *type, size_t index,
+                                   const char **name, int *value);
+
+/** The C name of the member of `type` with `value`; NULL if none. */
+AAE_API const char *aae_enum_name(const char *type, int value);
+
+/** The value of the member of `type` called `name`: its C name or the name
+ * without the prefix all the type's members share (their longest common
+ * prefix up to its last '_': "z_width" for AAE_OPTION_Z_WIDTH, "z_label" for
+ * AAE_DECODE_Z_LABEL), case-insensitive. AAE_ERR_INVALID_ARGUMENT, *value
+ * untouched, for an unknown type or name. */
+AAE_API aae_status aae_enum_value(const char *type, const char *name,
+                                  int *value);
 
 /* ------------------------------------------------------------------ */
 /* Networks: sequential stacks of layers                               */

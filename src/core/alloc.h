@@ -1,5 +1,6 @@
-/* The one allocation seam: every heap allocation of the library goes here,
- * sizes are overflow-checked, and tests can make the N-th allocation fail. */
+/* The one allocation seam: every heap allocation of the library goes here
+ * (to the embedder's allocator once aae_set_allocator installed one), sizes
+ * are overflow-checked, and tests can make the N-th allocation fail. */
 #ifndef AAEI_ALLOC_H
 #define AAEI_ALLOC_H
 

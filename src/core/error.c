@@ -67,21 +67,3 @@ AAE_API const char *aae_status_string(aae_status status)
     }
     return "unknown status";
 }
-
-AAE_API const char *aae_status_name(aae_status status)
-{
-    switch (status) {
-    case AAE_OK: return "AAE_OK";
-    case AAE_ERR_INVALID_ARGUMENT: return "AAE_ERR_INVALID_ARGUMENT";
-    case AAE_ERR_NOMEM: return "AAE_ERR_NOMEM";
-    case AAE_ERR_IO: return "AAE_ERR_IO";
-    case AAE_ERR_FORMAT: return "AAE_ERR_FORMAT";
-    case AAE_ERR_VERSION: return "AAE_ERR_VERSION";
-    case AAE_ERR_STATE: return "AAE_ERR_STATE";
-    case AAE_ERR_DIVERGED: return "AAE_ERR_DIVERGED";
-    case AAE_ERR_UNSUPPORTED: return "AAE_ERR_UNSUPPORTED";
-    case AAE_ERR_BUSY: return "AAE_ERR_BUSY";
-    case AAE_ERR_CANCELLED: return "AAE_ERR_CANCELLED";
-    }
-    return "AAE_ERR_UNKNOWN";
-}

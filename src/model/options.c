@@ -5,49 +5,50 @@
 
 #include "core/error.h"
 
+/* Range and integrality by option; names come from aae_enum_name. */
 static const struct {
-    const char *name;
     double lo, hi;
     int integer;
 } table[AAEI_OPTION_LAST + 1] = {
-    [AAE_OPTION_INPUT_WIDTH] = {"AAE_OPTION_INPUT_WIDTH", 1, 1 << 24, 1},
-    [AAE_OPTION_OUTPUT] = {"AAE_OPTION_OUTPUT", 0, 2, 1},
-    [AAE_OPTION_REC_LOSS] = {"AAE_OPTION_REC_LOSS", 0, 2, 1},
-    [AAE_OPTION_REC_SUM] = {"AAE_OPTION_REC_SUM", 0, 1, 1},
-    [AAE_OPTION_Z_WIDTH] = {"AAE_OPTION_Z_WIDTH", 1, 1 << 16, 1},
-    [AAE_OPTION_POSTERIOR] = {"AAE_OPTION_POSTERIOR", 0, 1, 1},
-    [AAE_OPTION_Y_HEAD] = {"AAE_OPTION_Y_HEAD", 0, 2, 1},
-    [AAE_OPTION_CLASSES] = {"AAE_OPTION_CLASSES", 2, 1 << 16, 1},
-    [AAE_OPTION_DECODER_INPUT] = {"AAE_OPTION_DECODER_INPUT", 0, 2, 1},
-    [AAE_OPTION_Z_REGULARIZER] = {"AAE_OPTION_Z_REGULARIZER", 0, 2, 1},
-    [AAE_OPTION_Z_PRIOR] = {"AAE_OPTION_Z_PRIOR", 0, 3, 1},
-    [AAE_OPTION_PRIOR_SIGMA] = {"AAE_OPTION_PRIOR_SIGMA", 1e-6, 1e6, 0},
-    [AAE_OPTION_PRIOR_COMPONENTS] = {"AAE_OPTION_PRIOR_COMPONENTS", 1, 1 << 16, 1},
-    [AAE_OPTION_PRIOR_RADIUS] = {"AAE_OPTION_PRIOR_RADIUS", 0, 1e6, 0},
-    [AAE_OPTION_PRIOR_SPREAD] = {"AAE_OPTION_PRIOR_SPREAD", 1e-6, 1e6, 0},
-    [AAE_OPTION_PRIOR_LABEL_GUIDED] = {"AAE_OPTION_PRIOR_LABEL_GUIDED", 0, 1, 1},
-    [AAE_OPTION_Y_ADVERSARIAL] = {"AAE_OPTION_Y_ADVERSARIAL", 0, 1, 1},
-    [AAE_OPTION_Y_SUPERVISED] = {"AAE_OPTION_Y_SUPERVISED", 0, 2, 1},
-    [AAE_OPTION_DETACH_Y] = {"AAE_OPTION_DETACH_Y", 0, 1, 1},
-    [AAE_OPTION_W_REC] = {"AAE_OPTION_W_REC", 0, 1e6, 0},
-    [AAE_OPTION_W_KL] = {"AAE_OPTION_W_KL", 0, 1e6, 0},
-    [AAE_OPTION_W_ADV] = {"AAE_OPTION_W_ADV", 0, 1e6, 0},
-    [AAE_OPTION_W_CE] = {"AAE_OPTION_W_CE", 0, 1e6, 0},
-    [AAE_OPTION_W_DISC] = {"AAE_OPTION_W_DISC", 0, 1e6, 0},
-    [AAE_OPTION_JOINT_GENERATOR] = {"AAE_OPTION_JOINT_GENERATOR", 0, 1, 1},
-    [AAE_OPTION_DISC_NOISE] = {"AAE_OPTION_DISC_NOISE", 0, 1e3, 0},
-    [AAE_OPTION_BN_MOMENTUM] = {"AAE_OPTION_BN_MOMENTUM", 1e-6, 1, 0},
-    [AAE_OPTION_BN_EPS] = {"AAE_OPTION_BN_EPS", 1e-12, 1, 0},
-    [AAE_OPTION_SEED] = {"AAE_OPTION_SEED", 0, 9007199254740992.0, 1},
-    [AAE_OPTION_INPUT_NOISE] = {"AAE_OPTION_INPUT_NOISE", 0, 1e3, 0},
-    [AAE_OPTION_INPUT_DROPOUT] = {"AAE_OPTION_INPUT_DROPOUT", 0, 0.99, 0},
-    [AAE_OPTION_HEAD_BATCHNORM] = {"AAE_OPTION_HEAD_BATCHNORM", 0, 1, 1},
-    [AAE_OPTION_INIT_STD] = {"AAE_OPTION_INIT_STD", 0, 10, 0},
+    [AAE_OPTION_INPUT_WIDTH] = {1, 1 << 24, 1},
+    [AAE_OPTION_OUTPUT] = {0, 2, 1},
+    [AAE_OPTION_REC_LOSS] = {0, 2, 1},
+    [AAE_OPTION_REC_SUM] = {0, 1, 1},
+    [AAE_OPTION_Z_WIDTH] = {1, 1 << 16, 1},
+    [AAE_OPTION_POSTERIOR] = {0, 1, 1},
+    [AAE_OPTION_Y_HEAD] = {0, 2, 1},
+    [AAE_OPTION_CLASSES] = {2, 1 << 16, 1},
+    [AAE_OPTION_DECODER_INPUT] = {0, 2, 1},
+    [AAE_OPTION_Z_REGULARIZER] = {0, 2, 1},
+    [AAE_OPTION_Z_PRIOR] = {0, 3, 1},
+    [AAE_OPTION_PRIOR_SIGMA] = {1e-6, 1e6, 0},
+    [AAE_OPTION_PRIOR_COMPONENTS] = {1, 1 << 16, 1},
+    [AAE_OPTION_PRIOR_RADIUS] = {0, 1e6, 0},
+    [AAE_OPTION_PRIOR_SPREAD] = {1e-6, 1e6, 0},
+    [AAE_OPTION_PRIOR_LABEL_GUIDED] = {0, 1, 1},
+    [AAE_OPTION_Y_ADVERSARIAL] = {0, 1, 1},
+    [AAE_OPTION_Y_SUPERVISED] = {0, 2, 1},
+    [AAE_OPTION_DETACH_Y] = {0, 1, 1},
+    [AAE_OPTION_W_REC] = {0, 1e6, 0},
+    [AAE_OPTION_W_KL] = {0, 1e6, 0},
+    [AAE_OPTION_W_ADV] = {0, 1e6, 0},
+    [AAE_OPTION_W_CE] = {0, 1e6, 0},
+    [AAE_OPTION_W_DISC] = {0, 1e6, 0},
+    [AAE_OPTION_JOINT_GENERATOR] = {0, 1, 1},
+    [AAE_OPTION_DISC_NOISE] = {0, 1e3, 0},
+    [AAE_OPTION_BN_MOMENTUM] = {1e-6, 1, 0},
+    [AAE_OPTION_BN_EPS] = {1e-12, 1, 0},
+    [AAE_OPTION_SEED] = {0, 9007199254740992.0, 1},
+    [AAE_OPTION_INPUT_NOISE] = {0, 1e3, 0},
+    [AAE_OPTION_INPUT_DROPOUT] = {0, 0.99, 0},
+    [AAE_OPTION_HEAD_BATCHNORM] = {0, 1, 1},
+    [AAE_OPTION_INIT_STD] = {0, 10, 0},
 };
 
 int aaei_option_range(aae_option option, double *lo, double *hi, int *integer)
 {
-    if ((int)option < 1 || (int)option > AAEI_OPTION_LAST || !table[option].name) return 0;
+    if ((int)option < 1 || (int)option > AAEI_OPTION_LAST || !aae_enum_name("aae_option", (int)option))
+        return 0;
     *lo = table[option].lo;
     *hi = table[option].hi;
     *integer = table[option].integer;
@@ -56,9 +57,8 @@ int aaei_option_range(aae_option option, double *lo, double *hi, int *integer)
 
 const char *aaei_option_name(aae_option option)
 {
-    if ((int)option < 1 || (int)option > AAEI_OPTION_LAST || !table[option].name)
-        return "unknown option";
-    return table[option].name;
+    const char *name = aae_enum_name("aae_option", (int)option);
+    return name ? name : "unknown option";
 }
 
 aae_status aaei_option_check(aae_option option, double value)
@@ -68,9 +68,9 @@ aae_status aaei_option_check(aae_option option, double value)
     if (!aaei_option_range(option, &lo, &hi, &integer))
         return aaei_fail(AAE_ERR_INVALID_ARGUMENT, "unknown option %d", (int)option);
     AAEI_REQUIRE(value >= lo && value <= hi, "%s = %g is outside [%g, %g]",
-                 table[option].name, value, lo, hi);
+                 aaei_option_name(option), value, lo, hi);
     AAEI_REQUIRE(!integer || value == floor(value), "%s = %g must be a whole number",
-                 table[option].name, value);
+                 aaei_option_name(option), value);
     return AAE_OK;
 }
 

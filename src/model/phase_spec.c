@@ -6,10 +6,8 @@
 
 const char *aaei_phase_name(int phase)
 {
-    static const char *const names[AAEI_PHASES] = {
-        "AAE_PHASE_RECONSTRUCTION", "AAE_PHASE_Z_DISCRIMINATOR", "AAE_PHASE_Y_DISCRIMINATOR",
-        "AAE_PHASE_GENERATOR", "AAE_PHASE_SEMI_SUPERVISED"};
-    return phase >= 0 && phase < AAEI_PHASES ? names[phase] : "unknown phase";
+    const char *name = aae_enum_name("aae_phase", phase);
+    return name ? name : "unknown phase";
 }
 
 aae_status aaei_phase_check(const aaei_phase_spec *s, int phase)

@@ -58,6 +58,36 @@ def set_num_threads(n):
     _check(_c.aae_set_num_threads(int(n)))
 
 
+def enum_types():
+    """The C names of the header's enums ("aae_status", ...), from the library."""
+    types, i = [], 0
+    while (t := _c.aae_enum_type(i)) is not None:
+        types.append(t.decode())
+        i += 1
+    return types
+
+
+def enum_members(c_type):
+    """{C name: value} of the members of C enum `c_type` ("aae_option"), in
+    header order, from the library (so names on a command line need no
+    table of their own). Error for an unknown type."""
+    name, value, members = ctypes.c_char_p(), ctypes.c_int(), {}
+    t = c_type.encode()
+    _check(_c.aae_enum_member(t, 0, ctypes.byref(name), ctypes.byref(value)))
+    while _c.aae_enum_member(t, len(members), ctypes.byref(name), ctypes.byref(value)) == 0:
+        members[name.value.decode()] = value.value
+    return members
+
+
+def enum_value(c_type, name):
+    """The value of the member of C enum `c_type` called `name`: its C name
+    or the name without the members' common prefix, any case
+    (enum_value("aae_option", "z_width") == Option.Z_WIDTH). Error if none."""
+    value = ctypes.c_int()
+    _check(_c.aae_enum_value(c_type.encode(), name.encode(), ctypes.byref(value)))
+    return value.value
+
+
 def _f32(x, width=None, name="x"):
     a = np.ascontiguousarray(x, dtype=np.float32)
     if a.ndim == 1:

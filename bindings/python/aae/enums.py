@@ -1,4 +1,4 @@
-"""The header's enumerations (tests/test_aae.py checks them against aae.h)."""
+"""The header's enumerations (tests/test_aae.py checks them against the library's lookup)."""
 from enum import IntEnum
 
 
@@ -180,11 +180,13 @@ class ReduceKind(IntEnum):
     STATUS = 4
 
 
-# C prefix of each enum's members, for the header check.
-C_PREFIX = {
-    Status: "AAE_", Activation: "AAE_ACT_", Preset: "AAE_PRESET_", Option: "AAE_OPTION_",
-    Part: "AAE_PART_", Phase: "AAE_PHASE_", Output: "AAE_OUTPUT_", YHead: "AAE_Y_",
-    DecoderInput: "AAE_DECODE_", Prior: "AAE_PRIOR_", OptimizerKind: "AAE_OPTIMIZER_",
-    OptimizerParam: "AAE_OPT_", Slot: "AAE_SLOT_", Metric: "AAE_METRIC_", Scale: "AAE_SCALE_",
-    TrainParam: "AAE_TRAIN_", ReduceKind: "AAE_REDUCE_",
+# The C enum each class mirrors (tests/test_aae.py checks them against the
+# library's own list of members, aae_enum_member).
+C_TYPE = {
+    Status: "aae_status", Activation: "aae_activation", Preset: "aae_preset", Option: "aae_option",
+    Part: "aae_part", Phase: "aae_phase", Output: "aae_output_kind", YHead: "aae_y_head_kind",
+    DecoderInput: "aae_decoder_input_kind", Prior: "aae_prior_kind",
+    OptimizerKind: "aae_optimizer_kind", OptimizerParam: "aae_optimizer_param", Slot: "aae_loss_slot",
+    Metric: "aae_metric", Scale: "aae_scale", TrainParam: "aae_trainer_param",
+    ReduceKind: "aae_reduce_kind",
 }

@@ -298,6 +298,13 @@ pub type aae_allreduce_fn = Option<
 pub type aae_broadcast_fn =
     Option<unsafe extern "C" fn(user: *mut c_void, data: *mut c_void, bytes: usize) -> aae_status>;
 
+/// An embedder's allocator (`aae_set_allocator`); `ctx` is the pointer
+/// given there.
+pub type aae_malloc_fn = Option<unsafe extern "C" fn(ctx: *mut c_void, size: usize) -> *mut c_void>;
+pub type aae_realloc_fn =
+    Option<unsafe extern "C" fn(ctx: *mut c_void, ptr: *mut c_void, size: usize) -> *mut c_void>;
+pub type aae_free_fn = Option<unsafe extern "C" fn(ctx: *mut c_void, ptr: *mut c_void)>;
+
 // --- functions ------------------------------------------------------------
 
 extern "C" {
@@ -314,6 +321,27 @@ extern "C" {
     pub fn aae_blas_info() -> *const c_char;
     pub fn aae_set_num_threads(n: c_int) -> aae_status;
     pub fn aae_get_num_threads() -> c_int;
+    pub fn aae_set_allocator(
+        malloc_fn: aae_malloc_fn,
+        realloc_fn: aae_realloc_fn,
+        free_fn: aae_free_fn,
+        ctx: *mut c_void,
+    ) -> aae_status;
+
+    // Enum names
+    pub fn aae_enum_type(index: usize) -> *const c_char;
+    pub fn aae_enum_member(
+        r#type: *const c_char,
+        index: usize,
+        name: *mut *const c_char,
+        value: *mut c_int,
+    ) -> aae_status;
+    pub fn aae_enum_name(r#type: *const c_char, value: c_int) -> *const c_char;
+    pub fn aae_enum_value(
+        r#type: *const c_char,
+        name: *const c_char,
+        value: *mut c_int,
+    ) -> aae_status;
 
     // Networks
     pub fn aae_net_create(net: *mut *mut aae_net, in_width: usize, seed: u64) -> aae_status;

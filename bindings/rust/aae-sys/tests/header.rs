@@ -145,7 +145,7 @@ fn parse_header(dir: &std::path::Path) -> Header {
             h.handles.push(rest.split(' ').next().unwrap().to_string());
         } else if let Some((ret, rest)) = decl
             .strip_prefix("typedef ")
-            .and_then(|d| d.split_once(" (*"))
+            .and_then(|d| d.split_once("(*"))
         {
             // A callback type: `typedef RET (*NAME)(PARAMS)`.
             let name = rest.split(')').next().unwrap();

@@ -18,6 +18,23 @@ macro_rules! option_value {
     )*};
 }
 
+/// `C_NAME`, the C enum a `#[repr(i32)]` enum mirrors, and `ALL`, its
+/// variants in declaration order (leaving one out does not compile);
+/// tests/enums.rs checks both against the library's own list of members.
+macro_rules! c_enum {
+    ($t:ident = $c:literal: $($v:ident),+ $(,)?) => {
+        impl $t {
+            /// The C enum this one mirrors (for `aae_enum_*` lookups).
+            pub const C_NAME: &'static str = $c;
+            /// Every variant, in declaration order.
+            pub const ALL: [$t; [$(stringify!($v)),+].len()] = [$($t::$v),+];
+        }
+        const _: fn($t) = |v| match v {
+            $($t::$v)|+ => (),
+        };
+    };
+}
+
 /// Model presets: each only fills option defaults (see docs/models.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
@@ -37,6 +54,10 @@ pub enum Preset {
     /// Clustering AAE, K = 10, plus a cross-entropy phase.
     SemiSupervisedAae = sys::AAE_PRESET_SEMI_SUPERVISED_AAE,
 }
+
+c_enum!(Preset = "aae_preset":
+    Ae, Vae, Aae, SupervisedAae, VaeClassifier, ClusteringAae, SemiSupervisedAae
+);
 
 /// Numbered model options (`aae_option`). All take an `f64`; enumerated
 /// ones take the value enums below (`.into()`), flags 0 or 1.
@@ -94,6 +115,13 @@ pub enum ModelOption {
     InitStd = sys::AAE_OPTION_INIT_STD,
 }
 
+c_enum!(ModelOption = "aae_option":
+    InputWidth, Output, RecLoss, RecSum, ZWidth, Posterior, YHead, Classes, DecoderInput,
+    ZRegularizer, ZPrior, PriorSigma, PriorComponents, PriorRadius, PriorSpread, PriorLabelGuided,
+    YAdversarial, YSupervised, DetachY, WRec, WKl, WAdv, WCe, WDisc, JointGenerator, DiscNoise,
+    BnMomentum, BnEps, Seed, InputNoise, InputDropout, HeadBatchnorm, InitStd
+);
+
 impl ModelOption {
     /// The inclusive range of valid values (`aae_option_bounds`).
     pub fn bounds(self) -> crate::Result<(f64, f64)> {
@@ -112,6 +140,8 @@ pub enum OutputKind {
     Tanh = sys::AAE_OUTPUT_TANH,
 }
 
+c_enum!(OutputKind = "aae_output_kind": Linear, Sigmoid, Tanh);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum RecLoss {
@@ -120,12 +150,16 @@ pub enum RecLoss {
     Bce = sys::AAE_REC_BCE,
 }
 
+c_enum!(RecLoss = "aae_rec_loss_kind": Mse, L1, Bce);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum Posterior {
     Deterministic = sys::AAE_POSTERIOR_DETERMINISTIC,
     Gaussian = sys::AAE_POSTERIOR_GAUSSIAN,
 }
+
+c_enum!(Posterior = "aae_posterior_kind": Deterministic, Gaussian);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
@@ -138,6 +172,8 @@ pub enum YHead {
     Separate = sys::AAE_Y_SEPARATE,
 }
 
+c_enum!(YHead = "aae_y_head_kind": None, Shared, Separate);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum DecoderInput {
@@ -149,6 +185,8 @@ pub enum DecoderInput {
     ZY = sys::AAE_DECODE_Z_Y,
 }
 
+c_enum!(DecoderInput = "aae_decoder_input_kind": Z, ZLabel, ZY);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum ZRegularizer {
@@ -156,6 +194,8 @@ pub enum ZRegularizer {
     Kl = sys::AAE_ZREG_KL,
     Adversarial = sys::AAE_ZREG_ADVERSARIAL,
 }
+
+c_enum!(ZRegularizer = "aae_z_regularizer_kind": None, Kl, Adversarial);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
@@ -170,6 +210,8 @@ pub enum Prior {
     SwissRoll = sys::AAE_PRIOR_SWISS_ROLL,
 }
 
+c_enum!(Prior = "aae_prior_kind": Gaussian, Uniform, Mixture, SwissRoll);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum Supervision {
@@ -179,6 +221,8 @@ pub enum Supervision {
     /// Cross-entropy in its own phase on a labelled batch.
     Phase = sys::AAE_SUPERVISE_PHASE,
 }
+
+c_enum!(Supervision = "aae_supervision_kind": None, Joint, Phase);
 
 /// Learning-rate schedules, the value of [`TrainerParam::Schedule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -190,6 +234,8 @@ pub enum Schedule {
     /// lr * (min + (1-min)(1+cos(pi epoch/horizon))/2)
     Cosine = sys::AAE_SCHEDULE_COSINE,
 }
+
+c_enum!(Schedule = "aae_schedule_kind": Constant, Step, Cosine);
 
 option_value!(
     OutputKind,
@@ -214,15 +260,7 @@ pub enum Part {
     Classifier = sys::AAE_PART_CLASSIFIER,
 }
 
-impl Part {
-    pub const ALL: [Part; 5] = [
-        Part::Encoder,
-        Part::Decoder,
-        Part::ZDiscriminator,
-        Part::YDiscriminator,
-        Part::Classifier,
-    ];
-}
+c_enum!(Part = "aae_part": Encoder, Decoder, ZDiscriminator, YDiscriminator, Classifier);
 
 /// The phases of a training step, in the order they run (`aae_phase`).
 /// Each steps its networks with its own optimizer state: by default with
@@ -243,15 +281,11 @@ pub enum Phase {
     SemiSupervised = sys::AAE_PHASE_SEMI_SUPERVISED,
 }
 
-impl Phase {
-    pub const ALL: [Phase; 5] = [
-        Phase::Reconstruction,
-        Phase::ZDiscriminator,
-        Phase::YDiscriminator,
-        Phase::Generator,
-        Phase::SemiSupervised,
-    ];
+c_enum!(Phase = "aae_phase":
+    Reconstruction, ZDiscriminator, YDiscriminator, Generator, SemiSupervised
+);
 
+impl Phase {
     pub(crate) fn from_raw(v: sys::aae_phase) -> Option<Phase> {
         Phase::ALL.into_iter().find(|p| *p as i32 == v)
     }
@@ -274,6 +308,8 @@ pub enum Activation {
     /// Row-wise.
     Softmax = sys::AAE_ACT_SOFTMAX,
 }
+
+c_enum!(Activation = "aae_activation": None, Relu, LeakyRelu, Sigmoid, Tanh, Softmax);
 
 impl Activation {
     pub(crate) fn from_raw(v: sys::aae_activation) -> Option<Activation> {
@@ -298,6 +334,8 @@ pub enum OptimizerKind {
     Adam = sys::AAE_OPTIMIZER_ADAM,
 }
 
+c_enum!(OptimizerKind = "aae_optimizer_kind": Sgd, Adam);
+
 impl OptimizerKind {
     pub(crate) fn from_raw(v: sys::aae_optimizer_kind) -> Option<OptimizerKind> {
         match v {
@@ -321,6 +359,10 @@ pub enum OptimizerParam {
     Beta2 = sys::AAE_OPT_BETA2,
     Eps = sys::AAE_OPT_EPS,
 }
+
+c_enum!(OptimizerParam = "aae_optimizer_param":
+    Lr, Momentum, Dampening, Nesterov, WeightDecay, Beta1, Beta2, Eps
+);
 
 /// Trainer settings (`aae_trainer_param`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -352,6 +394,11 @@ pub enum TrainerParam {
     /// the library's thread count).
     Threads = sys::AAE_TRAIN_THREADS,
 }
+
+c_enum!(TrainerParam = "aae_trainer_param":
+    Epochs, BatchSize, Shuffle, Seed, DropLast, LabelledBatch, Schedule, StepEpochs, Gamma, Horizon,
+    MinFactor, Threads
+);
 
 impl TrainerParam {
     /// The inclusive range of valid values (`aae_trainer_bounds`).
@@ -416,6 +463,8 @@ pub enum Scale {
     /// byte / 127.5 - 1: [-1, 1]
     Symmetric = sys::AAE_SCALE_SYMMETRIC,
 }
+
+c_enum!(Scale = "aae_scale": Unit, Symmetric);
 
 /// Per-phase losses of a training step (unused ones are 0).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
