@@ -6,12 +6,13 @@
 #   SANITIZE=1               ASan+UBSan build of the tests (SANITIZE=thread: TSan)
 #   WERROR=1                 warnings are errors (on by default when CI=true)
 #   CI=true                  also: a missing optional test tool fails, not skips
-#   PREFIX, LIBDIR, DESTDIR  install locations
+#   PREFIX, LIBDIR, DESTDIR  install locations (also INCDIR, PCDIR, CMAKEDIR)
 
 PREFIX   ?= /usr/local
 LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
 PCDIR    ?= $(LIBDIR)/pkgconfig
+CMAKEDIR ?= $(LIBDIR)/cmake/aae
 BLAS     ?= openblas
 SANITIZE ?=
 CC       ?= cc
@@ -104,7 +105,7 @@ DEPS = PKG_CONFIG='$(PKG_CONFIG)' PYTHON='$(PYTHON)' CC='$(CC)' sh $(CURDIR)/scr
 optional = $(DEPS) --or-skip $@ '$(1)'
 BUILD_NEEDS := cc pkg-config $(BLAS_PC) libpng
 # (Not cargo: Debian 12's is too old for the Rust bindings; rust-test asks.)
-TEST_NEEDS  := $(BUILD_NEEDS) c++ check valgrind abidiff mpi numpy pytest
+TEST_NEEDS  := $(BUILD_NEEDS) c++ check valgrind abidiff mpi numpy pytest cmake venv setuptools wheel
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -115,7 +116,7 @@ help:
 	@echo "make check-kernels  the suite and bindings' tests under each OpenBLAS kernel this CPU runs"
 	@echo "make valgrind    the suite under valgrind with leak checking"
 	@echo "make abi-check   exported symbols and types against abi/ (abi-baseline regenerates it)"
-	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config"
+	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config, and CMake's find_package"
 	@echo "make python-test / rust-test   the bindings' tests (skipped without python3+numpy / cargo)"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
 	@echo "make examples    the example programs in lib/examples/"
@@ -158,6 +159,14 @@ $(OUTDIR)/libaae.a: $(LIB_OBJS)
 # its own, so PREFIX given only to `make install` is honoured.
 pc_file = sed -e 's|@PREFIX@|$(1)|g' -e 's|@LIBDIR@|$(2)|g' -e 's|@INCDIR@|$(3)|g' \
               -e 's|@VERSION@|$(VERSION)|g' -e 's|@BLAS_PC@|$(BLAS_PC)|g' aae.pc.in
+
+# cmake/$(1).in for $(CMAKEDIR)/$(1) (find_package(aae CONFIG)): the paths
+# relative to LIBDIR (the file is in LIBDIR/cmake/aae), so a staged or moved
+# install still works; the pointer size is the compiler's.
+cmake_file = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@MAJOR@|$(MAJOR)|g' \
+                 -e 's|@INCDIR_FROM_LIBDIR@|$(shell realpath -m -s --relative-to=$(LIBDIR) $(INCDIR))|g' \
+                 -e 's|@POINTER_BYTES@|$(POINTER_BYTES)|g' cmake/$(1).in
+POINTER_BYTES = $(shell echo __SIZEOF_POINTER__ | $(CC) -E -P - 2>/dev/null | tail -n 1)
 
 $(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
 	@mkdir -p $(dir $@)
@@ -223,6 +232,7 @@ abi-baseline: $(SHLIB)
 
 consumers: all
 	@BLAS=$(BLAS) sh scripts/test-consumers.sh
+	@BLAS=$(BLAS) $(call optional,cmake) sh scripts/test-cmake-consumer.sh
 
 bindings-test: python-test rust-test
 
@@ -372,12 +382,17 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libaae.so
 	install -m 644 $(OUTDIR)/libaae.a $(DESTDIR)$(LIBDIR)/
 	$(call pc_file,$(PREFIX),$(LIBDIR),$(INCDIR)) > $(DESTDIR)$(PCDIR)/aae.pc
+	install -d $(DESTDIR)$(CMAKEDIR)
+	$(call cmake_file,aaeConfig.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeConfig.cmake
+	$(call cmake_file,aaeConfigVersion.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeConfigVersion.cmake
 
 uninstall:
 	rm -f $(DESTDIR)$(INCDIR)/aae/aae.h $(DESTDIR)$(INCDIR)/aae/version.h
 	-rmdir $(DESTDIR)$(INCDIR)/aae 2>/dev/null
 	rm -f $(DESTDIR)$(LIBDIR)/libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
-	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc
+	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc \
+	    $(DESTDIR)$(CMAKEDIR)/aaeConfig.cmake $(DESTDIR)$(CMAKEDIR)/aaeConfigVersion.cmake
+	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 clean:
 	rm -rf lib/*
