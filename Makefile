@@ -93,7 +93,7 @@ endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check check-kernels test-build valgrind valgrind-run install uninstall clean examples demo \
-        mnist docs abi-check abi-baseline consumers python-test rust-test bindings-test bench bench-kernels \
+        mnist docs abi-check abi-baseline consumers python-test python-package-test rust-test bindings-test bench bench-kernels \
         match-pytorch fuzz fuzz-run soak
 
 # What targets need, by the names of scripts/deps.sh's table (which also
@@ -118,6 +118,7 @@ help:
 	@echo "make abi-check   exported symbols and types against abi/ (abi-baseline regenerates it)"
 	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config, and CMake's find_package"
 	@echo "make python-test / rust-test   the bindings' tests (skipped without python3+numpy / cargo)"
+	@echo "make python-package-test  pip install bindings/python into a fresh venv (offline) and test it there"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
 	@echo "make examples    the example programs in lib/examples/"
 	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
@@ -234,11 +235,15 @@ consumers: all
 	@BLAS=$(BLAS) sh scripts/test-consumers.sh
 	@BLAS=$(BLAS) $(call optional,cmake) sh scripts/test-cmake-consumer.sh
 
-bindings-test: python-test rust-test
+bindings-test: python-test python-package-test rust-test
 
 python-test: $(SHLIB)
 	@AAE_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python $(call optional,numpy pytest) \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider --doctest-glob=README.md bindings/python/tests bindings/python/README.md
+
+# bindings/python pip-installed into a fresh venv offline, tested from outside the tree.
+python-package-test: $(SHLIB)
+	@PYTHON=$(PYTHON) $(call optional,numpy pytest venv setuptools wheel) sh scripts/test-python-package.sh $(SHLIB)
 
 rust-test: all $(OUTDIR)/pkgconfig-local/aae.pc
 	@AAE_LIB_DIR=$(CURDIR)/$(OUTDIR) PKG_CONFIG_PATH=$(CURDIR)/$(OUTDIR)/pkgconfig-local $(call optional,cargo) \
