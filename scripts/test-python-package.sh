@@ -24,11 +24,11 @@ rm -rf "$tmp/src/bindings/python/build" "$tmp/src/bindings/python"/*.egg-info
 ln -s "$python" "$tmp/bin/python3"
 
 # The docs' snippet as written, with `python3` being $PYTHON; offline, no
-# cache or configuration of the user's.
+# cache or configuration of the user's, no bytecode written into the tree.
 awk '/^- Python as an installed package/ {f = 1} f && /^  ```sh$/ {c = 1; next} c && /^  ```$/ {exit} c' \
     docs/embedding.md | sed 's/^  //' > "$tmp/snippet.sh"
 [ "$(wc -l < "$tmp/snippet.sh")" -ge 3 ] || fail "no pip snippet found in docs/embedding.md"
-export HOME="$tmp/home" PIP_NO_INDEX=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_CONFIG_FILE=/dev/null
+export PYTHONDONTWRITEBYTECODE=1 HOME="$tmp/home" PIP_NO_INDEX=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_CONFIG_FILE=/dev/null
 unset PYTHONPATH PYTHONHOME
 out=$(cd "$tmp/src" && PATH="$tmp/bin:$PATH" AAE_LIBRARY="$lib" sh -eu "$tmp/snippet.sh" 2> "$tmp/log") ||
     { cat "$tmp/log"; echo "$out"; fail "the docs' pip snippet failed"; }
