@@ -6,12 +6,13 @@
 #   SANITIZE=1               ASan+UBSan build of the tests (SANITIZE=thread: TSan)
 #   WERROR=1                 warnings are errors (on by default when CI=true)
 #   CI=true                  also: a missing optional test tool fails, not skips
-#   PREFIX, LIBDIR, DESTDIR  install locations
+#   PREFIX, LIBDIR, DESTDIR  install locations (also INCDIR, PCDIR, CMAKEDIR)
 
 PREFIX   ?= /usr/local
 LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
 PCDIR    ?= $(LIBDIR)/pkgconfig
+CMAKEDIR ?= $(LIBDIR)/cmake/aae
 BLAS     ?= openblas
 SANITIZE ?=
 CC       ?= cc
@@ -92,7 +93,7 @@ endif
 SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check check-kernels test-build valgrind valgrind-run install uninstall clean examples demo \
-        mnist docs abi-check abi-baseline consumers python-test rust-test bindings-test bench bench-kernels \
+        mnist docs abi-check abi-baseline consumers python-test python-package-test rust-test bindings-test bench bench-kernels \
         match-pytorch fuzz fuzz-run soak
 
 # What targets need, by the names of scripts/deps.sh's table (which also
@@ -104,7 +105,7 @@ DEPS = PKG_CONFIG='$(PKG_CONFIG)' PYTHON='$(PYTHON)' CC='$(CC)' sh $(CURDIR)/scr
 optional = $(DEPS) --or-skip $@ '$(1)'
 BUILD_NEEDS := cc pkg-config $(BLAS_PC) libpng
 # (Not cargo: Debian 12's is too old for the Rust bindings; rust-test asks.)
-TEST_NEEDS  := $(BUILD_NEEDS) c++ check valgrind abidiff mpi numpy pytest
+TEST_NEEDS  := $(BUILD_NEEDS) c++ check valgrind abidiff mpi numpy pytest cmake venv setuptools wheel
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
 
@@ -115,8 +116,9 @@ help:
 	@echo "make check-kernels  the suite and bindings' tests under each OpenBLAS kernel this CPU runs"
 	@echo "make valgrind    the suite under valgrind with leak checking"
 	@echo "make abi-check   exported symbols and types against abi/ (abi-baseline regenerates it)"
-	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config"
+	@echo "make consumers   C, C++ and static programs built against a staged install via pkg-config, and CMake's find_package"
 	@echo "make python-test / rust-test   the bindings' tests (skipped without python3+numpy / cargo)"
+	@echo "make python-package-test  pip install bindings/python into a fresh venv (offline) and test it there"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
 	@echo "make examples    the example programs in lib/examples/"
 	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
@@ -167,6 +169,14 @@ $(OUTDIR)/libaae.a: $(LIB_OBJS)
 # its own, so PREFIX given only to `make install` is honoured.
 pc_file = sed -e 's|@PREFIX@|$(1)|g' -e 's|@LIBDIR@|$(2)|g' -e 's|@INCDIR@|$(3)|g' \
               -e 's|@VERSION@|$(VERSION)|g' -e 's|@BLAS_PC@|$(BLAS_PC)|g' aae.pc.in
+
+# cmake/$(1).in for $(CMAKEDIR)/$(1) (find_package(aae CONFIG)): the paths
+# relative to LIBDIR (the file is in LIBDIR/cmake/aae), so a staged or moved
+# install still works; the pointer size is the compiler's.
+cmake_file = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@MAJOR@|$(MAJOR)|g' \
+                 -e 's|@INCDIR_FROM_LIBDIR@|$(shell realpath -m -s --relative-to=$(LIBDIR) $(INCDIR))|g' \
+                 -e 's|@POINTER_BYTES@|$(POINTER_BYTES)|g' cmake/$(1).in
+POINTER_BYTES = $(shell echo __SIZEOF_POINTER__ | $(CC) -E -P - 2>/dev/null | tail -n 1)
 
 $(OUTDIR)/aae.pc: aae.pc.in include/aae/version.h Makefile
 	@mkdir -p $(dir $@)
@@ -233,12 +243,17 @@ abi-baseline: $(SHLIB)
 
 consumers: all
 	@BLAS=$(BLAS) sh scripts/test-consumers.sh
+	@BLAS=$(BLAS) $(call optional,cmake) sh scripts/test-cmake-consumer.sh
 
-bindings-test: python-test rust-test
+bindings-test: python-test python-package-test rust-test
 
 python-test: $(SHLIB)
 	@AAE_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python $(call optional,numpy pytest) \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider --doctest-glob=README.md bindings/python/tests bindings/python/README.md
+
+# bindings/python pip-installed into a fresh venv offline, tested from outside the tree.
+python-package-test: $(SHLIB)
+	@PYTHON=$(PYTHON) $(call optional,numpy pytest venv setuptools wheel) sh scripts/test-python-package.sh $(SHLIB)
 
 rust-test: all $(OUTDIR)/pkgconfig-local/aae.pc
 	@AAE_LIB_DIR=$(CURDIR)/$(OUTDIR) PKG_CONFIG_PATH=$(CURDIR)/$(OUTDIR)/pkgconfig-local $(call optional,cargo) \
@@ -382,12 +397,17 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libaae.so
 	install -m 644 $(OUTDIR)/libaae.a $(DESTDIR)$(LIBDIR)/
 	$(call pc_file,$(PREFIX),$(LIBDIR),$(INCDIR)) > $(DESTDIR)$(PCDIR)/aae.pc
+	install -d $(DESTDIR)$(CMAKEDIR)
+	$(call cmake_file,aaeConfig.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeConfig.cmake
+	$(call cmake_file,aaeConfigVersion.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeConfigVersion.cmake
 
 uninstall:
 	rm -f $(DESTDIR)$(INCDIR)/aae/aae.h $(DESTDIR)$(INCDIR)/aae/version.h
 	-rmdir $(DESTDIR)$(INCDIR)/aae 2>/dev/null
 	rm -f $(DESTDIR)$(LIBDIR)/libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
-	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc
+	    $(DESTDIR)$(LIBDIR)/libaae.so $(DESTDIR)$(LIBDIR)/libaae.a $(DESTDIR)$(PCDIR)/aae.pc \
+	    $(DESTDIR)$(CMAKEDIR)/aaeConfig.cmake $(DESTDIR)$(CMAKEDIR)/aaeConfigVersion.cmake
+	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
 
 clean:
 	rm -rf lib/*

@@ -35,6 +35,10 @@ numpy       python3-numpy               python3-numpy       opt py numpy
 pytest      python3-pytest              python3-pytest      opt py pytest
 torch       python3-torch               python3-torch       opt py torch
 clang       clang                       clang+compiler-rt   opt cmd clang
+cmake       cmake                       cmake               opt cmd cmake
+venv        python3-venv                python3-libs        opt py ensurepip && py venv
+setuptools  python3-setuptools          python3-setuptools  opt py setuptools
+wheel       python3-wheel               python3-wheel       opt py wheel
 '
 pkg_config=${PKG_CONFIG:-pkg-config}
 top=$(cd "$(dirname "$0")/.." && pwd)

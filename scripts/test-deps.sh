@@ -59,7 +59,7 @@ echo "test-deps: make -j2 check as $user, without dpkg-query on PATH"
 if ! as_user make -C "$tmp/tree" --no-print-directory -j2 check WERROR=1 > "$tmp/out" 2>&1; then
     tail -n 40 "$tmp/out"; echo "test-deps: make check failed as $user" >&2; exit 1
 fi
-grep -E 'skipped|Checks: |passed|abi-check:|mpi-test: [0-9]|test-consumers:|check-header:' "$tmp/out" | sed 's/^/  | /'
+grep -E 'skipped|Checks: |passed|abi-check:|mpi-test: [0-9]|test-consumers:|test-cmake-consumer:|test-python-package:|check-header:' "$tmp/out" | sed 's/^/  | /'
 if grep -q 'deps: installing' "$tmp/out"; then echo "test-deps: a user's make check ran apt-get" >&2; exit 1; fi
 
 echo "test-deps: make deps as root with CI=true, without dpkg-query on PATH"

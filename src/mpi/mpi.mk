@@ -73,7 +73,10 @@ install-mpi: mpi
 	ln -sf $(MPI_SONAME) $(DESTDIR)$(LIBDIR)/libaae-mpi.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
 	    -e 's|@VERSION@|$(VERSION)|g' -e 's|@MPI_PC@|$(MPI_PC)|g' aae-mpi.pc.in > $(DESTDIR)$(PCDIR)/aae-mpi.pc
+	install -d $(DESTDIR)$(CMAKEDIR)
+	$(call cmake_file,aaeMpiTargets.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeMpiTargets.cmake
 
 uninstall-mpi:
 	rm -f $(DESTDIR)$(INCDIR)/aae/mpi.h $(DESTDIR)$(LIBDIR)/libaae-mpi.so.$(VERSION) \
-	    $(DESTDIR)$(LIBDIR)/$(MPI_SONAME) $(DESTDIR)$(LIBDIR)/libaae-mpi.so $(DESTDIR)$(PCDIR)/aae-mpi.pc
+	    $(DESTDIR)$(LIBDIR)/$(MPI_SONAME) $(DESTDIR)$(LIBDIR)/libaae-mpi.so $(DESTDIR)$(PCDIR)/aae-mpi.pc \
+	    $(DESTDIR)$(CMAKEDIR)/aaeMpiTargets.cmake
