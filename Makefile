@@ -13,6 +13,7 @@ LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
 PCDIR    ?= $(LIBDIR)/pkgconfig
 CMAKEDIR ?= $(LIBDIR)/cmake/aae
+BINDIR   ?= $(PREFIX)/bin
 BLAS     ?= openblas
 SANITIZE ?=
 CC       ?= cc
@@ -276,7 +277,21 @@ EX_CFLAGS = -std=c11 $(OPT) $(WARN) $(SAN_FLAGS) -Iinclude -Iexamples -D_POSIX_C
             $(shell $(PKG_CONFIG) --cflags libpng 2>/dev/null) $(CFLAGS)
 EX_LIBS   = $(shell $(PKG_CONFIG) --libs libpng 2>/dev/null) -lm
 
-examples: $(EXAMPLES)
+# aae-cli: the command-line tool for any data (examples/cli/, installed in
+# $(BINDIR)); the lessons: minimal single-file programs on the API alone.
+CLI_SRCS := $(wildcard examples/cli/*.c)
+CLI_BIN  := $(EXDIR)/aae-cli
+LESSONS  := $(patsubst examples/lessons/%.c,$(EXDIR)/lessons/%,$(wildcard examples/lessons/*.c))
+
+examples: $(EXAMPLES) $(CLI_BIN) $(LESSONS)
+
+$(CLI_BIN): $(CLI_SRCS) $(wildcard examples/cli/*.h) $(EX_COMMON) $(wildcard examples/common/*.h) include/aae/aae.h $(SHLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(EX_CFLAGS) -o $@ $(CLI_SRCS) $(EX_COMMON) -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/..' $(EX_LIBS)
+
+$(EXDIR)/lessons/%: examples/lessons/%.c include/aae/aae.h $(SHLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(EX_CFLAGS) -o $@ $< -L$(OUTDIR) -laae -Wl,-rpath,'$$ORIGIN/../..' -lm
 
 $(EXDIR)/%: examples/%.c $(EX_COMMON) $(wildcard examples/common/*.h) include/aae/aae.h $(SHLIB)
 	@mkdir -p $(dir $@)
@@ -400,8 +415,13 @@ install: all
 	install -d $(DESTDIR)$(CMAKEDIR)
 	$(call cmake_file,aaeConfig.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeConfig.cmake
 	$(call cmake_file,aaeConfigVersion.cmake) > $(DESTDIR)$(CMAKEDIR)/aaeConfigVersion.cmake
+	@# aae-cli, linked again to find the library in LIBDIR.
+	install -d $(DESTDIR)$(BINDIR)
+	$(CC) $(EX_CFLAGS) -o $(DESTDIR)$(BINDIR)/aae-cli $(CLI_SRCS) $(EX_COMMON) -L$(OUTDIR) -laae \
+	    -Wl,-rpath,$(LIBDIR) $(EX_LIBS)
 
 uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/aae-cli
 	rm -f $(DESTDIR)$(INCDIR)/aae/aae.h $(DESTDIR)$(INCDIR)/aae/version.h
 	-rmdir $(DESTDIR)$(INCDIR)/aae 2>/dev/null
 	rm -f $(DESTDIR)$(LIBDIR)/libaae.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \

@@ -193,6 +193,13 @@ char *ex_path(char *buf, const ex_args *a, const char *name)
     return buf;
 }
 
+char *ex_model_name(char *buf, const ex_args *a)
+{
+    if (a->model_file) snprintf(buf, 256, "%s", a->model_file);
+    else snprintf(buf, 256, "%s.model", a->prog);
+    return buf;
+}
+
 int ex_report(const ex_args *a, const char *what, aae_status st)
 {
     if (what) fprintf(stderr, "%s: %s failed: %s (%s)\n", a->prog, what, aae_last_error(), aae_status_string(st));
@@ -324,9 +331,7 @@ int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
 
 /* ---- the training session ---------------------------------------------- */
 
-/* Rebuilds the hidden layers of `part` in b as b has them, with batch norm
- * in every one if `batchnorm`, and `width` units each unless it is 0. */
-static aae_status reshape_layers(aae_builder *b, aae_part part, int batchnorm, size_t width)
+aae_status ex_reshape_layers(aae_builder *b, aae_part part, int batchnorm, size_t width)
 {
     enum { MAX = 16 };
     size_t n = 0, w[MAX];
@@ -355,7 +360,7 @@ static aae_status configure(const ex_args *a, aae_preset preset, const ex_settin
     if (st == AAE_OK && a->w_adv != EX_PRESET_W_ADV) st = aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv);
     if (st == AAE_OK && a->reimpl) st = ex_reimplementation_recipe(b);
     for (int p = 0; p < 2 && st == AAE_OK && (a->batchnorm || a->hidden); p++)
-        st = reshape_layers(b, p ? AAE_PART_DECODER : AAE_PART_ENCODER, a->batchnorm, a->hidden);
+        st = ex_reshape_layers(b, p ? AAE_PART_DECODER : AAE_PART_ENCODER, a->batchnorm, a->hidden);
     if (st != AAE_OK) aae_builder_free(b);
     else *out = b;
     return st;
@@ -380,7 +385,7 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
     aae_builder *b = NULL;
     int rc = 1;
     char path[EX_PATH_MAX], name[256];
-    snprintf(name, sizeof name, "%s.model", a->prog);
+    ex_model_name(name, a);
     ex_path(path, a, name);
     EX_TRY(a, configure(a, preset, settings, n, &b));
     if (a->resume && access(path, F_OK) == 0) {
@@ -591,7 +596,7 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
         return 1;
     }
     char path[EX_PATH_MAX], name[256];
-    snprintf(name, sizeof name, "%s.model", s->a->prog);
+    ex_model_name(name, s->a);
     aae_status st = aae_model_save(s->model, ex_path(path, s->a, name));
     if (st != AAE_OK) return ex_report(s->a, "saving the checkpoint", st);
     return s->after_epoch ? s->after_epoch(s, epoch, m) : 0;
@@ -662,7 +667,7 @@ int ex_train(ex_session *s)
         /* Every finished epoch was saved by on_epoch; keep the partial one. */
         fprintf(stderr, "\n%s: interrupted; keeping what was learnt\n", a->prog);
         char path[EX_PATH_MAX], name[256];
-        snprintf(name, sizeof name, "%s.model", a->prog);
+        ex_model_name(name, a);
         EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name)));
     } else if (st != AAE_OK) {
         if (r.tty) fputc('\n', stderr);

@@ -45,6 +45,8 @@ typedef struct ex_args {
     int reimpl;        /* 1: a new model gets ex_reimplementation_recipe */
     const char *out;   /* output directory (created with its parents) */
     const char *data;  /* directory with the four MNIST IDX files */
+    const char *model_file; /* the checkpoint's name in `out` (NULL:
+                               "<prog>.model") */
 } ex_args;
 
 /* Defaults for `prog`: out/<prog>, data/mnist, batch 64, seed 0, 1 thread.
@@ -63,6 +65,10 @@ int ex_setup(const ex_args *a);
 
 /* "<out>/<name>" into buf (EX_PATH_MAX bytes); returns buf. */
 char *ex_path(char *buf, const ex_args *a, const char *name);
+
+/* The checkpoint's name in a->out: a->model_file or "<prog>.model", into
+ * buf (256 bytes); returns buf. */
+char *ex_model_name(char *buf, const ex_args *a);
 
 /* Reports a failed libaae call on stderr: "<prog>: <what> failed: <the
  * library's message> (<status>)", or without "<what> failed: " when what
@@ -102,6 +108,10 @@ size_t ex_first_rows(const aae_dataset *ds, size_t n, float *x, int32_t *labels)
  * each of the labels 0-9 (columns), for a decoder that reads [z, one-hot].
  * 0, or 1 after reporting the failure. */
 int ex_write_styles(const ex_args *a, const aae_model *model, const char *name);
+
+/* Rebuilds the hidden layers of `part` in b with batch norm in every one
+ * if `batchnorm`, and `width` units each unless width is 0. */
+aae_status ex_reshape_layers(aae_builder *b, aae_part part, int batchnorm, size_t width);
 
 /* Sets b to the public reimplementations' recipe for the clustering and
  * semi-supervised AAE (the presets follow the paper; see docs/models.md). */
