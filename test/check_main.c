@@ -19,6 +19,7 @@ int main(void)
     srunner_add_suite(sr, suite_dataset());
     srunner_add_suite(sr, suite_prior());
     srunner_add_suite(sr, suite_examples());
+    srunner_add_suite(sr, suite_cli());
     srunner_add_suite(sr, suite_fuzz_replay());
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_faults());

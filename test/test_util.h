@@ -25,6 +25,7 @@ Suite *suite_checkpoint_hostile(void);
 Suite *suite_dataset(void);
 Suite *suite_prior(void);
 Suite *suite_examples(void);
+Suite *suite_cli(void);
 Suite *suite_fuzz_replay(void);
 Suite *suite_threads(void);
 Suite *suite_faults(void);

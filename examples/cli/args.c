@@ -122,6 +122,7 @@ int cli_parse(int argc, char **argv, cli *c)
         {"input-format", 's', &c->input_format, READS, "auto (by extension), idx, npy or csv"},
         {"labels", 's', &c->labels, READS, "labels file (IDX labels for IDX, .npy or one-column .csv)"},
         {"label-column", 'l', &c->label_column, READS, "column K of a 2-D .npy or CSV input holds the labels"},
+        {"limit", 'z', &c->limit, READS, "use the first N rows of --input (0: all)"},
         {"header", 's', &c->header, READS, "CSV header line: auto, 1 or 0"},
         {"valid", 'z', &c->valid, TRAIN, "rows held out as a validation set (aae_dataset_split), logged"},
         {"out", 's', &a->out, TRAIN, "output directory: model.aae (saved every epoch), log.csv"},

@@ -28,7 +28,7 @@ typedef struct cli {
     const char *image_shape;   /* "HxW" or NULL */
     long label_column;         /* -1: none */
     long label;                /* generate: -1 any */
-    size_t valid, n;
+    size_t valid, n, limit;
     ex_setting settings[CLI_MAX_SETTINGS];
     size_t n_settings;
 } cli;
@@ -56,11 +56,12 @@ FILE *cli_open_input(const char *path, size_t *size);
 /* Whether path ends with suffix (case-sensitive). */
 int cli_ends_with(const char *path, const char *suffix);
 
-/* npy.c: a float32, float64, uint8 or int32/int64 C-order array of 1 or
- * more dimensions as rows x width floats (width: the product of the
- * dimensions after the first, 1 for a 1-D array). 0, or -1 after naming
- * the file and the problem. *x is malloc'd. */
-int npy_read(const char *path, float **x, size_t *rows, size_t *width);
+/* npy.c: a float32, float64, uint8, int8, int32 or int64 C-order array of
+ * 1 or more dimensions as rows x width floats (width: the product of the
+ * dimensions after the first, 1 for a 1-D array); *bytes (may be NULL)
+ * says whether it held uint8, which callers scale as IDX bytes. 0, or -1
+ * after naming the file and the problem. *x is malloc'd. */
+int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *bytes);
 /* A little-endian float32 rows x cols .npy to f. 0 or -1. */
 int npy_write(FILE *f, const float *x, size_t rows, size_t cols);
 
@@ -74,8 +75,9 @@ int csv_write(FILE *f, const float *x, size_t rows, size_t cols, const char *p0,
               size_t split);
 
 /* data.c: the input of c (--input, --labels or --label-column,
- * --input-format), IDX bytes scaled by `scale`, as a new dataset. 0, or -1
- * after saying what is wrong. */
+ * --input-format, --limit), IDX and .npy uint8 bytes scaled by `scale`
+ * as IDX's are (byte / 255 or byte / 127.5 - 1), as a new dataset. 0, or
+ * -1 after saying what is wrong. */
 int cli_load_data(const cli *c, aae_scale scale, aae_dataset **ds);
 
 /* output.c: writes rows x cols to c->output as --format says (png needs

@@ -31,9 +31,30 @@ static const char *format_of(const char *path, const char *given)
 }
 
 static int read_matrix(const char *path, const char *fmt, const char *header, float **x, size_t *rows,
-                       size_t *width)
+                       size_t *width, int *bytes)
 {
-    return !strcmp(fmt, "npy") ? npy_read(path, x, rows, width) : csv_read(path, header, x, rows, width);
+    *bytes = 0;
+    return !strcmp(fmt, "npy") ? npy_read(path, x, rows, width, bytes) : csv_read(path, header, x, rows, width);
+}
+
+/* The first --limit rows of *ds (all if it has fewer) replace it. */
+static int limit_rows(const cli *c, aae_dataset **ds)
+{
+    size_t rows = 0;
+    aae_dataset_shape(*ds, &rows, NULL, NULL);
+    if (!c->limit || c->limit >= rows) return 0;
+    size_t *idx = malloc(c->limit * sizeof *idx);
+    aae_dataset *sub = NULL;
+    for (size_t i = 0; idx && i < c->limit; i++) idx[i] = i;
+    aae_status st = idx ? aae_dataset_subset(*ds, idx, c->limit, &sub) : AAE_ERR_NOMEM;
+    free(idx);
+    if (st != AAE_OK) {
+        fprintf(stderr, CLI_PROG ": --limit: %s (%s)\n", aae_last_error(), aae_status_string(st));
+        return -1;
+    }
+    aae_dataset_free(*ds);
+    *ds = sub;
+    return 0;
 }
 
 /* Whole values in [-1, 2^31) as int32 labels. */
@@ -79,7 +100,7 @@ static int labels_file(const cli *c, size_t rows, int32_t *labels)
     }
     float *v = NULL;
     size_t n = 0, w = 0;
-    int rc = read_matrix(c->labels, fmt, c->header, &v, &n, &w);
+    int bytes = 0, rc = read_matrix(c->labels, fmt, c->header, &v, &n, &w, &bytes);
     if (!rc && (n != rows || w != 1)) {
         fprintf(stderr, CLI_PROG ": %s holds %zu x %zu values; %s needs one label for each of its %zu rows\n",
                 c->labels, n, w, c->input, rows);
@@ -101,12 +122,16 @@ int cli_load_data(const cli *c, aae_scale scale, aae_dataset **ds)
         }
         aae_status st = aae_dataset_load_idx(ds, c->input, c->labels, scale);
         if (st != AAE_OK) fprintf(stderr, CLI_PROG ": %s (%s)\n", aae_last_error(), aae_status_string(st));
-        return st == AAE_OK ? 0 : -1;
+        return st == AAE_OK ? limit_rows(c, ds) : -1;
     }
     float *x = NULL;
     int32_t *labels = NULL;
     size_t rows = 0, width = 0;
-    int rc = read_matrix(c->input, fmt, c->header, &x, &rows, &width);
+    int bytes = 0, rc = read_matrix(c->input, fmt, c->header, &x, &rows, &width, &bytes);
+    /* uint8 as the library converts IDX bytes, to the same floats. */
+    float mul = scale == AAE_SCALE_SYMMETRIC ? 1.0f / 127.5f : 1.0f / 255.0f;
+    float add = scale == AAE_SCALE_SYMMETRIC ? -1.0f : 0.0f;
+    for (size_t i = 0; !rc && bytes && i < rows * width; i++) x[i] = x[i] * mul + add;
     if (!rc && (c->labels || c->label_column >= 0) && !(labels = malloc(rows * sizeof *labels))) {
         fprintf(stderr, CLI_PROG ": out of memory for %zu labels\n", rows);
         rc = -1;
@@ -122,5 +147,5 @@ int cli_load_data(const cli *c, aae_scale scale, aae_dataset **ds)
     }
     free(x);
     free(labels);
-    return rc;
+    return rc ? rc : limit_rows(c, ds);
 }

@@ -121,7 +121,7 @@ static float convert(const unsigned char *b, const npy_type *t)
     return (float)(int64_t)u;
 }
 
-int npy_read(const char *path, float **x, size_t *rows, size_t *width)
+int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *bytes)
 {
     size_t size = 0, hlen = 0;
     FILE *f = cli_open_input(path, &size);
@@ -167,6 +167,7 @@ int npy_read(const char *path, float **x, size_t *rows, size_t *width)
         goto done;
     }
     count *= *width;
+    if (bytes) *bytes = t->kind == 'u';
     raw = malloc(data);
     *x = malloc(count * sizeof **x);
     if (!raw || !*x) {
