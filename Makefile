@@ -121,7 +121,7 @@ help:
 	@echo "make python-test / rust-test   the bindings' tests (skipped without python3+numpy / cargo)"
 	@echo "make python-package-test  pip install bindings/python into a fresh venv (offline) and test it there"
 	@echo "make install     PREFIX=$(PREFIX) DESTDIR=..., make uninstall"
-	@echo "make examples    the example programs in lib/examples/"
+	@echo "make examples    the example programs, aae-cli and the lessons in lib/examples/"
 	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
 	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
