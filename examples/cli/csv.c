@@ -80,8 +80,8 @@ int csv_read(const char *path, const char *header, float **x, size_t *rows, size
             }
             if (!skip) {
                 if (k != width) {
-                    fprintf(stderr, CLI_PROG ": %s: line %zu has %zu fields, the first line has %zu\n", path,
-                            line + 1, k, width);
+                    fprintf(stderr, CLI_PROG ": %s: line %zu has %zu field%s, the first line has %zu\n", path,
+                            line + 1, k, k == 1 ? "" : "s", width);
                     goto done_v;
                 }
                 if (filled + k > cap) {
