@@ -224,7 +224,7 @@ END_TEST
  * Reconstructions match aae_model_reconstruct the same way. */
 START_TEST(encode_and_reconstruct_are_the_library_s)
 {
-    static float x[ROWS * 6], out[ROWS * 16];
+    static float x[ROWS * 6], out[ROWS * 32];
     int32_t labels[ROWS];
     write_data(6, x, labels);
     const char *train[] = {"train", "--preset", "semi_supervised_aae", "--input", in_dir("x6.npy"), "--labels",
@@ -245,6 +245,7 @@ START_TEST(encode_and_reconstruct_are_the_library_s)
     aae_model_get(m, AAE_OPTION_Z_WIDTH, &zw);
     aae_model_get(m, AAE_OPTION_CLASSES, &k);
     size_t nz = (size_t)zw, ny = (size_t)k, cols = nz + ny;
+    ck_assert(nz <= 16 && ny <= 16);
     static float z[ROWS * 16], y[ROWS * 16];
     TU_ASSERT_OK(aae_model_encode(m, x, ROWS, z, y, NULL, 0));
     for (size_t r = 0; r < ROWS; r++) {
@@ -315,7 +316,7 @@ END_TEST
  * output file. */
 START_TEST(hostile_input_fails_cleanly)
 {
-    static float x[ROWS * 6];
+    static float x[ROWS * 16];
     int32_t labels[ROWS];
     write_data(6, x, labels);
     write_data(11, x, labels);
@@ -434,7 +435,7 @@ END_TEST
 /* A stopped run continues: one epoch, then --resume 1 up to three. */
 START_TEST(train_resumes_from_its_checkpoint)
 {
-    static float x[ROWS * 6];
+    static float x[ROWS * 16];
     int32_t labels[ROWS];
     write_data(6, x, labels);
     const char *first[] = {"train", "--preset", "aae", "--input", in_dir("x6.npy"), "--out", in_dir("run"),
