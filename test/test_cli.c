@@ -402,6 +402,7 @@ START_TEST(hostile_input_fails_cleanly)
         {{"train", "--input", "x6.npy", "--set", "zwidth=3", NULL}, "the options are: input_width"},
         {{"train", "--input", "x6.npy", "--set", "z_width=0", NULL}, "out of range"},
         {{"train", "--input", "x6.npy", "--set", "w_kl=nan", NULL}, "not a finite number"},
+        {{"train", "--input", "x6.npy", "--set", "output=purple", NULL}, "the names are: linear sigmoid tanh"},
         {{"train", "--input", "x6.npy", "--preset", "gan", NULL}, "the presets are: ae vae"},
         {{"train", "--input", "x6.npy", "--preset", "supervised_aae", "--out", "sup", NULL}, "reads labels"},
         {{"train", "--input", "x6.npy", "--set", "input_width=7", NULL}, "input_width=7"},
@@ -473,7 +474,7 @@ START_TEST(generate_and_info)
     write_data(16, x, labels);
     const char *train[] = {"train", "--preset", "supervised_aae", "--input", in_dir("x16.npy"), "--labels",
                            in_dir("labels16.npy"), "--out", in_dir("sup"), "--epochs", "1", "--batch", "16",
-                           "--hidden", "8", "--set", "classes=4", NULL};
+                           "--hidden", "8", "--set", "classes=4", "--set", "output=sigmoid", NULL};
     cli_ok("train", train);
     const char *gen[] = {"generate", "--model", in_dir("sup/model.aae"), "--n", "9", "--label", "2", "--seed", "5",
                          "--output", in_dir("g.npy"), NULL};
@@ -503,7 +504,8 @@ START_TEST(generate_and_info)
     char line[64];
     snprintf(line, sizeof line, "total            %zu\n", total);
     const char *out = slurp(in_dir("info.out"), NULL);
-    ck_assert_msg(strstr(out, "classes             4\n") && strstr(out, "decoder_input       1\n") &&
+    ck_assert_msg(strstr(out, "classes             4\n") && strstr(out, "decoder_input       1 (z_label)\n") &&
+                      strstr(out, "output              1 (sigmoid)\n") &&
                       strstr(out, line) && strstr(out, "encoder          8 "),
                   "info: %s", out);
 }

@@ -1,7 +1,8 @@
-/* The tool's names for presets and builder options: the ONE place mapping
- * a name on the command line to a libaae number. When the library gains
- * its own lookup (aae_enum_value), these two tables and their lookups are
- * what it replaces. Values are checked with aae_option_bounds. */
+/* Names on the command line for presets and builder options, through the
+ * library's enum lookup (aae_enum_value: "z_width" is AAE_OPTION_Z_WIDTH,
+ * case-insensitive, the full C name too); option values are checked with
+ * aae_option_bounds. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,119 +10,128 @@
 
 #include "cli.h"
 
-static const struct {
-    const char *name;
-    aae_preset preset;
-} presets[] = {
-    {"ae", AAE_PRESET_AE},
-    {"vae", AAE_PRESET_VAE},
-    {"aae", AAE_PRESET_AAE},
-    {"supervised_aae", AAE_PRESET_SUPERVISED_AAE},
-    {"vae_classifier", AAE_PRESET_VAE_CLASSIFIER},
-    {"clustering_aae", AAE_PRESET_CLUSTERING_AAE},
-    {"semi_supervised_aae", AAE_PRESET_SEMI_SUPERVISED_AAE},
-};
-
-/* aae_option's enumerators without the AAE_OPTION_ prefix, lower case. */
-static const struct {
-    const char *name;
-    aae_option option;
-} options[] = {
-    {"input_width", AAE_OPTION_INPUT_WIDTH},
-    {"output", AAE_OPTION_OUTPUT},
-    {"rec_loss", AAE_OPTION_REC_LOSS},
-    {"rec_sum", AAE_OPTION_REC_SUM},
-    {"z_width", AAE_OPTION_Z_WIDTH},
-    {"posterior", AAE_OPTION_POSTERIOR},
-    {"y_head", AAE_OPTION_Y_HEAD},
-    {"classes", AAE_OPTION_CLASSES},
-    {"decoder_input", AAE_OPTION_DECODER_INPUT},
-    {"z_regularizer", AAE_OPTION_Z_REGULARIZER},
-    {"z_prior", AAE_OPTION_Z_PRIOR},
-    {"prior_sigma", AAE_OPTION_PRIOR_SIGMA},
-    {"prior_components", AAE_OPTION_PRIOR_COMPONENTS},
-    {"prior_radius", AAE_OPTION_PRIOR_RADIUS},
-    {"prior_spread", AAE_OPTION_PRIOR_SPREAD},
-    {"prior_label_guided", AAE_OPTION_PRIOR_LABEL_GUIDED},
-    {"y_adversarial", AAE_OPTION_Y_ADVERSARIAL},
-    {"y_supervised", AAE_OPTION_Y_SUPERVISED},
-    {"detach_y", AAE_OPTION_DETACH_Y},
-    {"w_rec", AAE_OPTION_W_REC},
-    {"w_kl", AAE_OPTION_W_KL},
-    {"w_adv", AAE_OPTION_W_ADV},
-    {"w_ce", AAE_OPTION_W_CE},
-    {"w_disc", AAE_OPTION_W_DISC},
-    {"joint_generator", AAE_OPTION_JOINT_GENERATOR},
-    {"disc_noise", AAE_OPTION_DISC_NOISE},
-    {"bn_momentum", AAE_OPTION_BN_MOMENTUM},
-    {"bn_eps", AAE_OPTION_BN_EPS},
-    {"seed", AAE_OPTION_SEED},
-    {"input_noise", AAE_OPTION_INPUT_NOISE},
-    {"input_dropout", AAE_OPTION_INPUT_DROPOUT},
-    {"head_batchnorm", AAE_OPTION_HEAD_BATCHNORM},
-    {"init_std", AAE_OPTION_INIT_STD},
-};
-
-#define COUNT(t) (sizeof(t) / sizeof(t)[0])
-
-int cli_preset_from_name(const char *name, aae_preset *preset)
+/* A member's C name without `prefix`, in lower case ("z_width"), into buf. */
+static const char *short_name(const char *cname, const char *prefix, char *buf, size_t n)
 {
-    for (size_t i = 0; i < COUNT(presets); i++)
-        if (!strcmp(name, presets[i].name)) {
-            *preset = presets[i].preset;
-            return 0;
-        }
-    fprintf(stderr, CLI_PROG ": unknown preset '%s'; the presets are:", name);
-    for (size_t i = 0; i < COUNT(presets); i++) fprintf(stderr, " %s", presets[i].name);
+    size_t p = strlen(prefix), i = 0;
+    if (!cname) return NULL;
+    if (!strncmp(cname, prefix, p)) cname += p;
+    for (; cname[i] && i + 1 < n; i++) buf[i] = (char)tolower((unsigned char)cname[i]);
+    buf[i] = '\0';
+    return buf;
+}
+
+/* "<what>: the NAMEs are: a b c" on stderr, from the library's list. */
+static void list(const char *type, const char *prefix, const char *what)
+{
+    const char *cname;
+    char buf[64];
+    fprintf(stderr, "; the %s are:", what);
+    for (size_t i = 0; aae_enum_member(type, i, &cname, NULL) == AAE_OK; i++)
+        fprintf(stderr, " %s", short_name(cname, prefix, buf, sizeof buf));
     fputc('\n', stderr);
+}
+
+/* The enumerated options and the enum their values come from, so that
+ * `--set output=sigmoid` and info's "output 1 (sigmoid)" work. */
+static const struct {
+    aae_option option;
+    const char *type, *prefix;
+} kinds[] = {
+    {AAE_OPTION_OUTPUT, "aae_output_kind", "AAE_OUTPUT_"},
+    {AAE_OPTION_REC_LOSS, "aae_rec_loss_kind", "AAE_REC_"},
+    {AAE_OPTION_POSTERIOR, "aae_posterior_kind", "AAE_POSTERIOR_"},
+    {AAE_OPTION_Y_HEAD, "aae_y_head_kind", "AAE_Y_"},
+    {AAE_OPTION_DECODER_INPUT, "aae_decoder_input_kind", "AAE_DECODE_"},
+    {AAE_OPTION_Z_REGULARIZER, "aae_z_regularizer_kind", "AAE_ZREG_"},
+    {AAE_OPTION_Z_PRIOR, "aae_prior_kind", "AAE_PRIOR_"},
+    {AAE_OPTION_Y_SUPERVISED, "aae_supervision_kind", "AAE_SUPERVISE_"},
+};
+
+static int kind_of(aae_option option)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i].option == option) return (int)i;
     return -1;
 }
 
-const char *cli_option_name(aae_option option)
+const char *cli_value_name(aae_option option, double value, char *buf, size_t n)
 {
-    for (size_t i = 0; i < COUNT(options); i++)
-        if (options[i].option == option) return options[i].name;
-    return NULL;
+    int k = kind_of(option);
+    if (k < 0 || value != (double)(int)value) return NULL;
+    return short_name(aae_enum_name(kinds[k].type, (int)value), kinds[k].prefix, buf, n);
 }
 
-size_t cli_option_count(void) { return COUNT(options); }
+int cli_preset_from_name(const char *name, aae_preset *preset)
+{
+    int v = 0;
+    if (aae_enum_value("aae_preset", name, &v) == AAE_OK) {
+        *preset = (aae_preset)v;
+        return 0;
+    }
+    fprintf(stderr, CLI_PROG ": unknown preset '%s'", name);
+    list("aae_preset", "AAE_PRESET_", "presets");
+    return -1;
+}
 
-aae_option cli_option_at(size_t i) { return options[i].option; }
+const char *cli_option_name(aae_option option, char *buf, size_t n)
+{
+    return short_name(aae_enum_name("aae_option", (int)option), "AAE_OPTION_", buf, n);
+}
+
+size_t cli_option_count(void)
+{
+    size_t n = 0;
+    while (aae_enum_member("aae_option", n, NULL, NULL) == AAE_OK) n++;
+    return n;
+}
+
+aae_option cli_option_at(size_t i)
+{
+    int v = 0;
+    aae_enum_member("aae_option", i, NULL, &v);
+    return (aae_option)v;
+}
 
 int cli_parse_setting(const char *arg, ex_setting *out)
 {
     const char *eq = strchr(arg, '=');
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-    size_t i = 0;
-    while (i < COUNT(options) && (strlen(options[i].name) != len || strncmp(options[i].name, arg, len)))
-        i++;
-    if (i == COUNT(options)) {
-        fprintf(stderr, CLI_PROG ": --set: unknown option '%.*s'; the options are:", (int)len, arg);
-        for (size_t k = 0; k < COUNT(options); k++) fprintf(stderr, " %s", options[k].name);
-        fputc('\n', stderr);
+    char name[64], buf[64];
+    int v = 0;
+    snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
+    if (len >= sizeof name || aae_enum_value("aae_option", name, &v) != AAE_OK) {
+        fprintf(stderr, CLI_PROG ": --set: unknown option '%.*s'", (int)len, arg);
+        list("aae_option", "AAE_OPTION_", "options");
         return -1;
     }
+    aae_option option = (aae_option)v;
+    const char *oname = cli_option_name(option, buf, sizeof buf);
     if (!eq) {
-        fprintf(stderr, CLI_PROG ": --set %s needs a value: --set %s=VALUE\n", options[i].name, options[i].name);
+        fprintf(stderr, CLI_PROG ": --set %s needs a value: --set %s=VALUE\n", oname, oname);
         return -1;
     }
     char *end;
     errno = 0;
-    double v = strtod(eq + 1, &end);
-    double lo = 0, hi = 0;
-    if (!eq[1] || *end || errno || !isfinite(v)) {
-        fprintf(stderr, CLI_PROG ": --set %s: '%s' is not a finite number\n", options[i].name, eq + 1);
+    double value = strtod(eq + 1, &end), lo = 0, hi = 0;
+    int k = kind_of(option), named = 0;
+    if (k >= 0 && (!eq[1] || *end) && aae_enum_value(kinds[k].type, eq + 1, &named) == AAE_OK) {
+        value = named, end = "", errno = 0; /* a value by name: output=sigmoid */
+    }
+    if (!eq[1] || *end || errno || !isfinite(value)) {
+        fprintf(stderr, CLI_PROG ": --set %s: '%s' is not a finite number%s", oname, eq + 1, k >= 0 ? " nor a name" : "\n");
+        if (k >= 0) list(kinds[k].type, kinds[k].prefix, "names");
         return -1;
     }
-    if (aae_option_bounds(options[i].option, &lo, &hi) != AAE_OK) {
-        fprintf(stderr, CLI_PROG ": --set %s: %s\n", options[i].name, aae_last_error());
+    if (aae_option_bounds(option, &lo, &hi) != AAE_OK) {
+        fprintf(stderr, CLI_PROG ": --set %s: %s\n", oname, aae_last_error());
         return -1;
     }
-    if (v < lo || v > hi) {
-        fprintf(stderr, CLI_PROG ": --set %s=%g is out of range [%g, %g]\n", options[i].name, v, lo, hi);
+    if (value < lo || value > hi) {
+        fprintf(stderr, CLI_PROG ": --set %s=%g is out of range [%g, %g]\n", oname, value, lo, hi);
         return -1;
     }
-    out->option = options[i].option;
-    out->value = v;
+    out->option = option;
+    out->value = value;
     return 0;
 }
