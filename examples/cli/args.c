@@ -115,7 +115,7 @@ int cli_parse(int argc, char **argv, cli *c)
     const opt table[] = {
         {"preset", 's', &c->preset, TRAIN, "preset: ae vae aae supervised_aae vae_classifier clustering_aae "
                                            "semi_supervised_aae"},
-        {"set", 'S', NULL, TRAIN, "NAME=VALUE: a builder option by name (repeatable), e.g. z_width=16"},
+        {"set", 'S', NULL, TRAIN, "NAME=VALUE: a builder option by name (repeatable): z_width=16, output=sigmoid"},
         {"hidden", 'z', &a->hidden, TRAIN, "units of each encoder and decoder hidden layer (0: the preset's)"},
         {"batchnorm", 'i', &a->batchnorm, TRAIN, "1: batch norm in every encoder and decoder hidden layer"},
         {"input", 's', &c->input, READS, "data file: IDX images, .npy or .csv"},
