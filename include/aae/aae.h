@@ -476,7 +476,8 @@ typedef enum aae_option {
     AAE_OPTION_SEED = 29,           /**< keys init, noise, priors, dropout */
     AAE_OPTION_INPUT_NOISE = 30,    /**< std of Gaussian noise added to the
                                          input of the encoder (and classifier)
-                                         in training, every phase; the
+                                         in training, drawn afresh for every
+                                         phase that encodes x; the
                                          reconstruction target stays clean: 0 */
     AAE_OPTION_INPUT_DROPOUT = 31,  /**< dropout probability on that input
                                          (after the noise), training only: 0 */

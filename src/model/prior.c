@@ -35,11 +35,11 @@ static void swiss_roll_row(const aaei_prior *p, aaei_rng *r, int32_t label, floa
 }
 
 void aaei_prior_sample(const aaei_prior *p, uint64_t seed, uint64_t step,
-                       uint64_t salt, uint64_t row0, const int32_t *labels,
+                       uint64_t substream, uint64_t row0, const int32_t *labels,
                        size_t rows, float *out)
 {
     for (size_t i = 0; i < rows; i++) {
-        aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_PRIOR + (salt << 8), step, row0 + i);
+        aaei_rng r = aaei_rng_keyed(seed, AAEI_STREAM_PRIOR + (substream << 8), step, row0 + i);
         float *o = out + i * p->dim;
         int32_t label = labels ? labels[i] : -1;
         if (p->categorical) {

@@ -19,10 +19,10 @@ typedef struct aaei_prior {
 } aaei_prior;
 
 /* out: rows x dim. labels (rows) are read only when label_guided; a
- * negative label draws the component at random. `salt` separates
+ * negative label draws the component at random. `substream` separates
  * independent draws within one step. */
 void aaei_prior_sample(const aaei_prior *p, uint64_t seed, uint64_t step,
-                       uint64_t salt, uint64_t row0, const int32_t *labels,
+                       uint64_t substream, uint64_t row0, const int32_t *labels,
                        size_t rows, float *out);
 
 #endif

@@ -12,9 +12,19 @@
 #include "nn/loss.h"
 #include "nn/txn.h"
 
-/* Salts that keep the draws of different phases in one step independent. */
-enum { SALT_REC = 0, SALT_REG = 1, SALT_ZPRIOR = 2, SALT_YPRIOR = 3, SALT_ZNOISE = 4,
-       SALT_YNOISE = 5 };
+/* A random number is keyed by (seed, stream, step, row) (core/rng.h).
+ * Within a step, each use of the noise and prior streams has a substream
+ * of its own (stream + (substream << 8)) so that no two uses share
+ * numbers: the encodings' z samples (an `encoding`, below), the priors'
+ * samples and the discriminators' input noise. */
+enum { SUB_ZPRIOR = 2, SUB_YPRIOR = 3, SUB_ZNOISE = 4, SUB_YNOISE = 5 };
+
+/* Each encoding of x in a step draws its own randomness (z samples, and
+ * the input noise and dropout masks), as a framework's modules do on every
+ * forward: its substream, and row keys offset by which encoding it is (so
+ * the labelled batch's rows are apart from the unlabelled rows with the
+ * same index too). */
+typedef enum { ENCODE_RECONSTRUCTION = 0, ENCODE_REGULARIZATION = 1, ENCODE_LABELLED = 2 } encoding;
 
 typedef struct step_ctx {
     aae_model *m;
@@ -122,8 +132,13 @@ static aae_status steps_done(const step_ctx *c, int bad, const char *phase)
     return flag > 0.0f ? update_diverged(c, phase) : AAE_OK;
 }
 
+static aaei_rng noise_rng(const step_ctx *c, uint64_t substream, uint64_t row)
+{
+    return aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (substream << 8), c->step, row);
+}
+
 /* z from the encoder output E: mu, or mu + exp(logvar / 2) * eps. */
-static void sample_z(const step_ctx *c, const float *E, uint64_t salt)
+static void sample_z(const step_ctx *c, const float *E, encoding which)
 {
     aae_model *m = c->m;
     for (size_t r = 0; r < c->rows; r++) {
@@ -133,7 +148,7 @@ static void sample_z(const step_ctx *c, const float *E, uint64_t salt)
             memcpy(z, e, m->z_width * sizeof *z);
             continue;
         }
-        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step, c->row0 + r);
+        aaei_rng g = noise_rng(c, which, c->row0 + r);
         for (size_t j = 0; j < m->z_width; j++) {
             eps[j] = aaei_rng_normal(&g);
             z[j] = e[j] + expf(0.5f * e[m->off_logvar + j]) * eps[j];
@@ -173,34 +188,38 @@ static void y_grad_to_logits(const step_ctx *c, const float *dy)
     aaei_softmax_backward_rows(m->y, dy, c->rows, m->classes, dl, ld, 1);
 }
 
-/* Encoder (and classifier) forward in training mode; y = softmax(logits).
- * Returns the encoder output. */
-/* The labelled batch's rows draw their corruption from keys of their own,
- * not those of the unlabelled rows with the same index. */
-#define LABELLED_ROW_KEYS ((uint64_t)1 << 40)
+static aaei_row_keys encoding_keys(const step_ctx *c, encoding which)
+{
+    aaei_row_keys keys = x_keys(c);
+    uint64_t base = (uint64_t)which << 40;
+    keys.row0 += base;
+    keys.row0b += base;
+    return keys;
+}
 
 /* x as the encoder reads it in training: corrupted by the input noise and
  * dropout options, if any (the reconstruction target stays x). */
-static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, uint64_t key_base,
+static aae_status encoder_input(const step_ctx *c, const float *x, size_t rows, const aaei_row_keys *keys,
                                 const float **in)
 {
     aae_model *m = c->m;
-    aaei_row_keys keys = x_keys(c);
-    keys.row0 += key_base;
-    keys.row0b += key_base;
     *in = x;
     if (!m->has_corruption) return AAE_OK;
-    return aaei_net_forward(&m->corruption, x, rows, 1, c->step, &keys, c->reduce, in);
+    return aaei_net_forward(&m->corruption, x, rows, 1, c->step, keys, c->reduce, in);
 }
 
-static aae_status forward_encoders(const step_ctx *c, const float *x, size_t rows,
-                                   const float **E, const float **ylog, size_t *ld)
+/* Encoder (and classifier) forward in training mode; y = softmax(logits).
+ * Returns the encoder output. */
+static aae_status forward_encoders(const step_ctx *c, encoding which, const float **E, const float **ylog,
+                                   size_t *ld)
 {
     aae_model *m = c->m;
     aae_net *enc = &m->nets[AAE_PART_ENCODER];
     aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
-    aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(encoder_input(c, x, rows, 0, &x));
+    size_t rows = c->rows;
+    aaei_row_keys keys = encoding_keys(c, which);
+    const float *x;
+    AAEI_TRY(encoder_input(c, c->x, rows, &keys, &x));
     AAEI_TRY(aaei_net_forward(enc, x, rows, 1, c->step, &keys, c->reduce, E));
     *ylog = NULL;
     *ld = 0;
@@ -235,15 +254,14 @@ static aae_status backward_encoders(const step_ctx *c)
 /* The generator's adversarial loss w_adv * BCE(D(fake), 1): writes
  * d loss / d fake (rows x dim) and leaves D's gradients zeroed. */
 static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fake, size_t dim,
-                                 uint64_t salt, float *dfake, float *loss)
+                                 uint64_t substream, float *dfake, float *loss)
 {
     aae_model *m = c->m;
     size_t rows = c->rows, n = rows * dim;
     float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
     memcpy(m->disc_in, fake, n * sizeof *fake);
     for (size_t r = 0; noise > 0.0f && r < rows; r++) {
-        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (salt << 8), c->step,
-                                    c->total + c->row0 + r);
+        aaei_rng g = noise_rng(c, substream, c->total + c->row0 + r);
         for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
     }
     const float *logit, *dx;
@@ -262,21 +280,20 @@ static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fak
 /* One discriminator update: prior samples labelled 1, fakes labelled 0, in
  * one batch of 2 x rows; loss = w_disc * (BCE_real + BCE_fake). */
 static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_prior *p,
-                            const float *fake, uint64_t prior_salt, uint64_t noise_salt,
+                            const float *fake, uint64_t prior_substream, uint64_t noise_substream,
                             float *loss)
 {
     aae_model *m = c->m;
     size_t rows = c->rows, dim = p->dim, n = rows * dim;
     const int32_t *guide = p->label_guided ? c->labels : NULL;
-    aaei_prior_sample(p, c->seed, c->step, prior_salt, c->row0, guide, rows, m->disc_in);
+    aaei_prior_sample(p, c->seed, c->step, prior_substream, c->row0, guide, rows, m->disc_in);
     memcpy(m->disc_in + n, fake, n * sizeof *fake);
     float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
     /* Global layout: B prior rows, then B fakes; this process has a slice
      * of each. */
     aaei_row_keys keys = {c->row0, rows, c->total + c->row0};
     for (size_t r = 0; noise > 0.0f && r < 2 * rows; r++) {
-        aaei_rng g = aaei_rng_keyed(c->seed, AAEI_STREAM_NOISE + (noise_salt << 8), c->step,
-                                    aaei_row_key(&keys, r));
+        aaei_rng g = noise_rng(c, noise_substream, aaei_row_key(&keys, r));
         for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
     }
     for (size_t r = 0; r < 2 * rows; r++) m->disc_target[r] = r < rows ? 1.0f : 0.0f;
@@ -369,12 +386,12 @@ static aae_status joint_generator_terms(const step_ctx *c, float *total)
     aae_net *ydisc = &m->nets[AAE_PART_Y_DISCRIMINATOR];
     float gl, w = (float)m->opt.v[AAE_OPTION_W_ADV];
     if (m->z_adversarial) {
-        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SALT_ZNOISE, m->dz, &gl));
+        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SUB_ZNOISE, m->dz, &gl));
         c->losses[AAE_SLOT_GEN_Z] = gl;
         *total += w * gl;
     }
     if (m->y_adversarial) {
-        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SALT_YNOISE, m->dy, &gl));
+        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SUB_YNOISE, m->dy, &gl));
         c->losses[AAE_SLOT_GEN_Y] = gl;
         *total += w * gl;
     }
@@ -417,8 +434,8 @@ static aae_status phase_reconstruction(const step_ctx *c)
     aae_net *cls = &m->nets[AAE_PART_CLASSIFIER];
     size_t rows = c->rows, ld;
     const float *E, *ylog, *xhat;
-    AAEI_TRY(forward_encoders(c, c->x, rows, &E, &ylog, &ld));
-    sample_z(c, E, SALT_REC);
+    AAEI_TRY(forward_encoders(c, ENCODE_RECONSTRUCTION, &E, &ylog, &ld));
+    sample_z(c, E, ENCODE_RECONSTRUCTION);
     decoder_input(c);
     aaei_row_keys keys = x_keys(c);
     AAEI_TRY(aaei_net_forward(dec, m->dec_in, rows, 1, c->step, &keys, c->reduce, &xhat));
@@ -457,27 +474,27 @@ static aae_status phase_regularization(const step_ctx *c)
     if (!m->joint_gen) {
         /* The paper: fakes from the encoder as updated by the reconstruction
          * phase. (Joint mode reuses that phase's codes, as PyTorch-GAN.) */
-        AAEI_TRY(forward_encoders(c, c->x, c->rows, &E, &ylog, &ld));
-        sample_z(c, E, SALT_REG);
+        AAEI_TRY(forward_encoders(c, ENCODE_REGULARIZATION, &E, &ylog, &ld));
+        sample_z(c, E, ENCODE_REGULARIZATION);
     }
     if (m->z_adversarial)
-        AAEI_TRY(disc_step(c, zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SALT_ZPRIOR,
-                           SALT_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
+        AAEI_TRY(disc_step(c, zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SUB_ZPRIOR,
+                           SUB_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
     if (m->y_adversarial)
-        AAEI_TRY(disc_step(c, ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SALT_YPRIOR,
-                           SALT_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
+        AAEI_TRY(disc_step(c, ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SUB_YPRIOR,
+                           SUB_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
     if (m->joint_gen) return AAE_OK;
 
     zero_enc_grads(c, c->rows);
     float total = 0.0f, w = (float)m->opt.v[AAE_OPTION_W_ADV];
     if (m->z_adversarial) {
-        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SALT_ZNOISE, m->dz,
+        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SUB_ZNOISE, m->dz,
                                 &c->losses[AAE_SLOT_GEN_Z]));
         total += w * c->losses[AAE_SLOT_GEN_Z];
         z_grad_to_enc(c, E, m->dz);
     }
     if (m->y_adversarial) {
-        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SALT_YNOISE, m->dy,
+        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SUB_YNOISE, m->dy,
                                 &c->losses[AAE_SLOT_GEN_Y]));
         total += w * c->losses[AAE_SLOT_GEN_Y];
         y_grad_to_logits(c, m->dy);
@@ -508,8 +525,8 @@ static aae_status phase_semi_supervised(const step_ctx *c, const float *xl, cons
     size_t rows_l = c->rows;
     aae_net *net = y_net(m);
     const float *out;
-    aaei_row_keys keys = x_keys(c);
-    AAEI_TRY(encoder_input(c, xl, rows_l, LABELLED_ROW_KEYS, &xl));
+    aaei_row_keys keys = encoding_keys(c, ENCODE_LABELLED);
+    AAEI_TRY(encoder_input(c, xl, rows_l, &keys, &xl));
     AAEI_TRY(aaei_net_forward(net, xl, rows_l, 1, c->step, &keys, c->reduce, &out));
     size_t ld = has_cls(m) ? m->classes : m->enc_out, off = has_cls(m) ? 0 : m->off_y;
     for (size_t r = 0; r < rows_l; r++)
