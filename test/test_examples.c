@@ -34,32 +34,34 @@ static void write_be32(FILE *f, uint32_t v)
     ck_assert_uint_eq(fwrite(b, 1, 4, f), 4);
 }
 
-/* Digit d is a bright bar at row 2 + 2d plus a dimmer column at 4 + 2d,
- * with a little per-row noise: ten easy classes of 28 x 28 bytes. */
-static void write_idx(const char *prefix, size_t rows, uint64_t seed)
+/* Digit d is a bright bar at row (2 + 2d) mod h plus a dimmer column at
+ * (4 + 2d) mod w, with a little per-row noise: ten easy classes of h x w
+ * bytes, written as <DIR_>/<dir>/<prefix>-{images,labels}-idx*-ubyte. */
+static void write_idx_shaped(const char *dir, const char *prefix, size_t rows, uint64_t seed, int h, int w)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/data/%s-images-idx3-ubyte", DIR_, prefix);
+    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     write_be32(f, 0x00000803);
     write_be32(f, (uint32_t)rows);
-    write_be32(f, SIDE);
-    write_be32(f, SIDE);
+    write_be32(f, (uint32_t)h);
+    write_be32(f, (uint32_t)w);
     float noise[SIDE * SIDE];
     unsigned char img[SIDE * SIDE];
+    ck_assert(h * w <= SIDE * SIDE);
     for (size_t r = 0; r < rows; r++) {
         int d = (int)(r % 10);
-        tu_fill(noise, SIDE * SIDE, seed + r, 0.0f, 40.0f);
-        for (int i = 0; i < SIDE * SIDE; i++) {
-            int y = i / SIDE, x = i % SIDE;
-            float v = noise[i] + (y == 2 + 2 * d ? 200.0f : 0.0f) + (x == 4 + 2 * d ? 120.0f : 0.0f);
+        tu_fill(noise, (size_t)(h * w), seed + r, 0.0f, 40.0f);
+        for (int i = 0; i < h * w; i++) {
+            int y = i / w, x = i % w;
+            float v = noise[i] + (y == (2 + 2 * d) % h ? 200.0f : 0.0f) + (x == (4 + 2 * d) % w ? 120.0f : 0.0f);
             img[i] = (unsigned char)(v > 255.0f ? 255.0f : v);
         }
-        ck_assert_uint_eq(fwrite(img, 1, sizeof img, f), sizeof img);
+        ck_assert_uint_eq(fwrite(img, 1, (size_t)(h * w), f), (size_t)(h * w));
     }
     ck_assert_int_eq(fclose(f), 0);
-    snprintf(path, sizeof path, "%s/data/%s-labels-idx1-ubyte", DIR_, prefix);
+    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
     f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     write_be32(f, 0x00000801);
@@ -68,14 +70,20 @@ static void write_idx(const char *prefix, size_t rows, uint64_t seed)
     ck_assert_int_eq(fclose(f), 0);
 }
 
+/* <DIR_>/<dir> with a training and a test set of h x w pictures. */
+static void write_data(const char *dir, int h, int w)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", DIR_, dir);
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    write_idx_shaped(dir, "train", TRAIN_ROWS, 1, h, w);
+    write_idx_shaped(dir, "t10k", TEST_ROWS, 1000, h, w);
+}
+
 static void setup(void)
 {
     tu_make_tmpdir(DIR_, "examples");
-    char path[128];
-    snprintf(path, sizeof path, "%s/data", DIR_);
-    ck_assert_int_eq(mkdir(path, 0777), 0);
-    write_idx("train", TRAIN_ROWS, 1);
-    write_idx("t10k", TEST_ROWS, 1000);
+    write_data("data", SIDE, SIDE);
 }
 
 static void teardown(void) { tu_remove_tmpdir(DIR_); }
@@ -382,6 +390,164 @@ START_TEST(semi_supervised_aae_reports_error)
 }
 END_TEST
 
+/* ---- any picture size ------------------------------------------------ */
+
+/* Runs `ex` for one epoch on <DIR_>/<data> into <DIR_>/<out> (stdout and
+ * stderr in <DIR_>/<out>.out and .err) with extra arguments; returns its
+ * exit status. */
+static int run_on(const char *ex, const char *data, const char *out, const char *const *extra)
+{
+    const char *args[24] = {"--data", path_of("%s", data), "--out", path_of("%s", out), "--epochs", "1",
+                            "--batch", "32", "--seed", "3"};
+    size_t n = 10;
+    for (; extra && *extra; extra++) args[n++] = *extra;
+    args[n] = NULL;
+    return run(out, ex, args);
+}
+
+/* `ex` trains on <DIR_>/<data> into <DIR_>/<out>, and its model reads
+ * `width` values. */
+static void train_on(const char *ex, const char *data, const char *out, const char *const *extra, size_t width)
+{
+    int rc = run_on(ex, data, out, extra);
+    ck_assert_msg(rc == 0, "%s on %s exited with %d: %s", ex, data, rc, slurp(path_of("%s.err", out), NULL));
+    assert_png(path_of("%s/loss_curves.png", out), 0, 0);
+    char rel[128];
+    snprintf(rel, sizeof rel, "%s/%s.model", out, ex);
+    aae_model *m = NULL;
+    double w = 0;
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", rel)));
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_INPUT_WIDTH, &w));
+    aae_model_free(m);
+    ck_assert_msg(w == (double)width, "%s on %s: a model of %g inputs, want %zu", ex, data, w, width);
+}
+
+/* The pixels across n pictures of `side` pixels in draw_image_grid's
+ * layout (a 1-pixel gap around each). */
+static uint32_t grid(int n, int side) { return (uint32_t)(n * (side + 1) + 1); }
+
+/* Every training example reads pictures of the data's size (8x8, 12x10),
+ * builds its model for it and draws its pictures at that shape;
+ * --image-shape draws rows of H*W values as H x W. */
+START_TEST(every_example_trains_and_draws_at_the_data_picture_size)
+{
+    write_data("d8", 8, 8);
+    write_data("d12x10", 12, 10);
+    train_on("ae", "d8", "ae8", NULL, 64);
+    assert_png(path_of("%s/latent_plane.png", "ae8"), grid(20, 8), grid(20, 8));
+    assert_png(path_of("%s/latent.png", "ae8"), 600, 500);
+    train_on("aae", "d12x10", "aae12", NULL, 120);
+    assert_png(path_of("%s/samples_epoch01.png", "aae12"), grid(10, 10), grid(10, 12));
+    assert_png(path_of("%s/reconstructions.png", "aae12"), grid(20, 10), grid(2, 12));
+    const char *turned[] = {"--image-shape", "10x12", NULL};
+    train_on("aae", "d12x10", "aae10", turned, 120);
+    assert_png(path_of("%s/reconstructions.png", "aae10"), grid(20, 12), grid(2, 10));
+    train_on("supervised_aae", "d12x10", "sup12", NULL, 120);
+    assert_png(path_of("%s/styles_epoch01.png", "sup12"), grid(10, 10), grid(10, 12));
+    train_on("vae_classifier", "d8", "vae8", NULL, 64);
+    assert_png(path_of("%s/digits_epoch01.png", "vae8"), grid(10, 8), grid(10, 8));
+    const char *four[] = {"--clusters", "4", NULL};
+    train_on("cluster_aae", "d12x10", "clu12", four, 120);
+    assert_png(path_of("%s/clusters.png", "clu12"), grid(12, 10), grid(4, 12));
+    const char *labels[] = {"--labels", "20", NULL};
+    train_on("semi_supervised_aae", "d8", "semi8", labels, 64);
+    assert_png(path_of("%s/styles.png", "semi8"), grid(10, 8), grid(10, 8));
+}
+END_TEST
+
+/* `ex` on <DIR_>/<data> with extra arguments exits 1, saying `why`, and
+ * never creates its --out folder. */
+static void assert_refused(const char *ex, const char *data, const char *const *extra, const char *why)
+{
+    int rc = run_on(ex, data, "refused", extra);
+    const char *err = slurp(path_of("%s.err", "refused"), NULL);
+    ck_assert_msg(rc == 1 && strstr(err, why), "%s on %s: exit %d, want 1 saying '%s': %s", ex, data, rc, why, err);
+    ck_assert_msg(access(path_of("%s", "refused"), F_OK) != 0, "%s created --out before refusing", ex);
+}
+
+/* Writes a 2-D IDX image file (rows of `cols` bytes) and its labels as
+ * <DIR_>/<dir>/<prefix>-*. */
+static void write_idx_2d(const char *dir, const char *prefix, size_t rows, size_t cols)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000802);
+    write_be32(f, (uint32_t)rows);
+    write_be32(f, (uint32_t)cols);
+    for (size_t i = 0; i < rows * cols; i++) fputc((int)(i * 37 % 256), f);
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000801);
+    write_be32(f, (uint32_t)rows);
+    for (size_t r = 0; r < rows; r++) fputc((int)(r % 10), f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Data whose rows cannot be drawn as asked is refused before anything is
+ * written: an --image-shape whose H*W is not the values per row (every
+ * training example), a malformed one, rows of 30 values in a 2-D file
+ * (not square: they need --image-shape, and then train), test rows unlike
+ * the training rows, and no data at all. */
+START_TEST(data_the_pictures_cannot_show_is_refused_before_any_output)
+{
+    write_data("d12x10", 12, 10);
+    const char *const progs[] = {"ae", "aae", "supervised_aae", "vae_classifier", "cluster_aae",
+                                 "semi_supervised_aae"};
+    const char *eight[] = {"--image-shape", "8x8", NULL};
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++)
+        assert_refused(progs[i], "d12x10", eight, "--image-shape 8x8: need HxW with H*W = 120, the values per row");
+    const char *const bad[] = {"12x", "x10", "0x120", "12x10x1", "-12x-10", "12 x 10", "120"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *shape[] = {"--image-shape", bad[i], NULL};
+        assert_refused("aae", "d12x10", shape, "need HxW with H*W = 120");
+    }
+    ck_assert_int_eq(mkdir(path_of("%s", "flat"), 0777), 0);
+    write_idx_2d("flat", "train", TRAIN_ROWS, 30);
+    write_idx_2d("flat", "t10k", TEST_ROWS, 30);
+    assert_refused("ae", "flat", NULL, "rows of 30 values are not square pictures: give --image-shape HxW");
+    const char *five_by_six[] = {"--image-shape", "5x6", NULL};
+    train_on("ae", "flat", "flat5x6", five_by_six, 30);
+    assert_png(path_of("%s/latent_plane.png", "flat5x6"), grid(20, 6), grid(20, 5));
+    ck_assert_int_eq(mkdir(path_of("%s", "mixed"), 0777), 0);
+    write_idx_shaped("mixed", "train", TRAIN_ROWS, 1, 8, 8);
+    write_idx_shaped("mixed", "t10k", TEST_ROWS, 1, 12, 10);
+    assert_refused("vae_classifier", "mixed", NULL, "rows of 64 values");
+    assert_refused("cluster_aae", "nowhere", NULL, "make mnist");
+}
+END_TEST
+
+/* The aae example's model outputs tanh on data in [-1, 1]; its log and its
+ * summary both give the reconstruction errors on pixels in [0, 1]: a
+ * quarter of the library's MSE (half its L1) on the [-1, 1] test set. */
+START_TEST(reconstruction_errors_are_on_unit_pixels_in_log_and_summary)
+{
+    train("aae", "1", NULL);
+    double mse = log_field("aae", 1, COL_TEST_MSE), l1 = log_field("aae", 1, COL_TEST_MSE + 1);
+    aae_model *m = NULL;
+    aae_dataset *test = NULL;
+    double lib[AAE_METRIC_COUNT];
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "aae/aae.model")));
+    TU_ASSERT_OK(aae_dataset_load_idx(&test, path_of("%s", "data/t10k-images-idx3-ubyte"),
+                                      path_of("%s", "data/t10k-labels-idx1-ubyte"), AAE_SCALE_SYMMETRIC));
+    TU_ASSERT_OK(aae_model_evaluate(m, test, lib));
+    aae_dataset_free(test);
+    aae_model_free(m);
+    ck_assert_msg(fabs(mse - lib[AAE_METRIC_MSE] / 4) <= 1e-5 * mse, "log %g, library %g / 4", mse,
+                  lib[AAE_METRIC_MSE]);
+    ck_assert_msg(fabs(l1 - lib[AAE_METRIC_L1] / 2) <= 1e-5 * l1, "log %g, library %g / 2", l1, lib[AAE_METRIC_L1]);
+    const char *out = slurp(path_of("%s.out", "aae"), NULL), *p = strstr(out, "test MSE ");
+    double said_mse = -1, said_l1 = -1;
+    ck_assert_msg(p && sscanf(p, "test MSE %lf, L1 %lf (pixels in [0, 1]", &said_mse, &said_l1) == 2, "%s", out);
+    ck_assert_msg(fabs(said_mse - mse) < 6e-5 && fabs(said_l1 - l1) < 6e-5, "summary %g %g, log %g %g", said_mse,
+                  said_l1, mse, l1);
+    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "aae"), NULL), "(mse, l1 on pixels in [0, 1])"));
+}
+END_TEST
+
 /* A run stopped after its first epoch continues from the checkpoint saved
  * every epoch: --epochs counts them all, log.csv grows, and a finished run
  * trains no more. */
@@ -571,7 +737,8 @@ START_TEST(bad_arguments_and_missing_data_fail_clearly)
     const char *gamma_alone[] = {"--lr-gamma", "0.5", NULL};
     ck_assert_int_eq(run("bad", "ae", gamma_alone), 2);
     ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--lr-gamma needs --lr-step"));
-    const char *bad_weight[] = {"--w-adv", "-3", "--out", path_of("%s", "bad_weight"), NULL};
+    const char *bad_weight[] = {"--w-adv", "-3", "--data", path_of("%s", "data"), "--out", path_of("%s", "bad_weight"),
+                                NULL};
     ck_assert_int_eq(run("bad", "ae", bad_weight), 1);
     ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "AAE_OPTION_W_ADV = -3 is outside"));
     const char *help[] = {"--help", NULL};
@@ -671,6 +838,9 @@ Suite *suite_examples(void)
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);
     tcase_add_test(tc, bad_arguments_and_missing_data_fail_clearly);
     tcase_add_test(tc, plot_curves_draws_csv_columns_by_name);
+    tcase_add_test(tc, every_example_trains_and_draws_at_the_data_picture_size);
+    tcase_add_test(tc, data_the_pictures_cannot_show_is_refused_before_any_output);
+    tcase_add_test(tc, reconstruction_errors_are_on_unit_pixels_in_log_and_summary);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -42,24 +42,24 @@ int shape_of_idx(const char *prog, const char *path, size_t *rows, size_t *cols,
         fprintf(stderr, "%s: cannot open %s: %s\n", prog, path, strerror(errno));
         return -1;
     }
-    unsigned char b[4 * 5];
+    unsigned char b[4 + 4 * 255] = {0};
     size_t got = fread(b, 1, 4, f), nd = b[3];
-    int ok = got == 4 && b[0] == 0 && b[1] == 0 && b[2] == 0x08 && nd >= 1 && nd <= 4 &&
-             fread(b + 4, 4, nd, f) == nd;
+    int ok = got == 4 && b[0] == 0 && b[1] == 0 && b[2] == 0x08 && nd >= 2 && fread(b + 4, 4, nd, f) == nd;
     fclose(f);
     if (!ok) {
-        fprintf(stderr, "%s: %s is not an IDX file of unsigned bytes with 1 to 4 dimensions\n", prog, path);
+        fprintf(stderr, "%s: %s is not an IDX file of unsigned-byte rows (2 or more dimensions)\n", prog, path);
         return -1;
     }
-    size_t d[4] = {0}, per_row = 1;
+    size_t d[3] = {0}, per_row = 1;
     for (size_t i = 0; i < nd; i++) {
         const unsigned char *p = b + 4 + 4 * i;
-        d[i] = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
-        if (i && (!d[i] || per_row > (size_t)-1 / d[i])) {
-            fprintf(stderr, "%s: %s: dimension %zu is %zu, not a picture's\n", prog, path, i + 1, d[i]);
+        size_t k = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        if (i && (!k || per_row > (size_t)-1 / k)) {
+            fprintf(stderr, "%s: %s: dimension %zu is %zu, not a picture's\n", prog, path, i + 1, k);
             return -1;
         }
-        if (i) per_row *= d[i];
+        if (i) per_row *= k;
+        if (i < 3) d[i] = k;
     }
     *rows = d[0];
     *cols = per_row;
