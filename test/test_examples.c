@@ -387,6 +387,10 @@ START_TEST(semi_supervised_aae_reports_error)
     ck_assert_ptr_nonnull(strstr(err, "phase generator: SGD lr 0.1 momentum 0.1"));
     ck_assert_ptr_nonnull(slurp(path_of("%s/recipe.txt", "semi_supervised_aae"), NULL));
     assert_png(path_of("%s/styles.png", "semi_supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
+    /* Eight panels of 420 x 280, three to a row: rec, ce, disc_z with
+     * gen_z, disc_y with gen_y, and test with valid for each of the four
+     * metrics (ten panels, four rows, if every series had its own). */
+    assert_png(path_of("%s/loss_curves.png", "semi_supervised_aae"), 3 * 420, 3 * 280);
 }
 END_TEST
 

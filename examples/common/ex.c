@@ -451,6 +451,8 @@ void ex_close(ex_session *s)
 static const char *const slot_names[AAE_SLOT_COUNT] = {"rec", "kl", "ce", "disc_z", "gen_z", "disc_y", "gen_y"};
 static const char *const metric_names[AAE_METRIC_COUNT] = {"test_mse", "test_l1", "test_class_error",
                                                            "test_cluster_accuracy", "test_elbo"};
+static const char *const valid_names[AAE_METRIC_COUNT] = {"valid_mse", "valid_l1", "valid_class_error",
+                                                          "valid_cluster_accuracy", "valid_elbo"};
 
 typedef struct run {
     ex_session *s;
@@ -570,29 +572,71 @@ static void write_csv_row(run *r, int epoch, double rate, double seconds)
     fflush(r->csv);
 }
 
-/* One panel per loss in use and per metric the evaluation gave. */
+/* The panels of loss_curves.png: a loss in use alone, a discriminator and
+ * its generator together, and each metric the evaluation gave, the
+ * validation set's beside the test set's; `titles` holds what they need. */
+enum { CURVES_MAX = AAE_SLOT_COUNT + 2 * AAE_METRIC_COUNT };
+
+typedef struct curves {
+    const char *names[CURVES_MAX];
+    draw_panel panels[CURVES_MAX];
+    char titles[AAE_METRIC_COUNT][64];
+    size_t series, n_panels;
+    double *v; /* series x span */
+} curves;
+
+/* Series `k` (a loss slot, or AAE_SLOT_COUNT + metric; valid: the
+ * validation set's metric) of epochs first..epochs-1 as the next series,
+ * called `name` (NULL: its log.csv column's). */
+static void add_series(const run *r, curves *c, int k, int valid, int first, int epochs, const char *name)
+{
+    size_t span = (size_t)(epochs - first), m = (size_t)(k - AAE_SLOT_COUNT);
+    const double *src = k < AAE_SLOT_COUNT ? r->losses + k : (valid ? r->valid : r->metrics) + m;
+    size_t stride = k < AAE_SLOT_COUNT ? AAE_SLOT_COUNT : AAE_METRIC_COUNT;
+    for (int e = first; e < epochs; e++) c->v[c->series * span + (size_t)(e - first)] = src[(size_t)e * stride];
+    c->names[c->series++] = name                 ? name
+                            : k < AAE_SLOT_COUNT ? slot_names[k]
+                            : valid              ? valid_names[m]
+                                                 : metric_names[m];
+}
+
+static void close_panel(curves *c, size_t from, const char *title)
+{
+    c->panels[c->n_panels++] = (draw_panel){title, from, c->series - from};
+}
+
 static int write_curves(const run *r, int epochs)
 {
-    const char *names[AAE_SLOT_COUNT + AAE_METRIC_COUNT];
     /* This run's epochs only (a resumed run's earlier ones are in log.csv). */
     int first = r->first;
     size_t span = (size_t)(epochs - first);
-    double *v = malloc(span * (AAE_SLOT_COUNT + AAE_METRIC_COUNT) * sizeof *v);
-    if (!v) return -1;
-    size_t n = 0;
-    for (int k = 0; k < AAE_SLOT_COUNT + AAE_METRIC_COUNT; k++) {
-        int is_loss = k < AAE_SLOT_COUNT, m = k - AAE_SLOT_COUNT;
-        if (is_loss ? !r->used[k] : !isfinite(r->metrics[(size_t)(epochs - 1) * AAE_METRIC_COUNT + (size_t)m]))
-            continue;
-        names[n] = is_loss ? slot_names[k] : metric_names[m];
-        for (int e = first; e < epochs; e++)
-            v[n * span + (size_t)(e - first)] = is_loss ? r->losses[(size_t)e * AAE_SLOT_COUNT + (size_t)k]
-                                                        : r->metrics[(size_t)e * AAE_METRIC_COUNT + (size_t)m];
-        n++;
+    const double *last = r->metrics + (size_t)(epochs - 1) * AAE_METRIC_COUNT;
+    const double *last_valid = r->valid + (size_t)(epochs - 1) * AAE_METRIC_COUNT;
+    curves c = {.v = malloc(span * CURVES_MAX * sizeof *c.v)};
+    if (!c.v) return -1;
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) {
+        if (!r->used[k] || k == AAE_SLOT_GEN_Z || k == AAE_SLOT_GEN_Y) continue;
+        size_t from = c.series;
+        add_series(r, &c, k, 0, first, epochs, NULL);
+        if (k == AAE_SLOT_DISC_Z || k == AAE_SLOT_DISC_Y) add_series(r, &c, k + 1, 0, first, epochs, NULL);
+        close_panel(&c, from, k == AAE_SLOT_DISC_Z ? "z adversary" : k == AAE_SLOT_DISC_Y ? "y adversary" : NULL);
+    }
+    for (int m = 0; m < AAE_METRIC_COUNT; m++) {
+        if (!isfinite(last[m])) continue;
+        size_t from = c.series;
+        int shared = isfinite(last_valid[m]);
+        /* test and valid: the title names the metric */
+        add_series(r, &c, AAE_SLOT_COUNT + m, 0, first, epochs, shared ? "test" : NULL);
+        if (shared) add_series(r, &c, AAE_SLOT_COUNT + m, 1, first, epochs, "valid");
+        int pixels = r->s->range > 0 && (m == AAE_METRIC_MSE || m == AAE_METRIC_L1);
+        snprintf(c.titles[m], sizeof c.titles[m], "%s%s", shared ? metric_names[m] + 5 : metric_names[m],
+                 pixels ? ", pixels in [0, 1]" : "");
+        close_panel(&c, from, c.titles[m]);
     }
     char path[EX_PATH_MAX];
-    int rc = draw_curves_from(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, span, first + 1);
-    free(v);
+    int rc = draw_panels(ex_path(path, r->s->a, "loss_curves.png"), c.panels, c.n_panels, c.names, c.v, span,
+                         first + 1);
+    free(c.v);
     return rc;
 }
 
