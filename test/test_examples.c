@@ -495,7 +495,8 @@ static void write_idx_2d(const char *dir, const char *prefix, size_t rows, size_
  * written: an --image-shape whose H*W is not the values per row (every
  * training example), a malformed one, rows of 30 values in a 2-D file
  * (not square: they need --image-shape, and then train), test rows unlike
- * the training rows, and no data at all. */
+ * the training rows, a file shorter than its header says, a missing labels
+ * file and no data at all. */
 START_TEST(data_the_pictures_cannot_show_is_refused_before_any_output)
 {
     write_data("d12x10", 12, 10);
@@ -520,6 +521,12 @@ START_TEST(data_the_pictures_cannot_show_is_refused_before_any_output)
     write_idx_shaped("mixed", "train", TRAIN_ROWS, 1, 8, 8);
     write_idx_shaped("mixed", "t10k", TEST_ROWS, 1, 12, 10);
     assert_refused("vae_classifier", "mixed", NULL, "rows of 64 values");
+    write_data("short", 12, 10);
+    ck_assert_int_eq(truncate(path_of("%s/train-images-idx3-ubyte", "short"), 1000), 0);
+    assert_refused("supervised_aae", "short", NULL, "the header says 320 rows of 120 bytes, the file holds 984");
+    write_data("nolabels", 12, 10);
+    ck_assert_int_eq(unlink(path_of("%s/t10k-labels-idx1-ubyte", "nolabels")), 0);
+    assert_refused("semi_supervised_aae", "nolabels", NULL, "t10k-labels-idx1-ubyte: No such file");
     assert_refused("cluster_aae", "nowhere", NULL, "make mnist");
 }
 END_TEST

@@ -198,6 +198,14 @@ int ex_setup_images(ex_args *a)
     if (shape_of_idx(a->prog, images_path(train, a, "train"), &rows, &cols, &h, &w) ||
         shape_of_idx(a->prog, images_path(test, a, "t10k"), &test_rows, &test_cols, &th, &tw))
         return no_data(a);
+    for (int i = 0; i < 2; i++) {
+        char labels[EX_PATH_MAX];
+        snprintf(labels, sizeof labels, "%s/%s-labels-idx1-ubyte", a->data, i ? "t10k" : "train");
+        if (access(labels, R_OK) != 0) {
+            fprintf(stderr, "%s: cannot read %s: %s\n", a->prog, labels, strerror(errno));
+            return no_data(a);
+        }
+    }
     if (test_cols != cols) {
         fprintf(stderr, "%s: %s holds rows of %zu values, %s rows of %zu: the sets must match\n", a->prog, train,
                 cols, test, test_cols);

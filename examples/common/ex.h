@@ -66,8 +66,9 @@ int ex_setup(const ex_args *a);
  * headers and sets a->image_h x a->image_w from --image-shape or the
  * training images' rows x cols (a square for 2-D files), refusing data
  * whose rows it cannot draw (H*W is not the values per row, or the test
- * rows differ) before anything is created; then ex_setup. 0 or -1 after
- * reporting the failure. */
+ * rows differ) or read (a file missing or shorter than its header says)
+ * before anything is created; then ex_setup. 0 or -1 after reporting the
+ * failure. */
 int ex_setup_images(ex_args *a);
 
 /* The values of one picture (image_h * image_w). */

@@ -45,6 +45,7 @@ int shape_of_idx(const char *prog, const char *path, size_t *rows, size_t *cols,
     unsigned char b[4 + 4 * 255] = {0};
     size_t got = fread(b, 1, 4, f), nd = b[3];
     int ok = got == 4 && b[0] == 0 && b[1] == 0 && b[2] == 0x08 && nd >= 2 && fread(b + 4, 4, nd, f) == nd;
+    long size = ok && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
     fclose(f);
     if (!ok) {
         fprintf(stderr, "%s: %s is not an IDX file of unsigned-byte rows (2 or more dimensions)\n", prog, path);
@@ -60,6 +61,13 @@ int shape_of_idx(const char *prog, const char *path, size_t *rows, size_t *cols,
         }
         if (i) per_row *= k;
         if (i < 3) d[i] = k;
+    }
+    size_t header = 4 + 4 * nd;
+    if (!d[0] || size < 0 || (size_t)size < header || per_row > ((size_t)size - header) / d[0] ||
+        d[0] * per_row != (size_t)size - header) {
+        fprintf(stderr, "%s: %s: the header says %zu rows of %zu bytes, the file holds %ld bytes of data\n", prog,
+                path, d[0], per_row, size < 0 ? -1L : size - (long)header);
+        return -1;
     }
     *rows = d[0];
     *cols = per_row;

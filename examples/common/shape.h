@@ -13,8 +13,9 @@ int shape_parse(const char *prog, const char *spec, size_t cols, size_t *h, size
 
 /* Reads the header of the IDX file at path: *rows (its first dimension),
  * *cols (the values per row: the product of the others) and, for a 3-D
- * file, *h x *w its last two (else both 0). 0, or -1 after saying on
- * stderr which file and why. */
+ * file, *h x *w its last two (else both 0), checking that the file holds
+ * the bytes its header says. 0, or -1 after saying on stderr which file
+ * and why. */
 int shape_of_idx(const char *prog, const char *path, size_t *rows, size_t *cols, size_t *h, size_t *w);
 
 #endif
