@@ -237,8 +237,11 @@ START_TEST(encode_and_reconstruct_are_the_library_s)
                              "--output", in_dir("z.csv"), NULL};
     const char *rec[] = {"reconstruct", "--model", in_dir("semi/model.aae"), "--input", in_dir("x6.csv"),
                          "--label-column", "6", "--output", in_dir("r.npy"), NULL};
+    const char *enc_label[] = {"encode", "--model", in_dir("semi/model.aae"), "--input", in_dir("x6.csv"),
+                               "--label-column", "6", "--output", in_dir("zl.csv"), NULL};
     cli_ok("encode", enc);
     cli_ok("encode_csv", enc_csv);
+    cli_ok("encode_label", enc_label);
     cli_ok("reconstruct", rec);
     aae_model *m = load_model("semi/model.aae");
     double zw = 0, k = 0;
@@ -262,6 +265,12 @@ START_TEST(encode_and_reconstruct_are_the_library_s)
         ck_assert_msg(end != csv && v == out[i], "z.csv value %zu: %.9g, want %.9g", i, (double)v, (double)out[i]);
         csv = end + 1;
     }
+    /* With labels, encode writes them last: the label of row 5 is 1. */
+    csv = slurp(in_dir("zl.csv"), NULL);
+    const char *row5 = csv;
+    for (int i = 0; i < 6; i++) row5 = strchr(row5, '\n') + 1;
+    ck_assert_msg(strstr(csv, ",y0,") && !strncmp(strchr(csv, '\n') - 6, ",label", 6) &&
+                      !strncmp(strchr(row5, '\n') - 2, ",1", 2), "zl.csv: %.300s", csv);
     TU_ASSERT_OK(aae_model_reconstruct(m, x, NULL, ROWS, out, NULL, 0));
     ck_assert_msg(!memcmp(read_npy("r.npy", ROWS, 6), out, ROWS * 6 * sizeof *out), "r.npy differs");
     aae_model_free(m);
@@ -270,7 +279,7 @@ END_TEST
 
 /* The same values as float32, float64, a 3-D float32 array and uint8 (as
  * IDX bytes are scaled) encode to the same codes; CSV with or without a
- * header too. */
+ * header and raw float32 rows (--input-format raw) too. */
 START_TEST(readers_take_each_kind_of_file)
 {
     static float x[ROWS * 6];
@@ -296,17 +305,21 @@ START_TEST(readers_take_each_kind_of_file)
         for (int j = 0; j < 6; j++) p += sprintf(p, "%.9g%s", (double)x[r * 6 + j], j < 5 ? "," : "\r\n");
     write_text("plain.csv", text);
     free(text);
-    const char *inputs[] = {"x6.npy", "d.npy", "cube.npy", "plain.csv", "u8.npy", "xs.npy"};
+    FILE *f = fopen(in_dir("x6.f32"), "wb"); /* raw float32 rows (this test runs on little-endian hosts) */
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(x, sizeof *x, ROWS * 6, f), ROWS * 6);
+    ck_assert_int_eq(fclose(f), 0);
+    const char *inputs[] = {"x6.npy", "d.npy", "cube.npy", "plain.csv", "x6.f32", "u8.npy", "xs.npy"};
     static float first[ROWS * 2];
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < 7; i++) {
         char outname[32], tag[32];
         snprintf(outname, sizeof outname, "z%zu.npy", i);
         snprintf(tag, sizeof tag, "encode%zu", i);
         const char *enc[] = {"encode", "--model", in_dir("ae/model.aae"), "--input", in_dir(inputs[i]), "--output",
-                             in_dir(outname), NULL};
+                             in_dir(outname), i == 4 ? "--input-format" : NULL, "raw", NULL};
         cli_ok(tag, enc);
         const float *z = read_npy(outname, ROWS, 2);
-        if (i == 0 || i == 4) memcpy(first, z, sizeof first);
+        if (i == 0 || i == 5) memcpy(first, z, sizeof first);
         else ck_assert_msg(!memcmp(first, z, sizeof first), "%s encodes differently", inputs[i]);
     }
 }
@@ -349,6 +362,8 @@ START_TEST(hostile_input_fails_cleanly)
     write_text("empty.csv", "");
     write_text("gap.csv", "1,2,3,4,5,6\n\n1,2,3,4,5,6\n");
     write_text("badlabel.csv", "1,2,3,4,5,6,0.5\n");
+    write_text("empty.f32", "");
+    write_npy("odd.f32", "<f4", "", x, 100); /* a header and 100 bytes: not rows of 6 float32 */
     mkdir(in_dir("adir.npy"), 0777);
     static const struct {
         const char *input, *extra, *value, *says;
@@ -376,6 +391,9 @@ START_TEST(hostile_input_fails_cleanly)
         {"x6.npy", "--labels", "l95.npy", "one label for each of its 96 rows"},
         {"x6.npy", "--labels", "x6.npy", "holds 96 x 6 values"},
         {"x6.npy", "--input-format", "xml", "--input-format"},
+        {"empty.f32", "--input-format", "raw", "is empty"},
+        {"odd.f32", "--input-format", "raw", "not a whole number of rows of 6 float32"},
+        {"x6.csv", "--scale", "big", "--scale must be"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char tag[32], err[40];
@@ -411,6 +429,7 @@ START_TEST(hostile_input_fails_cleanly)
         {{"generate", "--model", "vae/model.aae", "--output", "out.png", "--image-shape", "4x4", NULL}, "H*W = 6"},
         {{"generate", "--model", "vae/model.aae", "--output", "out.npy", "--label", "1", NULL}, "--label needs"},
         {{"encode", "--input", "x6.npy", NULL}, "--model FILE is required"},
+        {{"train", "--input", "x6.npy", "--input-format", "raw", NULL}, "raw float32 input has no shape"},
         {{"frobnicate", NULL}, "unknown command"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -532,7 +551,8 @@ static void write_idx(const char *prefix, size_t n)
 
 /* The first 256 training digits of MNIST (../data/mnist, else synthetic
  * digits of the same shape) through IDX; encode of the first 200 test
- * digits equals aae_model_encode of the same rows. */
+ * digits equals aae_model_encode of the same rows, scaled as the model's
+ * output or as --scale says. */
 START_TEST(mnist_slice_through_idx)
 {
     char img[256], lab[256], test[256];
@@ -553,10 +573,13 @@ START_TEST(mnist_slice_through_idx)
                            NULL};
     const char *enc[] = {"encode", "--model", in_dir("mnist/model.aae"), "--input", test, "--limit", "200",
                          "--output", in_dir("z.npy"), NULL};
+    const char *enc_unit[] = {"encode", "--model", in_dir("mnist/model.aae"), "--input", test, "--limit", "200",
+                              "--scale", "unit", "--output", in_dir("zu.npy"), NULL};
     const char *png[] = {"reconstruct", "--model", in_dir("mnist/model.aae"), "--input", test, "--limit", "16",
                          "--output", in_dir("r.png"), NULL};
     cli_ok("train", train);
     cli_ok("encode", enc);
+    cli_ok("encode_unit", enc_unit);
     cli_ok("png", png);
     aae_model *m = load_model("mnist/model.aae");
     aae_dataset *ds = NULL;
@@ -567,6 +590,11 @@ START_TEST(mnist_slice_through_idx)
     TU_ASSERT_OK(aae_dataset_get_rows(ds, idx, 200, x, NULL));
     TU_ASSERT_OK(aae_model_encode(m, x, 200, z, NULL, NULL, 0));
     ck_assert(!memcmp(read_npy("z.npy", 200, 10), z, sizeof z));
+    aae_dataset_free(ds);
+    TU_ASSERT_OK(aae_dataset_load_idx(&ds, test, NULL, AAE_SCALE_UNIT)); /* --scale unit overrides */
+    TU_ASSERT_OK(aae_dataset_get_rows(ds, idx, 200, x, NULL));
+    TU_ASSERT_OK(aae_model_encode(m, x, 200, z, NULL, NULL, 0));
+    ck_assert(!memcmp(read_npy("zu.npy", 200, 10), z, sizeof z));
     aae_dataset_free(ds);
     aae_model_free(m);
     const char *log = slurp(in_dir("mnist/log.csv"), NULL);

@@ -1,7 +1,7 @@
 /* The example programs, run on a tiny synthetic MNIST-shaped IDX dataset:
  * each trains an epoch and writes its pictures (valid PNG of the expected
- * size), its CSV log (the documented columns) and a model that loads; the
- * encoder writes CSV and .npy; the progress display is a bar on a terminal
+ * size), its CSV log (the documented columns) and a model that loads;
+ * aae-cli encode writes their codes as CSV and .npy; the progress display is a bar on a terminal
  * (driven through a pseudo-terminal) and plain lines otherwise; bad
  * arguments and missing data fail with a message; plot_curves draws CSV
  * columns. make check passes the programs' directory in AAE_EXAMPLES_DIR. */
@@ -640,37 +640,40 @@ START_TEST(a_resumed_model_must_fit_the_program)
 }
 END_TEST
 
-/* encode's failures name the file and the reason, never the program's code. */
+/* aae-cli encode's failures on an example's files name the file and the
+ * reason, never the program's code. */
 START_TEST(encode_names_the_file_and_the_reason)
 {
     save_model("m/enc.model", AAE_PRESET_AE, 784, NULL, 0, 0);
     const char *model = path_of("%s", "m/enc.model");
     const char *missing = path_of("%s", "missing.raw");
-    const char *raw[] = {"--model", model, "--input", missing, "--raw", "1", NULL};
-    ck_assert_int_eq(run("enc", "encode", raw), 1);
+    const char *raw[] = {"encode", "--model", model, "--input", missing, "--input-format", "raw", NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", raw), 1);
     const char *err = slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, missing) && strstr(err, "No such file or directory"), "%s", err);
     const char *labels = path_of("%s", "data/t10k-labels-idx1-ubyte");
-    const char *one_d[] = {"--model", model, "--input", labels, NULL};
-    ck_assert_int_eq(run("enc", "encode", one_d), 1);
+    const char *one_d[] = {"encode", "--model", model, "--input", labels, NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", one_d), 1);
     err = slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, labels) && strstr(err, "1 dimensions") && !strstr(err, "(&ds"), "%s", err);
-    const char *nomodel[] = {"--model", path_of("%s", "none.model"), "--input", labels, NULL};
-    ck_assert_int_eq(run("enc", "encode", nomodel), 1);
+    const char *nomodel[] = {"encode", "--model", path_of("%s", "none.model"), "--input", labels, NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", nomodel), 1);
     err = slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, "none.model") && strstr(err, "No such file") && !strstr(err, "(&model"), "%s", err);
 }
 END_TEST
 
+/* aae-cli encode on an example's model and IDX data: z, the class
+ * probabilities and the label as CSV, z and the probabilities as .npy. */
 START_TEST(encode_writes_csv_and_npy)
 {
     train("vae_classifier", "1", NULL);
     const char *model = path_of("%s/vae_classifier.model", "vae_classifier");
     const char *images = path_of("%s/t10k-images-idx3-ubyte", "data");
     const char *labels = path_of("%s/t10k-labels-idx1-ubyte", "data");
-    const char *csv_args[] = {"--model", model, "--input", images, "--labels", labels, "--output",
+    const char *csv_args[] = {"encode", "--model", model, "--input", images, "--labels", labels, "--output",
                               path_of("%s", "f.csv"), NULL};
-    ck_assert_int_eq(run("enc", "encode", csv_args), 0);
+    ck_assert_int_eq(run("enc", "aae-cli", csv_args), 0);
     char *csv = slurp(path_of("%s", "f.csv"), NULL);
     ck_assert_msg(!strncmp(csv, "z0,z1,", 6) && strstr(csv, ",y9,label\n"), "header: %.100s", csv);
     int lines = 0;
@@ -686,8 +689,9 @@ START_TEST(encode_writes_csv_and_npy)
     *end = '\0';
     ck_assert_int_eq(atoi(strrchr(row3, ',') + 1), 3);
 
-    const char *npy_args[] = {"--model", model, "--input", images, "--output", path_of("%s", "f.npy"), NULL};
-    ck_assert_int_eq(run("enc", "encode", npy_args), 0);
+    const char *npy_args[] = {"encode", "--model", model, "--input", images, "--output", path_of("%s", "f.npy"),
+                              NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", npy_args), 0);
     size_t n;
     char *npy = slurp(path_of("%s", "f.npy"), &n);
     ck_assert(!memcmp(npy, "\x93NUMPY\x01\x00", 8));
@@ -758,8 +762,9 @@ START_TEST(bad_arguments_and_missing_data_fail_clearly)
     const char *nodata[] = {"--data", path_of("%s", "nowhere"), "--out", path_of("%s", "nodata"), NULL};
     ck_assert_int_eq(run("nodata", "supervised_aae", nodata), 1);
     ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "nodata"), NULL), "make mnist"));
-    const char *nomodel[] = {"--model", path_of("%s", "none.model"), "--input", path_of("%s", "none"), NULL};
-    ck_assert_int_eq(run("nomodel", "encode", nomodel), 1);
+    const char *nomodel[] = {"encode", "--model", path_of("%s", "none.model"), "--input", path_of("%s", "none"),
+                             NULL};
+    ck_assert_int_eq(run("nomodel", "aae-cli", nomodel), 1);
 }
 END_TEST
 

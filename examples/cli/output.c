@@ -25,8 +25,8 @@ static const char *format_of(const cli *c)
     return f;
 }
 
-int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, const char *p0, const char *p1,
-                     size_t split, float lo, float hi)
+int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, const cli_columns *names, float lo,
+                     float hi)
 {
     const char *fmt = format_of(c);
     size_t h = 0, w = 0;
@@ -38,7 +38,7 @@ int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, con
     }
     if (to_stdout)
         return (!strcmp(fmt, "npy") ? npy_write(stdout, x, rows, cols)
-                                    : csv_write(stdout, x, rows, cols, p0, p1, split)) || fflush(stdout)
+                                    : csv_write(stdout, x, rows, cols, names)) || fflush(stdout)
                    ? (fprintf(stderr, CLI_PROG ": writing standard output failed\n"), -1)
                    : 0;
     size_t len = strlen(c->output) + 32;
@@ -54,7 +54,7 @@ int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, con
     } else {
         FILE *f = fopen(tmp, "wb");
         if (f) {
-            rc = !strcmp(fmt, "npy") ? npy_write(f, x, rows, cols) : csv_write(f, x, rows, cols, p0, p1, split);
+            rc = !strcmp(fmt, "npy") ? npy_write(f, x, rows, cols) : csv_write(f, x, rows, cols, names);
             if (fclose(f) != 0) rc = -1;
         }
     }
