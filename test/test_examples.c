@@ -1,10 +1,11 @@
 /* The example programs, run on a tiny synthetic MNIST-shaped IDX dataset:
  * each trains an epoch and writes its pictures (valid PNG of the expected
  * size), its CSV log (the documented columns) and a model that loads;
- * aae-cli encode writes their codes as CSV and .npy; the progress display is a bar on a terminal
- * (driven through a pseudo-terminal) and plain lines otherwise; bad
- * arguments and missing data fail with a message; plot_curves draws CSV
- * columns. make check passes the programs' directory in AAE_EXAMPLES_DIR. */
+ * aae-cli encode writes their codes as CSV and .npy; the progress display
+ * is a bar on a terminal (driven through a pseudo-terminal) and plain
+ * lines otherwise; bad arguments and missing data fail with a message;
+ * plot_curves draws CSV columns. make check passes the programs'
+ * directory in AAE_EXAMPLES_DIR; run_util.h runs them. */
 #define _XOPEN_SOURCE 700
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,18 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "test_util.h"
+#include "run_util.h"
 
 enum { TRAIN_ROWS = 320, TEST_ROWS = 80, SIDE = 28 };
 
 static char DIR_[64];
-
-static const char *examples_dir(void)
-{
-    const char *d = getenv("AAE_EXAMPLES_DIR");
-    ck_assert_msg(d && *d, "AAE_EXAMPLES_DIR is not set: run the suite through make check");
-    return d;
-}
 
 static void write_be32(FILE *f, uint32_t v)
 {
@@ -99,63 +93,18 @@ static const char *path_of(const char *fmt, const char *name)
     return p[k];
 }
 
-/* Starts examples_dir()/prog with args (NULL-terminated, at most 24), its
- * stdout and stderr into files <DIR_>/<tag>.out and .err, or stderr on
- * `err_fd` when that is >= 0. */
-static pid_t spawn(const char *tag, int err_fd, const char *prog, const char *const *args)
-{
-    char exe[512];
-    snprintf(exe, sizeof exe, "%s/%s", examples_dir(), prog);
-    const char *argv[32] = {exe};
-    size_t n = 1;
-    for (; args[n - 1]; n++) argv[n] = args[n - 1];
-    argv[n] = NULL;
-    fflush(NULL);
-    char out_path[256], err_path[256];
-    snprintf(out_path, sizeof out_path, "%s/%s.out", DIR_, tag);
-    snprintf(err_path, sizeof err_path, "%s/%s.err", DIR_, tag);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = err_fd >= 0 ? err_fd : open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* The exit status of pid (-1 if it was killed). */
-static int wait_exit(pid_t pid)
-{
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
+/* Runs a program of AAE_EXAMPLES_DIR, its output into <DIR_>/<tag>.out and
+ * .err; its exit status. */
 static int run(const char *tag, const char *prog, const char *const *args)
 {
-    return wait_exit(spawn(tag, -1, prog, args));
-}
-
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (size) *size = n;
-    return buf;
+    return ru_run(DIR_, tag, prog, args);
 }
 
 /* A PNG signature and an IHDR of width x height (0: any size). */
 static void assert_png(const char *path, uint32_t width, uint32_t height)
 {
     size_t n;
-    const unsigned char *b = (const unsigned char *)slurp(path, &n);
+    const unsigned char *b = (const unsigned char *)ru_slurp(path, &n);
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     ck_assert_msg(n > 33 && !memcmp(b, sig, 8) && !memcmp(b + 12, "IHDR", 4), "%s is not a PNG", path);
     uint32_t w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19];
@@ -173,7 +122,7 @@ static const char LOG_HEADER[] =
  * `columns` (names that must be filled) and a finite test_mse. */
 static void assert_log(const char *ex, int epochs, const char *const *filled)
 {
-    char *csv = slurp(path_of("%s/log.csv", ex), NULL);
+    char *csv = ru_slurp(path_of("%s/log.csv", ex), NULL);
     ck_assert_msg(!strncmp(csv, LOG_HEADER, sizeof LOG_HEADER - 1), "%s log header: %.200s", ex, csv);
     char *row = csv + sizeof LOG_HEADER - 1;
     int rows = 0;
@@ -220,8 +169,8 @@ static void train(const char *ex, const char *epochs, const char *const *extra)
     for (; extra && *extra; extra++) args[n++] = *extra;
     args[n] = NULL;
     int rc = run(ex, ex, args);
-    ck_assert_msg(rc == 0, "%s exited with %d: %s", ex, rc, slurp(path_of("%s.err", ex), NULL));
-    const char *out = slurp(path_of("%s.out", ex), NULL);
+    ck_assert_msg(rc == 0, "%s exited with %d: %s", ex, rc, ru_slurp(path_of("%s.err", ex), NULL));
+    const char *out = ru_slurp(path_of("%s.out", ex), NULL);
     ck_assert_msg(strstr(out, ex) && strstr(out, "epochs in"), "%s printed no summary: %s", ex, out);
     assert_png(path_of("%s/loss_curves.png", ex), 0, 0);
     assert_model(ex);
@@ -240,7 +189,7 @@ END_TEST
 /* Field `column` (0-based) of data row `row` (1-based) of ex's log.csv. */
 static double log_field(const char *dir, int row, int column)
 {
-    const char *p = slurp(path_of("%s/log.csv", dir), NULL);
+    const char *p = ru_slurp(path_of("%s/log.csv", dir), NULL);
     for (int r = 0; r < row; r++) p = strchr(p, '\n') + 1;
     for (int c = 0; c < column; c++) p = strchr(p, ',') + 1;
     return strtod(p, NULL);
@@ -344,7 +293,7 @@ START_TEST(vae_classifier_reports_accuracy)
     const char *filled[] = {"rec", "kl", "ce", "test_class_error", "test_elbo", NULL};
     assert_log("vae_classifier", 2, filled);
     assert_png(path_of("%s/digits_epoch02.png", "vae_classifier"), 10 * 29 + 1, 10 * 29 + 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "vae_classifier"), NULL), "accuracy"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.out", "vae_classifier"), NULL), "accuracy"));
 }
 END_TEST
 
@@ -356,7 +305,7 @@ START_TEST(cluster_aae_writes_a_row_per_cluster)
     assert_log("cluster_aae", 1, filled);
     assert_png(path_of("%s/clusters.png", "cluster_aae"), 12 * 29 + 1, 6 * 29 + 1);
     /* Both errors: the paper's (validation-labelled clusters) and majority. */
-    const char *out = slurp(path_of("%s.out", "cluster_aae"), NULL);
+    const char *out = ru_slurp(path_of("%s.out", "cluster_aae"), NULL);
     double paper = -1, majority = -1;
     const char *p = strstr(out, "test error ");
     ck_assert_ptr_nonnull(p);
@@ -376,7 +325,7 @@ START_TEST(semi_supervised_aae_reports_error)
     train("semi_supervised_aae", "1", extra);
     const char *filled[] = {"rec", "ce", "disc_z", "disc_y", "test_class_error", "valid_class_error", NULL};
     assert_log("semi_supervised_aae", 1, filled);
-    const char *err = slurp(path_of("%s.err", "semi_supervised_aae"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "semi_supervised_aae"), NULL);
     ck_assert_ptr_nonnull(strstr(err, "test classification error"));
     double valid = -1;
     const char *v = strstr(err, "valid_class_error ");
@@ -385,7 +334,7 @@ START_TEST(semi_supervised_aae_reports_error)
     ck_assert(valid >= 0 && valid <= 1);
     /* and the recipe it ran */
     ck_assert_ptr_nonnull(strstr(err, "phase generator: SGD lr 0.1 momentum 0.1"));
-    ck_assert_ptr_nonnull(slurp(path_of("%s/recipe.txt", "semi_supervised_aae"), NULL));
+    ck_assert_ptr_nonnull(ru_slurp(path_of("%s/recipe.txt", "semi_supervised_aae"), NULL));
     assert_png(path_of("%s/styles.png", "semi_supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
     /* Eight panels of 420 x 280, three to a row: rec, ce, disc_z with
      * gen_z, disc_y with gen_y, and test with valid for each of the four
@@ -414,7 +363,7 @@ static int run_on(const char *ex, const char *data, const char *out, const char 
 static void train_on(const char *ex, const char *data, const char *out, const char *const *extra, size_t width)
 {
     int rc = run_on(ex, data, out, extra);
-    ck_assert_msg(rc == 0, "%s on %s exited with %d: %s", ex, data, rc, slurp(path_of("%s.err", out), NULL));
+    ck_assert_msg(rc == 0, "%s on %s exited with %d: %s", ex, data, rc, ru_slurp(path_of("%s.err", out), NULL));
     assert_png(path_of("%s/loss_curves.png", out), 0, 0);
     char rel[128];
     snprintf(rel, sizeof rel, "%s/%s.model", out, ex);
@@ -464,7 +413,7 @@ END_TEST
 static void assert_refused(const char *ex, const char *data, const char *const *extra, const char *why)
 {
     int rc = run_on(ex, data, "refused", extra);
-    const char *err = slurp(path_of("%s.err", "refused"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "refused"), NULL);
     ck_assert_msg(rc == 1 && strstr(err, why), "%s on %s: exit %d, want 1 saying '%s': %s", ex, data, rc, why, err);
     ck_assert_msg(access(path_of("%s", "refused"), F_OK) != 0, "%s created --out before refusing", ex);
 }
@@ -550,12 +499,12 @@ START_TEST(reconstruction_errors_are_on_unit_pixels_in_log_and_summary)
     ck_assert_msg(fabs(mse - lib[AAE_METRIC_MSE] / 4) <= 1e-5 * mse, "log %g, library %g / 4", mse,
                   lib[AAE_METRIC_MSE]);
     ck_assert_msg(fabs(l1 - lib[AAE_METRIC_L1] / 2) <= 1e-5 * l1, "log %g, library %g / 2", l1, lib[AAE_METRIC_L1]);
-    const char *out = slurp(path_of("%s.out", "aae"), NULL), *p = strstr(out, "test MSE ");
+    const char *out = ru_slurp(path_of("%s.out", "aae"), NULL), *p = strstr(out, "test MSE ");
     double said_mse = -1, said_l1 = -1;
     ck_assert_msg(p && sscanf(p, "test MSE %lf, L1 %lf (pixels in [0, 1]", &said_mse, &said_l1) == 2, "%s", out);
     ck_assert_msg(fabs(said_mse - mse) < 6e-5 && fabs(said_l1 - l1) < 6e-5, "summary %g %g, log %g %g", said_mse,
                   said_l1, mse, l1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "aae"), NULL), "(mse, l1 on pixels in [0, 1])"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "aae"), NULL), "(mse, l1 on pixels in [0, 1])"));
 }
 END_TEST
 
@@ -567,10 +516,10 @@ START_TEST(a_stopped_run_resumes_from_its_checkpoint)
     train("cluster_aae", "1", NULL);
     const char *resume[] = {"--resume", "1", NULL};
     train("cluster_aae", "2", resume);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "cluster_aae"), NULL), "resuming"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "cluster_aae"), NULL), "resuming"));
     const char *filled[] = {"epoch", "rec", "disc_z", "disc_y", "test_cluster_accuracy", NULL};
     assert_log("cluster_aae", 2, filled);
-    const char *csv = slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
+    const char *csv = ru_slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
     ck_assert_ptr_nonnull(strstr(csv, "\n2,")); /* the second row is epoch 2 */
     aae_model *m = NULL;
     uint64_t steps;
@@ -618,7 +567,7 @@ static void assert_resume_refused(const char *ex, const char *why, const char *e
     const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", ex), "--epochs", "1",
                           "--batch", "32", "--resume", "1", extra ? "--prior" : NULL, extra, NULL};
     int rc = run("resume", ex, args);
-    const char *err = slurp(path_of("%s.err", "resume"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "resume"), NULL);
     ck_assert_msg(rc == 1, "%s resumed a model that does not fit (exit %d): %s", ex, rc, err);
     ck_assert_msg(strstr(err, "cannot resume") && strstr(err, why), "%s: %s", ex, err);
 }
@@ -649,16 +598,16 @@ START_TEST(encode_names_the_file_and_the_reason)
     const char *missing = path_of("%s", "missing.raw");
     const char *raw[] = {"encode", "--model", model, "--input", missing, "--input-format", "raw", NULL};
     ck_assert_int_eq(run("enc", "aae-cli", raw), 1);
-    const char *err = slurp(path_of("%s.err", "enc"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, missing) && strstr(err, "No such file or directory"), "%s", err);
     const char *labels = path_of("%s", "data/t10k-labels-idx1-ubyte");
     const char *one_d[] = {"encode", "--model", model, "--input", labels, NULL};
     ck_assert_int_eq(run("enc", "aae-cli", one_d), 1);
-    err = slurp(path_of("%s.err", "enc"), NULL);
+    err = ru_slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, labels) && strstr(err, "1 dimensions") && !strstr(err, "(&ds"), "%s", err);
     const char *nomodel[] = {"encode", "--model", path_of("%s", "none.model"), "--input", labels, NULL};
     ck_assert_int_eq(run("enc", "aae-cli", nomodel), 1);
-    err = slurp(path_of("%s.err", "enc"), NULL);
+    err = ru_slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, "none.model") && strstr(err, "No such file") && !strstr(err, "(&model"), "%s", err);
 }
 END_TEST
@@ -674,7 +623,7 @@ START_TEST(encode_writes_csv_and_npy)
     const char *csv_args[] = {"encode", "--model", model, "--input", images, "--labels", labels, "--output",
                               path_of("%s", "f.csv"), NULL};
     ck_assert_int_eq(run("enc", "aae-cli", csv_args), 0);
-    char *csv = slurp(path_of("%s", "f.csv"), NULL);
+    char *csv = ru_slurp(path_of("%s", "f.csv"), NULL);
     ck_assert_msg(!strncmp(csv, "z0,z1,", 6) && strstr(csv, ",y9,label\n"), "header: %.100s", csv);
     int lines = 0;
     for (char *p = csv; *p; p++) lines += *p == '\n';
@@ -693,7 +642,7 @@ START_TEST(encode_writes_csv_and_npy)
                               NULL};
     ck_assert_int_eq(run("enc", "aae-cli", npy_args), 0);
     size_t n;
-    char *npy = slurp(path_of("%s", "f.npy"), &n);
+    char *npy = ru_slurp(path_of("%s", "f.npy"), &n);
     ck_assert(!memcmp(npy, "\x93NUMPY\x01\x00", 8));
     size_t hlen = (unsigned char)npy[8] | (size_t)(unsigned char)npy[9] << 8;
     ck_assert_uint_eq((10 + hlen) % 64, 0);
@@ -712,7 +661,7 @@ START_TEST(progress_is_a_bar_on_a_terminal)
     ck_assert_int_ge(slave, 0);
     const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "tty"), "--epochs", "2",
                           "--batch", "32", NULL};
-    pid_t pid = spawn("tty", slave, "aae", args);
+    pid_t pid = ru_spawn(DIR_, "tty", slave, "aae", args);
     close(slave);
     /* Drain the terminal while the child runs; read fails (EIO) once the
      * child has exited and no one holds the other end. */
@@ -722,7 +671,7 @@ START_TEST(progress_is_a_bar_on_a_terminal)
         if ((n += (size_t)k) == sizeof buf - 1) n = 0; /* keep the tail */
     buf[n] = '\0';
     close(master);
-    ck_assert_int_eq(wait_exit(pid), 0);
+    ck_assert_int_eq(ru_wait(pid), 0);
     ck_assert_msg(strstr(buf, "\r\033[Kepoch 1/2 [") && strstr(buf, "ETA") && strstr(buf, "samples/s"),
                   "no progress bar: %.300s", buf);
     ck_assert_msg(strstr(buf, "epoch 2/2:"), "no epoch summary: %.300s", buf);
@@ -734,7 +683,7 @@ START_TEST(progress_is_plain_lines_in_a_file)
     const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "plain"), "--epochs", "1",
                           "--batch", "16", NULL};
     ck_assert_int_eq(run("plain", "aae", args), 0);
-    const char *err = slurp(path_of("%s.err", "plain"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "plain"), NULL);
     ck_assert_msg(!strchr(err, '\r') && !strchr(err, '\033'), "terminal codes in a file: %.300s", err);
     ck_assert_msg(strstr(err, "epoch 1/1 batch 5/20: rec ") && strstr(err, "epoch 1/1: rec "),
                   "plain progress: %.300s", err);
@@ -745,23 +694,23 @@ START_TEST(bad_arguments_and_missing_data_fail_clearly)
 {
     const char *bad[] = {"--epochs", "zero", NULL};
     ck_assert_int_eq(run("bad", "ae", bad), 2);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--epochs: 'zero' is not a valid value"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "--epochs: 'zero' is not a valid value"));
     const char *unknown[] = {"--frobnicate", "1", NULL};
     ck_assert_int_eq(run("bad", "cluster_aae", unknown), 2);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "unknown option"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "unknown option"));
     const char *gamma_alone[] = {"--lr-gamma", "0.5", NULL};
     ck_assert_int_eq(run("bad", "ae", gamma_alone), 2);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--lr-gamma needs --lr-step"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "--lr-gamma needs --lr-step"));
     const char *bad_weight[] = {"--w-adv", "-3", "--data", path_of("%s", "data"), "--out", path_of("%s", "bad_weight"),
                                 NULL};
     ck_assert_int_eq(run("bad", "ae", bad_weight), 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "AAE_OPTION_W_ADV = -3 is outside"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "AAE_OPTION_W_ADV = -3 is outside"));
     const char *help[] = {"--help", NULL};
     ck_assert_int_eq(run("help", "semi_supervised_aae", help), 0);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "help"), NULL), "--labels"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.out", "help"), NULL), "--labels"));
     const char *nodata[] = {"--data", path_of("%s", "nowhere"), "--out", path_of("%s", "nodata"), NULL};
     ck_assert_int_eq(run("nodata", "supervised_aae", nodata), 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "nodata"), NULL), "make mnist"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "nodata"), NULL), "make mnist"));
     const char *nomodel[] = {"encode", "--model", path_of("%s", "none.model"), "--input", path_of("%s", "none"),
                              NULL};
     ck_assert_int_eq(run("nomodel", "aae-cli", nomodel), 1);
@@ -784,7 +733,7 @@ static int plot_one(const char *file, const char *column, const char **err)
     snprintf(spec, sizeof spec, "%s:%s", path_of("%s", file), column);
     const char *args[] = {"--out", path_of("%s", "p.png"), "--series", spec, NULL};
     int rc = run("plot", "plot_curves", args);
-    *err = slurp(path_of("%s.err", "plot"), NULL);
+    *err = ru_slurp(path_of("%s.err", "plot"), NULL);
     return rc;
 }
 
@@ -803,7 +752,7 @@ START_TEST(plot_curves_draws_csv_columns_by_name)
                           "--log-x", "1", "--y-scale", "100", "--series", a, "--series", b, "--points",
                           "paper=1:16.5,3:2.2", NULL};
     int rc = run("plot", "plot_curves", args);
-    ck_assert_msg(rc == 0, "plot_curves exited with %d: %s", rc, slurp(path_of("%s.err", "plot"), NULL));
+    ck_assert_msg(rc == 0, "plot_curves exited with %d: %s", rc, ru_slurp(path_of("%s.err", "plot"), NULL));
     assert_png(path_of("%s", "p.png"), 640, 400);
 
     const char *err;
@@ -823,12 +772,12 @@ START_TEST(plot_curves_draws_csv_columns_by_name)
 
     const char *bad_points[] = {"--out", path_of("%s", "p.png"), "--points", "paper=1:2,3", NULL};
     ck_assert_int_eq(run("plot", "plot_curves", bad_points), 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "plot"), NULL), "'3' is not X:Y"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "plot"), NULL), "'3' is not X:Y"));
     const char *nothing[] = {"--out", path_of("%s", "p.png"), NULL};
     ck_assert_int_eq(run("plot", "plot_curves", nothing), 2);
     const char *help[] = {"--help", NULL};
     ck_assert_int_eq(run("plot", "plot_curves", help), 0);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "plot"), NULL), "--series"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.out", "plot"), NULL), "--series"));
 }
 END_TEST
 
