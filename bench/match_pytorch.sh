@@ -16,23 +16,23 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$PYTHON" -c 'import torch' 2>/dev/null || { echo "match-pytorch: $PYTHON cannot import torch (Debian python3-torch)" >&2; exit 1; }
 
-# The last row of an example's log.csv as "key value" lines (reconstruction
-# errors of a tanh model rescaled to pixels in [0, 1]).
+# The last row of an example's log.csv as "key value" lines (the examples
+# log reconstruction errors on pixels in [0, 1], as torch_train.py).
 last_row() {
-    awk -F, -v scale="$2" 'NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; next } { for (i = 1; i <= NF; i++) v[i] = $i }
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; next } { for (i = 1; i <= NF; i++) v[i] = $i }
         END { for (i = 1; i <= NF; i++) {
                   if (v[i] ~ /nan/) continue
-                  x = v[i]; if (name[i] == "test_mse") x /= scale * scale; if (name[i] == "test_l1") x /= scale
+                  x = v[i]
                   if (name[i] ~ /^test_/) print name[i], x
                   if (name[i] == "seconds") print "seconds", x } }' "$1"
 }
 
 for arch in $ARCHS; do
     case $arch in
-    aae) prog=aae; extra=""; tarch=aae; targs=""; scale=2 ;;
-    ae) prog=ae; extra=""; tarch=ae; targs=""; scale=1 ;;
-    vaecls) prog=vae_classifier; extra="--detach-y 1"; tarch=vaecls; targs="--detach-y 1"; scale=1 ;;
-    vaecls-grad) prog=vae_classifier; extra="--detach-y 0"; tarch=vaecls; targs="--detach-y 0"; scale=1 ;;
+    aae) prog=aae; extra=""; tarch=aae; targs="" ;;
+    ae) prog=ae; extra=""; tarch=ae; targs="" ;;
+    vaecls) prog=vae_classifier; extra="--detach-y 1"; tarch=vaecls; targs="--detach-y 1" ;;
+    vaecls-grad) prog=vae_classifier; extra="--detach-y 0"; tarch=vaecls; targs="--detach-y 0" ;;
     *) echo "match-pytorch: unknown architecture $arch" >&2; exit 2 ;;
     esac
     for seed in $SEEDS; do
@@ -42,7 +42,7 @@ for arch in $ARCHS; do
         OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$PYTHON" bench/torch_train.py --arch "$tarch" --seed "$seed" \
             --epochs "$EPOCHS" --mnist "$MNIST_DIR" $targs > "$tmp/$arch-$seed.torch"
         wait $! || { cat "$tmp/$arch-$seed.log" >&2; exit 1; }
-        last_row "$tmp/$arch-$seed/log.csv" "$scale" | sed "s/^/$arch libaae $seed /" >> "$tmp/all"
+        last_row "$tmp/$arch-$seed/log.csv" | sed "s/^/$arch libaae $seed /" >> "$tmp/all"
         sed "s/^/$arch pytorch $seed /" "$tmp/$arch-$seed.torch" >> "$tmp/all"
     done
 done

@@ -14,10 +14,11 @@
 
 static int write_samples(const ex_session *st, const char *name)
 {
-    float *x = malloc(100 * EX_PIXELS * sizeof *x);
+    float *x = malloc(100 * ex_pixels(st->a) * sizeof *x);
     char path[EX_PATH_MAX];
     int rc = !x || aae_model_generate(st->model, 100, st->a->seed + 1234, NULL, x, NULL, 0) != AAE_OK ||
-             draw_image_grid(ex_path(path, st->a, name), x, 100, EX_IMAGE_SIDE, EX_IMAGE_SIDE, 10, -1.0f, 1.0f) != 0;
+             draw_image_grid(ex_path(path, st->a, name), x, 100, st->a->image_h, st->a->image_w, 10, -1.0f,
+                             1.0f) != 0;
     if (rc) fprintf(stderr, "%s: writing %s failed: %s\n", st->a->prog, name, aae_last_error());
     free(x);
     return rc;
@@ -44,13 +45,14 @@ static int after_epoch(const ex_session *s, int epoch, const double *m)
 /* 20 test digits (top) above their reconstructions (bottom). */
 static int write_reconstructions(const ex_args *a, const aae_model *model, const aae_dataset *test)
 {
-    float *x = malloc(40 * EX_PIXELS * sizeof *x);
+    float *x = malloc(40 * ex_pixels(a) * sizeof *x);
     char path[EX_PATH_MAX];
     int rc = !x;
     if (!rc) {
         size_t n = ex_first_rows(test, 20, x, NULL);
-        rc = aae_model_reconstruct(model, x, NULL, n, x + n * EX_PIXELS, NULL, 0) != AAE_OK ||
-             draw_image_grid(ex_path(path, a, "reconstructions.png"), x, 2 * n, EX_IMAGE_SIDE, EX_IMAGE_SIDE, n, -1.0f, 1.0f);
+        rc = aae_model_reconstruct(model, x, NULL, n, x + n * ex_pixels(a), NULL, 0) != AAE_OK ||
+             draw_image_grid(ex_path(path, a, "reconstructions.png"), x, 2 * n, a->image_h, a->image_w, n, -1.0f,
+                             1.0f);
     }
     free(x);
     return rc;
@@ -60,7 +62,7 @@ static int write_reconstructions(const ex_args *a, const aae_model *model, const
 static int write_scatter(const ex_args *a, const aae_model *model, const aae_dataset *test)
 {
     enum { N = 5000 };
-    float *x = malloc((size_t)N * EX_PIXELS * sizeof *x), *z = malloc((size_t)N * 2 * sizeof *z);
+    float *x = malloc((size_t)N * ex_pixels(a) * sizeof *x), *z = malloc((size_t)N * 2 * sizeof *z);
     int32_t *labels = malloc(N * sizeof *labels);
     char path[EX_PATH_MAX];
     int rc = !x || !z || !labels;
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "aae: --prior must be gaussian or mixture\n");
         return 2;
     }
-    if (ex_setup(&a)) return 1;
+    if (ex_setup_images(&a)) return 1;
 
     /* The paper's 2-D run: a deterministic code pushed onto the mixture in
      * its own generator phase with full adversarial weight. */
@@ -110,8 +112,8 @@ int main(int argc, char **argv)
         rc = 1;
     }
     if (!rc) {
-        printf("aae: %d epochs in %.0f s, test MSE %.4f, L1 %.4f (pixels in [0,1])\n", s.epochs_done,
-               s.seconds, s.metrics[AAE_METRIC_MSE] / 4, s.metrics[AAE_METRIC_L1] / 2);
+        printf("aae: %d epochs in %.0f s, test MSE %.4f, L1 %.4f (pixels in [0, 1], as in log.csv)\n",
+               s.epochs_done, s.seconds, s.metrics[AAE_METRIC_MSE], s.metrics[AAE_METRIC_L1]);
         printf("aae: pictures in %s (samples_*.png, reconstructions.png%s, loss_curves.png), "
                "log %s/log.csv, model %s/aae.model\n",
                a.out, mixture ? ", latent.png" : "", a.out, a.out);

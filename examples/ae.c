@@ -15,7 +15,7 @@ enum { N_CODES = 10000, SIDE = 20 };
  * highest z1), so the picture lines up with the scatter plot. */
 static int write_plane(const ex_args *a, const aae_model *model, const float lo[2], const float hi[2])
 {
-    float *z = malloc(SIDE * SIDE * 2 * sizeof *z), *x = malloc(SIDE * SIDE * EX_PIXELS * sizeof *x);
+    float *z = malloc(SIDE * SIDE * 2 * sizeof *z), *x = malloc(SIDE * SIDE * ex_pixels(a) * sizeof *x);
     char path[EX_PATH_MAX];
     int rc = !z || !x;
     for (int r = 0; !rc && r < SIDE; r++)
@@ -25,8 +25,8 @@ static int write_plane(const ex_args *a, const aae_model *model, const float lo[
         }
     if (!rc)
         rc = aae_model_decode(model, z, NULL, SIDE * SIDE, x, NULL, 0) != AAE_OK ||
-             draw_image_grid(ex_path(path, a, "latent_plane.png"), x, SIDE * SIDE, EX_IMAGE_SIDE,
-                             EX_IMAGE_SIDE, SIDE, 0.0f, 1.0f);
+             draw_image_grid(ex_path(path, a, "latent_plane.png"), x, SIDE * SIDE, a->image_h, a->image_w,
+                             SIDE, 0.0f, 1.0f);
     free(z);
     free(x);
     return rc;
@@ -49,7 +49,7 @@ static void axis_range(const float *z, size_t n, int axis, float *lo, float *hi,
 
 static int write_latent(const ex_args *a, const aae_model *model, const aae_dataset *test)
 {
-    float *x = malloc((size_t)N_CODES * EX_PIXELS * sizeof *x), *z = malloc(N_CODES * 2 * sizeof *z);
+    float *x = malloc((size_t)N_CODES * ex_pixels(a) * sizeof *x), *z = malloc(N_CODES * 2 * sizeof *z);
     float *tmp = malloc(N_CODES * sizeof *tmp);
     int32_t *labels = malloc(N_CODES * sizeof *labels);
     char path[EX_PATH_MAX];
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     ex_args a = ex_defaults("ae", 10);
     int p = ex_parse(argc, argv, &a, "Autoencoder with a 2-D code on MNIST (the AE preset).", NULL);
     if (p) return p == 1 ? 0 : 2;
-    if (ex_setup(&a)) return 1;
+    if (ex_setup_images(&a)) return 1;
 
     ex_session s = {.a = &a};
     int rc = ex_open(&s, AAE_PRESET_AE, NULL, 0) || ex_train(&s);
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
         rc = 1;
     }
     if (!rc) {
-        printf("ae: %d epochs in %.0f s, test MSE %.4f (pixels in [0,1])\n", s.epochs_done, s.seconds,
+        printf("ae: %d epochs in %.0f s, test MSE %.4f (pixels in [0, 1], as in log.csv)\n", s.epochs_done, s.seconds,
                s.metrics[AAE_METRIC_MSE]);
         printf("ae: pictures in %s (latent.png, latent_plane.png, loss_curves.png), log %s/log.csv, "
                "model %s/ae.model\n", a.out, a.out, a.out);

@@ -20,9 +20,9 @@ enum { PER_ROW = 12, POOL = 2000, VALID = 5000 };
 static int classify_all(const aae_model *m, const aae_dataset *ds, size_t k, size_t *rows, int32_t **cls,
                         float **probs, int32_t **labels)
 {
-    size_t n = 0;
-    aae_dataset_shape(ds, &n, NULL, NULL);
-    float *x = malloc(n * EX_PIXELS * sizeof *x);
+    size_t n = 0, width = 0;
+    aae_dataset_shape(ds, &n, &width, NULL);
+    float *x = malloc(n * width * sizeof *x);
     *cls = malloc(n * sizeof **cls);
     *probs = malloc(n * k * sizeof **probs);
     *labels = malloc(n * sizeof **labels);
@@ -71,8 +71,8 @@ static int write_clusters(const ex_args *a, const aae_model *model, const aae_da
 {
     double zw = 0;
     aae_model_get(model, AAE_OPTION_Z_WIDTH, &zw);
-    size_t w = (size_t)zw, cells = k * PER_ROW;
-    float *pool = malloc((size_t)POOL * EX_PIXELS * sizeof *pool), *grid = calloc(cells * EX_PIXELS, sizeof *grid);
+    size_t w = (size_t)zw, cells = k * PER_ROW, px = ex_pixels(a);
+    float *pool = malloc((size_t)POOL * px * sizeof *pool), *grid = calloc(cells * px, sizeof *grid);
     float *z = calloc(k * w, sizeof *z), *c = calloc(k * k, sizeof *c);
     int32_t *cluster = malloc(POOL * sizeof *cluster);
     size_t *filled = calloc(k, sizeof *filled);
@@ -81,24 +81,24 @@ static int write_clusters(const ex_args *a, const aae_model *model, const aae_da
     if (!rc) {
         size_t n = ex_first_rows(test, POOL, pool, NULL);
         for (size_t i = 0; i < k; i++) c[i * k + i] = 1.0f;
-        float *heads = malloc(k * EX_PIXELS * sizeof *heads);
+        float *heads = malloc(k * px * sizeof *heads);
         rc = !heads || aae_model_decode(model, z, c, k, heads, NULL, 0) != AAE_OK ||
              aae_model_classify(model, pool, n, cluster, NULL, NULL, 0) != AAE_OK;
         for (size_t i = 0; !rc && i < k; i++) {
             /* the grid is dark (0 or -1) where no digit was assigned */
-            for (size_t p = 0; p < cells / k * EX_PIXELS; p++) grid[i * PER_ROW * EX_PIXELS + p] = -1.0f;
-            for (size_t p = 0; p < EX_PIXELS; p++) grid[i * PER_ROW * EX_PIXELS + p] = heads[i * EX_PIXELS + p];
+            for (size_t p = 0; p < cells / k * px; p++) grid[i * PER_ROW * px + p] = -1.0f;
+            for (size_t p = 0; p < px; p++) grid[i * PER_ROW * px + p] = heads[i * px + p];
         }
         for (size_t r = 0; !rc && r < n; r++) {
             size_t q = (size_t)cluster[r];
             if (filled[q] + 1 >= PER_ROW) continue;
             filled[q]++;
-            for (size_t p = 0; p < EX_PIXELS; p++)
-                grid[(q * PER_ROW + filled[q]) * EX_PIXELS + p] = pool[r * EX_PIXELS + p];
+            for (size_t p = 0; p < px; p++)
+                grid[(q * PER_ROW + filled[q]) * px + p] = pool[r * px + p];
         }
         free(heads);
         if (!rc)
-            rc = draw_image_grid(ex_path(path, a, "clusters.png"), grid, cells, EX_IMAGE_SIDE, EX_IMAGE_SIDE,
+            rc = draw_image_grid(ex_path(path, a, "clusters.png"), grid, cells, a->image_h, a->image_w,
                                  PER_ROW, ex_scale_for(model) == AAE_SCALE_UNIT ? 0.0f : -1.0f, 1.0f);
     }
     free(pool);
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "cluster_aae: --clusters must be at least 2\n");
         return 2;
     }
-    if (ex_setup(&a)) return 1;
+    if (ex_setup_images(&a)) return 1;
 
     const ex_setting settings[] = {{AAE_OPTION_CLASSES, (double)k}};
     ex_session s = {.a = &a};

@@ -35,10 +35,11 @@ static int after_epoch(void *user, uint64_t epoch, const float *loss, const doub
     if (aae_mpi_rank(r->mpi) == 0) {
         double m[AAE_METRIC_COUNT];
         aae_status st = aae_model_evaluate(r->model, r->test, m);
-        printf("epoch %llu: rec %.4f disc %.4f gen %.4f | test MSE %.4f | %.0f samples/s on %d "
-               "processes | %.1f s\n",
+        double range = ex_scale_for(r->model) == AAE_SCALE_SYMMETRIC ? 2.0 : 1.0;
+        printf("epoch %llu: rec %.4f disc %.4f gen %.4f | test MSE %.4f (pixels in [0, 1]) | %.0f samples/s "
+               "on %d processes | %.1f s\n",
                (unsigned long long)epoch + 1, loss[AAE_SLOT_REC], loss[AAE_SLOT_DISC_Z],
-               loss[AAE_SLOT_GEN_Z], st == AAE_OK ? m[AAE_METRIC_MSE] : -1.0, samples_per_second,
+               loss[AAE_SLOT_GEN_Z], st == AAE_OK ? m[AAE_METRIC_MSE] / (range * range) : -1.0, samples_per_second,
                aae_mpi_size(r->mpi), MPI_Wtime() - r->t0);
         fflush(stdout);
     }
@@ -52,6 +53,7 @@ static aae_status configure(const ex_args *a, aae_builder **b)
 {
     aae_status st = aae_builder_create(b, AAE_PRESET_AAE);
     if (st == AAE_OK) st = aae_builder_set(*b, AAE_OPTION_SEED, (double)a->seed);
+    if (st == AAE_OK) st = aae_builder_set(*b, AAE_OPTION_INPUT_WIDTH, (double)ex_pixels(a));
     return st;
 }
 
@@ -72,7 +74,7 @@ int main(int argc, char **argv)
     aae_dataset *train = NULL, *test = NULL;
     run r = {&a, NULL, NULL, NULL, 0.0, 0};
     rc = 1;
-    if (ex_setup(&a) != 0) goto fail; /* output directory and BLAS threads, on every rank */
+    if (ex_setup_images(&a) != 0) goto fail; /* output directory and BLAS threads, on every rank */
     EX_TRY(&a, aae_mpi_create(MPI_COMM_WORLD, &mpi));
     r.mpi = mpi;
     char path[EX_PATH_MAX];

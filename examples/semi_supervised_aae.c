@@ -37,7 +37,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "semi_supervised_aae: --labels must be a multiple of 10 (0: all)\n");
         return 2;
     }
-    if (ex_setup(&a)) return 1;
+    if (ex_setup_images(&a)) return 1;
 
     ex_session s = {.a = &a, .after_epoch = after_epoch};
     aae_dataset *rest = NULL, *valid = NULL, *train = NULL;

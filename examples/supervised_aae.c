@@ -22,13 +22,13 @@ int main(int argc, char **argv)
     int p = ex_parse(argc, argv, &a, "Supervised adversarial autoencoder on MNIST: style in z, digit from the label.",
                      NULL);
     if (p) return p == 1 ? 0 : 2;
-    if (ex_setup(&a)) return 1;
+    if (ex_setup_images(&a)) return 1;
 
     ex_session s = {.a = &a, .after_epoch = after_epoch};
     int rc = ex_open(&s, AAE_PRESET_SUPERVISED_AAE, NULL, 0) || ex_train(&s);
     if (!rc) {
-        printf("supervised_aae: %d epochs in %.0f s, test MSE %.4f (pixels in [0,1])\n", s.epochs_done,
-               s.seconds, s.metrics[AAE_METRIC_MSE] / 4);
+        printf("supervised_aae: %d epochs in %.0f s, test MSE %.4f (pixels in [0, 1], as in log.csv)\n",
+               s.epochs_done, s.seconds, s.metrics[AAE_METRIC_MSE]);
         printf("supervised_aae: pictures in %s (styles_epoch*.png: rows share z, columns are 0-9; "
                "loss_curves.png), log %s/log.csv, model %s/supervised_aae.model\n", a.out, a.out, a.out);
     }

@@ -20,10 +20,10 @@ enum { DIGITS = 10, N = 100 };
 
 /* How often the model's own classifier reads a generated digit as the
  * digit asked for: whether the decoder still draws the requested class. */
-static double generation_accuracy(const aae_model *model, unsigned long long seed)
+static double generation_accuracy(const aae_model *model, size_t pixels, unsigned long long seed)
 {
     enum { G = 1000 };
-    float *x = malloc(G * EX_PIXELS * sizeof *x);
+    float *x = malloc(G * pixels * sizeof *x);
     int32_t want[G], got[G];
     size_t right = 0;
     for (int i = 0; i < G; i++) want[i] = i % DIGITS;
@@ -36,17 +36,18 @@ static double generation_accuracy(const aae_model *model, unsigned long long see
 
 static int after_epoch(const ex_session *st, int epoch, const double *m)
 {
-    float *x = malloc(N * EX_PIXELS * sizeof *x);
+    float *x = malloc(N * ex_pixels(st->a) * sizeof *x);
     int32_t labels[N];
     char path[EX_PATH_MAX], name[64];
     for (int i = 0; i < N; i++) labels[i] = i % DIGITS;
     snprintf(name, sizeof name, "digits_epoch%02d.png", epoch);
     int rc = !x || aae_model_generate(st->model, N, st->a->seed + 7, labels, x, NULL, 0) != AAE_OK ||
-             draw_image_grid(ex_path(path, st->a, name), x, N, EX_IMAGE_SIDE, EX_IMAGE_SIDE, DIGITS, 0.0f, 1.0f);
+             draw_image_grid(ex_path(path, st->a, name), x, N, st->a->image_h, st->a->image_w, DIGITS, 0.0f,
+                             1.0f);
     if (rc) fprintf(stderr, "%s: writing %s failed: %s\n", st->a->prog, name, aae_last_error());
     else if (m) fprintf(stderr, "epoch %d: classifier test accuracy %.2f%%, generated digits read as asked %.1f%%\n",
                         epoch, 100.0 * (1.0 - m[AAE_METRIC_CLASS_ERROR]),
-                        100.0 * generation_accuracy(st->model, st->a->seed));
+                        100.0 * generation_accuracy(st->model, ex_pixels(st->a), st->a->seed));
     free(x);
     return rc;
 }
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
     };
     int p = ex_parse(argc, argv, &a, "VAE with a classifier head whose output the decoder reads, on MNIST.", extra);
     if (p) return p == 1 ? 0 : 2;
-    if (ex_setup(&a)) return 1;
+    if (ex_setup_images(&a)) return 1;
 
     const ex_setting settings[] = {{AAE_OPTION_DETACH_Y, detach}, {AAE_OPTION_W_CE, w_ce},
                                    {AAE_OPTION_W_REC, alone ? 0.0 : 1.0}, {AAE_OPTION_W_KL, alone ? 0.0 : 1.0}};

@@ -5,17 +5,16 @@
  * chunks of up to 256 rows, the test the same rows in one call); the
  * readers take good files of each kind and refuse hostile ones with a
  * message, a non-zero exit and no output file; the lessons run. make
- * check passes the programs' directory in AAE_EXAMPLES_DIR. */
+ * check passes the programs' directory in AAE_EXAMPLES_DIR; run_util.h
+ * runs them. */
 #define _XOPEN_SOURCE 700
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "test_util.h"
+#include "run_util.h"
 
 enum { ROWS = 96, SIDE = 28 };
 
@@ -30,45 +29,9 @@ static const char *in_dir(const char *name)
     return p[k];
 }
 
-/* Runs <AAE_EXAMPLES_DIR>/prog with args (NULL-terminated), stdout and
- * stderr into <DIR_>/<tag>.out and .err; the exit status (-1: killed). */
-static int run(const char *tag, const char *prog, const char *const *args)
-{
-    const char *d = getenv("AAE_EXAMPLES_DIR");
-    ck_assert_msg(d && *d, "AAE_EXAMPLES_DIR is not set: run the suite through make check");
-    char exe[512], out[256], err[256];
-    snprintf(exe, sizeof exe, "%s/%s", d, prog);
-    snprintf(out, sizeof out, "%s/%s.out", DIR_, tag);
-    snprintf(err, sizeof err, "%s/%s.err", DIR_, tag);
-    const char *argv[48] = {exe};
-    size_t n = 1;
-    for (; args[n - 1]; n++) argv[n] = args[n - 1];
-    argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(127);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    static char buf[1 << 21];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (size) *size = n;
-    return buf;
-}
+/* Runs a program of AAE_EXAMPLES_DIR, its output into <DIR_>/<tag>.out and
+ * .err; its exit status. */
+static int run(const char *tag, const char *prog, const char *const *args) { return ru_run(DIR_, tag, prog, args); }
 
 static int cli(const char *tag, const char *const *args) { return run(tag, "aae-cli", args); }
 
@@ -77,7 +40,7 @@ static void cli_ok(const char *tag, const char *const *args)
     int rc = cli(tag, args);
     char err[64];
     snprintf(err, sizeof err, "%s.err", tag);
-    ck_assert_msg(rc == 0, "%s exited with %d: %s", tag, rc, slurp(in_dir(err), NULL));
+    ck_assert_msg(rc == 0, "%s exited with %d: %s", tag, rc, ru_slurp(in_dir(err), NULL));
 }
 
 /* A .npy file: descr, shape text ("3, 4"), raw little-endian data. */
@@ -149,7 +112,7 @@ static void write_data(size_t w, float *x, int32_t *labels)
 static const float *read_npy(const char *name, size_t rows, size_t cols)
 {
     size_t n;
-    const unsigned char *b = (const unsigned char *)slurp(in_dir(name), &n);
+    const unsigned char *b = (const unsigned char *)ru_slurp(in_dir(name), &n);
     ck_assert_msg(n > 10 && !memcmp(b, "\x93NUMPY", 6), "%s is not .npy", name);
     size_t hlen = (size_t)b[8] | (size_t)b[9] << 8;
     char want[64];
@@ -201,7 +164,7 @@ START_TEST(every_preset_trains_on_npy_and_csv_of_two_widths)
             int rc = cli(tag, csv ? text : npy);
             char err[96];
             snprintf(err, sizeof err, "%s.err", tag);
-            ck_assert_msg(rc == 0, "%s exited with %d: %s", tag, rc, slurp(in_dir(err), NULL));
+            ck_assert_msg(rc == 0, "%s exited with %d: %s", tag, rc, ru_slurp(in_dir(err), NULL));
             char model[96], log[96];
             snprintf(model, sizeof model, "%s/model.aae", out);
             snprintf(log, sizeof log, "%s/log.csv", out);
@@ -211,7 +174,7 @@ START_TEST(every_preset_trains_on_npy_and_csv_of_two_widths)
             TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_Z_WIDTH, &z));
             ck_assert_msg(w == (csv ? 11 : 6) && z == 3, "%s: width %g z %g", out, w, z);
             aae_model_free(m);
-            const char *l = slurp(in_dir(log), NULL);
+            const char *l = ru_slurp(in_dir(log), NULL);
             int lines = 0;
             for (const char *c = l; *c; c++) lines += *c == '\n';
             ck_assert_msg(lines == 3 && !strncmp(l, "epoch,rec,", 10), "%s: log %s", out, l);
@@ -237,8 +200,11 @@ START_TEST(encode_and_reconstruct_are_the_library_s)
                              "--output", in_dir("z.csv"), NULL};
     const char *rec[] = {"reconstruct", "--model", in_dir("semi/model.aae"), "--input", in_dir("x6.csv"),
                          "--label-column", "6", "--output", in_dir("r.npy"), NULL};
+    const char *enc_label[] = {"encode", "--model", in_dir("semi/model.aae"), "--input", in_dir("x6.csv"),
+                               "--label-column", "6", "--output", in_dir("zl.csv"), NULL};
     cli_ok("encode", enc);
     cli_ok("encode_csv", enc_csv);
+    cli_ok("encode_label", enc_label);
     cli_ok("reconstruct", rec);
     aae_model *m = load_model("semi/model.aae");
     double zw = 0, k = 0;
@@ -253,7 +219,7 @@ START_TEST(encode_and_reconstruct_are_the_library_s)
         memcpy(out + r * cols + nz, y + r * ny, ny * sizeof *y);
     }
     ck_assert_msg(!memcmp(read_npy("z.npy", ROWS, cols), out, ROWS * cols * sizeof *out), "z.npy differs");
-    const char *csv = slurp(in_dir("z.csv"), NULL);
+    const char *csv = ru_slurp(in_dir("z.csv"), NULL);
     ck_assert_msg(!strncmp(csv, "z0,", 3) && strstr(csv, ",y0,"), "z.csv header: %.80s", csv);
     csv = strchr(csv, '\n') + 1;
     for (size_t i = 0; i < ROWS * cols; i++) {
@@ -262,6 +228,12 @@ START_TEST(encode_and_reconstruct_are_the_library_s)
         ck_assert_msg(end != csv && v == out[i], "z.csv value %zu: %.9g, want %.9g", i, (double)v, (double)out[i]);
         csv = end + 1;
     }
+    /* With labels, encode writes them last: the label of row 5 is 1. */
+    csv = ru_slurp(in_dir("zl.csv"), NULL);
+    const char *row5 = csv;
+    for (int i = 0; i < 6; i++) row5 = strchr(row5, '\n') + 1;
+    ck_assert_msg(strstr(csv, ",y0,") && !strncmp(strchr(csv, '\n') - 6, ",label", 6) &&
+                      !strncmp(strchr(row5, '\n') - 2, ",1", 2), "zl.csv: %.300s", csv);
     TU_ASSERT_OK(aae_model_reconstruct(m, x, NULL, ROWS, out, NULL, 0));
     ck_assert_msg(!memcmp(read_npy("r.npy", ROWS, 6), out, ROWS * 6 * sizeof *out), "r.npy differs");
     aae_model_free(m);
@@ -270,7 +242,7 @@ END_TEST
 
 /* The same values as float32, float64, a 3-D float32 array and uint8 (as
  * IDX bytes are scaled) encode to the same codes; CSV with or without a
- * header too. */
+ * header and raw float32 rows (--input-format raw) too. */
 START_TEST(readers_take_each_kind_of_file)
 {
     static float x[ROWS * 6];
@@ -296,17 +268,21 @@ START_TEST(readers_take_each_kind_of_file)
         for (int j = 0; j < 6; j++) p += sprintf(p, "%.9g%s", (double)x[r * 6 + j], j < 5 ? "," : "\r\n");
     write_text("plain.csv", text);
     free(text);
-    const char *inputs[] = {"x6.npy", "d.npy", "cube.npy", "plain.csv", "u8.npy", "xs.npy"};
+    FILE *f = fopen(in_dir("x6.f32"), "wb"); /* raw float32 rows (this test runs on little-endian hosts) */
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(x, sizeof *x, ROWS * 6, f), ROWS * 6);
+    ck_assert_int_eq(fclose(f), 0);
+    const char *inputs[] = {"x6.npy", "d.npy", "cube.npy", "plain.csv", "x6.f32", "u8.npy", "xs.npy"};
     static float first[ROWS * 2];
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < 7; i++) {
         char outname[32], tag[32];
         snprintf(outname, sizeof outname, "z%zu.npy", i);
         snprintf(tag, sizeof tag, "encode%zu", i);
         const char *enc[] = {"encode", "--model", in_dir("ae/model.aae"), "--input", in_dir(inputs[i]), "--output",
-                             in_dir(outname), NULL};
+                             in_dir(outname), i == 4 ? "--input-format" : NULL, "raw", NULL};
         cli_ok(tag, enc);
         const float *z = read_npy(outname, ROWS, 2);
-        if (i == 0 || i == 4) memcpy(first, z, sizeof first);
+        if (i == 0 || i == 5) memcpy(first, z, sizeof first);
         else ck_assert_msg(!memcmp(first, z, sizeof first), "%s encodes differently", inputs[i]);
     }
 }
@@ -349,6 +325,8 @@ START_TEST(hostile_input_fails_cleanly)
     write_text("empty.csv", "");
     write_text("gap.csv", "1,2,3,4,5,6\n\n1,2,3,4,5,6\n");
     write_text("badlabel.csv", "1,2,3,4,5,6,0.5\n");
+    write_text("empty.f32", "");
+    write_npy("odd.f32", "<f4", "", x, 100); /* a header and 100 bytes: not rows of 6 float32 */
     mkdir(in_dir("adir.npy"), 0777);
     static const struct {
         const char *input, *extra, *value, *says;
@@ -376,6 +354,9 @@ START_TEST(hostile_input_fails_cleanly)
         {"x6.npy", "--labels", "l95.npy", "one label for each of its 96 rows"},
         {"x6.npy", "--labels", "x6.npy", "holds 96 x 6 values"},
         {"x6.npy", "--input-format", "xml", "--input-format"},
+        {"empty.f32", "--input-format", "raw", "is empty"},
+        {"odd.f32", "--input-format", "raw", "not a whole number of rows of 6 float32"},
+        {"x6.csv", "--scale", "big", "--scale must be"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char tag[32], err[40];
@@ -389,7 +370,7 @@ START_TEST(hostile_input_fails_cleanly)
             args[9] = NULL;
         }
         int rc = cli(tag, args);
-        const char *msg = slurp(in_dir(err), NULL);
+        const char *msg = ru_slurp(in_dir(err), NULL);
         ck_assert_msg(rc == 1 || rc == 2, "%s: exit %d", cases[i].input, rc);
         ck_assert_msg(strstr(msg, cases[i].says) != NULL, "%s: message '%s' lacks '%s'", cases[i].input, msg,
                       cases[i].says);
@@ -411,6 +392,7 @@ START_TEST(hostile_input_fails_cleanly)
         {{"generate", "--model", "vae/model.aae", "--output", "out.png", "--image-shape", "4x4", NULL}, "H*W = 6"},
         {{"generate", "--model", "vae/model.aae", "--output", "out.npy", "--label", "1", NULL}, "--label needs"},
         {{"encode", "--input", "x6.npy", NULL}, "--model FILE is required"},
+        {{"train", "--input", "x6.npy", "--input-format", "raw", NULL}, "raw float32 input has no shape"},
         {{"frobnicate", NULL}, "unknown command"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -424,7 +406,7 @@ START_TEST(hostile_input_fails_cleanly)
         snprintf(tag, sizeof tag, "bad%zu", i);
         snprintf(err, sizeof err, "%s.err", tag);
         int rc = cli(tag, args);
-        const char *msg = slurp(in_dir(err), NULL);
+        const char *msg = ru_slurp(in_dir(err), NULL);
         ck_assert_msg(rc == 1 || rc == 2, "bad %zu: exit %d", i, rc);
         ck_assert_msg(strstr(msg, bad[i].says) != NULL, "bad %zu: message '%s' lacks '%s'", i, msg, bad[i].says);
         ck_assert(access(in_dir("out.npy"), F_OK) != 0 && access(in_dir("out.png"), F_OK) != 0);
@@ -453,15 +435,15 @@ START_TEST(train_resumes_from_its_checkpoint)
     aae_model_steps(m, &s3);
     aae_model_free(m);
     ck_assert_uint_eq(s3, 3 * s1);
-    ck_assert_msg(strstr(slurp(in_dir("more.err"), NULL), "resuming") != NULL, "no resume message");
-    const char *log = slurp(in_dir("run/log.csv"), NULL);
+    ck_assert_msg(strstr(ru_slurp(in_dir("more.err"), NULL), "resuming") != NULL, "no resume message");
+    const char *log = ru_slurp(in_dir("run/log.csv"), NULL);
     ck_assert_msg(strstr(log, "\n1,") && strstr(log, "\n2,") && strstr(log, "\n3,"), "log: %s", log);
     /* A model of another width is refused. */
     write_data(11, x, labels);
     const char *other[] = {"train", "--preset", "aae", "--input", in_dir("x11.npy"), "--out", in_dir("run"),
                            "--epochs", "4", "--resume", "1", NULL};
     ck_assert_int_eq(cli("other", other), 1);
-    ck_assert(strstr(slurp(in_dir("other.err"), NULL), "input width") != NULL);
+    ck_assert(strstr(ru_slurp(in_dir("other.err"), NULL), "input width") != NULL);
 }
 END_TEST
 
@@ -490,7 +472,7 @@ START_TEST(generate_and_info)
     TU_ASSERT_OK(aae_model_generate(m, 9, 5, two, want, NULL, 0));
     ck_assert(!memcmp(read_npy("g.npy", 9, 16), want, sizeof want));
     size_t n;
-    const unsigned char *b = (const unsigned char *)slurp(in_dir("g.png"), &n);
+    const unsigned char *b = (const unsigned char *)ru_slurp(in_dir("g.png"), &n);
     ck_assert(n > 24 && !memcmp(b + 1, "PNG", 3) && b[19] == 3 * 5 + 1); /* 3 x 3 pictures of 4 x 4 */
     size_t count = 0, total = 0;
     aae_model_tensor_count(m, &count);
@@ -503,7 +485,7 @@ START_TEST(generate_and_info)
     aae_model_free(m);
     char line[64];
     snprintf(line, sizeof line, "total            %zu\n", total);
-    const char *out = slurp(in_dir("info.out"), NULL);
+    const char *out = ru_slurp(in_dir("info.out"), NULL);
     ck_assert_msg(strstr(out, "classes             4\n") && strstr(out, "decoder_input       1 (z_label)\n") &&
                       strstr(out, "output              1 (sigmoid)\n") &&
                       strstr(out, line) && strstr(out, "encoder          8 "),
@@ -532,7 +514,8 @@ static void write_idx(const char *prefix, size_t n)
 
 /* The first 256 training digits of MNIST (../data/mnist, else synthetic
  * digits of the same shape) through IDX; encode of the first 200 test
- * digits equals aae_model_encode of the same rows. */
+ * digits equals aae_model_encode of the same rows, scaled as the model's
+ * output or as --scale says. */
 START_TEST(mnist_slice_through_idx)
 {
     char img[256], lab[256], test[256];
@@ -553,10 +536,13 @@ START_TEST(mnist_slice_through_idx)
                            NULL};
     const char *enc[] = {"encode", "--model", in_dir("mnist/model.aae"), "--input", test, "--limit", "200",
                          "--output", in_dir("z.npy"), NULL};
+    const char *enc_unit[] = {"encode", "--model", in_dir("mnist/model.aae"), "--input", test, "--limit", "200",
+                              "--scale", "unit", "--output", in_dir("zu.npy"), NULL};
     const char *png[] = {"reconstruct", "--model", in_dir("mnist/model.aae"), "--input", test, "--limit", "16",
                          "--output", in_dir("r.png"), NULL};
     cli_ok("train", train);
     cli_ok("encode", enc);
+    cli_ok("encode_unit", enc_unit);
     cli_ok("png", png);
     aae_model *m = load_model("mnist/model.aae");
     aae_dataset *ds = NULL;
@@ -568,8 +554,13 @@ START_TEST(mnist_slice_through_idx)
     TU_ASSERT_OK(aae_model_encode(m, x, 200, z, NULL, NULL, 0));
     ck_assert(!memcmp(read_npy("z.npy", 200, 10), z, sizeof z));
     aae_dataset_free(ds);
+    TU_ASSERT_OK(aae_dataset_load_idx(&ds, test, NULL, AAE_SCALE_UNIT)); /* --scale unit overrides */
+    TU_ASSERT_OK(aae_dataset_get_rows(ds, idx, 200, x, NULL));
+    TU_ASSERT_OK(aae_model_encode(m, x, 200, z, NULL, NULL, 0));
+    ck_assert(!memcmp(read_npy("zu.npy", 200, 10), z, sizeof z));
+    aae_dataset_free(ds);
     aae_model_free(m);
-    const char *log = slurp(in_dir("mnist/log.csv"), NULL);
+    const char *log = ru_slurp(in_dir("mnist/log.csv"), NULL);
     ck_assert_msg(strstr(log, "\n1,") != NULL, "log: %s", log);
 }
 END_TEST
@@ -583,15 +574,15 @@ START_TEST(lessons_run)
     const char *model = in_dir("lesson.model");
     const char *a1[] = {model, NULL}, *a3[] = {DIR_, "3", NULL}, *a4[] = {DIR_, NULL};
     ck_assert_int_eq(run("l1", "lessons/01_train_vae", a1), 0);
-    ck_assert(strstr(slurp(in_dir("l1.out"), NULL), "epoch 5: reconstruction") != NULL);
+    ck_assert(strstr(ru_slurp(in_dir("l1.out"), NULL), "epoch 5: reconstruction") != NULL);
     ck_assert_int_eq(run("l2", "lessons/02_extract_features", a1), 0);
-    ck_assert(strstr(slurp(in_dir("l2.out"), NULL), "row 3:") != NULL);
+    ck_assert(strstr(ru_slurp(in_dir("l2.out"), NULL), "row 3:") != NULL);
     ck_assert_int_eq(run("l3", "lessons/03_generate_digit", a3), 0);
     size_t n;
-    slurp(in_dir("l3.out"), &n);
+    ru_slurp(in_dir("l3.out"), &n);
     ck_assert_uint_eq(n, SIDE * (SIDE + 1));
     ck_assert_int_eq(run("l4", "lessons/04_classify", a4), 0);
-    ck_assert(strstr(slurp(in_dir("l4.out"), NULL), "test digits: 100, classification error") != NULL);
+    ck_assert(strstr(ru_slurp(in_dir("l4.out"), NULL), "test digits: 100, classification error") != NULL);
     const char *nope[] = {in_dir("missing.model"), NULL};
     ck_assert_int_eq(run("l2bad", "lessons/02_extract_features", nope), 1);
 }

@@ -1,10 +1,11 @@
 /* The example programs, run on a tiny synthetic MNIST-shaped IDX dataset:
  * each trains an epoch and writes its pictures (valid PNG of the expected
- * size), its CSV log (the documented columns) and a model that loads; the
- * encoder writes CSV and .npy; the progress display is a bar on a terminal
- * (driven through a pseudo-terminal) and plain lines otherwise; bad
- * arguments and missing data fail with a message; plot_curves draws CSV
- * columns. make check passes the programs' directory in AAE_EXAMPLES_DIR. */
+ * size), its CSV log (the documented columns) and a model that loads;
+ * aae-cli encode writes their codes as CSV and .npy; the progress display
+ * is a bar on a terminal (driven through a pseudo-terminal) and plain
+ * lines otherwise; bad arguments and missing data fail with a message;
+ * plot_curves draws CSV columns. make check passes the programs'
+ * directory in AAE_EXAMPLES_DIR; run_util.h runs them. */
 #define _XOPEN_SOURCE 700
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,18 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "test_util.h"
+#include "run_util.h"
 
 enum { TRAIN_ROWS = 320, TEST_ROWS = 80, SIDE = 28 };
 
 static char DIR_[64];
-
-static const char *examples_dir(void)
-{
-    const char *d = getenv("AAE_EXAMPLES_DIR");
-    ck_assert_msg(d && *d, "AAE_EXAMPLES_DIR is not set: run the suite through make check");
-    return d;
-}
 
 static void write_be32(FILE *f, uint32_t v)
 {
@@ -34,32 +28,34 @@ static void write_be32(FILE *f, uint32_t v)
     ck_assert_uint_eq(fwrite(b, 1, 4, f), 4);
 }
 
-/* Digit d is a bright bar at row 2 + 2d plus a dimmer column at 4 + 2d,
- * with a little per-row noise: ten easy classes of 28 x 28 bytes. */
-static void write_idx(const char *prefix, size_t rows, uint64_t seed)
+/* Digit d is a bright bar at row (2 + 2d) mod h plus a dimmer column at
+ * (4 + 2d) mod w, with a little per-row noise: ten easy classes of h x w
+ * bytes, written as <DIR_>/<dir>/<prefix>-{images,labels}-idx*-ubyte. */
+static void write_idx_shaped(const char *dir, const char *prefix, size_t rows, uint64_t seed, int h, int w)
 {
     char path[256];
-    snprintf(path, sizeof path, "%s/data/%s-images-idx3-ubyte", DIR_, prefix);
+    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     write_be32(f, 0x00000803);
     write_be32(f, (uint32_t)rows);
-    write_be32(f, SIDE);
-    write_be32(f, SIDE);
+    write_be32(f, (uint32_t)h);
+    write_be32(f, (uint32_t)w);
     float noise[SIDE * SIDE];
     unsigned char img[SIDE * SIDE];
+    ck_assert(h * w <= SIDE * SIDE);
     for (size_t r = 0; r < rows; r++) {
         int d = (int)(r % 10);
-        tu_fill(noise, SIDE * SIDE, seed + r, 0.0f, 40.0f);
-        for (int i = 0; i < SIDE * SIDE; i++) {
-            int y = i / SIDE, x = i % SIDE;
-            float v = noise[i] + (y == 2 + 2 * d ? 200.0f : 0.0f) + (x == 4 + 2 * d ? 120.0f : 0.0f);
+        tu_fill(noise, (size_t)(h * w), seed + r, 0.0f, 40.0f);
+        for (int i = 0; i < h * w; i++) {
+            int y = i / w, x = i % w;
+            float v = noise[i] + (y == (2 + 2 * d) % h ? 200.0f : 0.0f) + (x == (4 + 2 * d) % w ? 120.0f : 0.0f);
             img[i] = (unsigned char)(v > 255.0f ? 255.0f : v);
         }
-        ck_assert_uint_eq(fwrite(img, 1, sizeof img, f), sizeof img);
+        ck_assert_uint_eq(fwrite(img, 1, (size_t)(h * w), f), (size_t)(h * w));
     }
     ck_assert_int_eq(fclose(f), 0);
-    snprintf(path, sizeof path, "%s/data/%s-labels-idx1-ubyte", DIR_, prefix);
+    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
     f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     write_be32(f, 0x00000801);
@@ -68,14 +64,20 @@ static void write_idx(const char *prefix, size_t rows, uint64_t seed)
     ck_assert_int_eq(fclose(f), 0);
 }
 
+/* <DIR_>/<dir> with a training and a test set of h x w pictures. */
+static void write_data(const char *dir, int h, int w)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", DIR_, dir);
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    write_idx_shaped(dir, "train", TRAIN_ROWS, 1, h, w);
+    write_idx_shaped(dir, "t10k", TEST_ROWS, 1000, h, w);
+}
+
 static void setup(void)
 {
     tu_make_tmpdir(DIR_, "examples");
-    char path[128];
-    snprintf(path, sizeof path, "%s/data", DIR_);
-    ck_assert_int_eq(mkdir(path, 0777), 0);
-    write_idx("train", TRAIN_ROWS, 1);
-    write_idx("t10k", TEST_ROWS, 1000);
+    write_data("data", SIDE, SIDE);
 }
 
 static void teardown(void) { tu_remove_tmpdir(DIR_); }
@@ -91,63 +93,18 @@ static const char *path_of(const char *fmt, const char *name)
     return p[k];
 }
 
-/* Starts examples_dir()/prog with args (NULL-terminated, at most 24), its
- * stdout and stderr into files <DIR_>/<tag>.out and .err, or stderr on
- * `err_fd` when that is >= 0. */
-static pid_t spawn(const char *tag, int err_fd, const char *prog, const char *const *args)
-{
-    char exe[512];
-    snprintf(exe, sizeof exe, "%s/%s", examples_dir(), prog);
-    const char *argv[32] = {exe};
-    size_t n = 1;
-    for (; args[n - 1]; n++) argv[n] = args[n - 1];
-    argv[n] = NULL;
-    fflush(NULL);
-    char out_path[256], err_path[256];
-    snprintf(out_path, sizeof out_path, "%s/%s.out", DIR_, tag);
-    snprintf(err_path, sizeof err_path, "%s/%s.err", DIR_, tag);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = err_fd >= 0 ? err_fd : open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* The exit status of pid (-1 if it was killed). */
-static int wait_exit(pid_t pid)
-{
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
+/* Runs a program of AAE_EXAMPLES_DIR, its output into <DIR_>/<tag>.out and
+ * .err; its exit status. */
 static int run(const char *tag, const char *prog, const char *const *args)
 {
-    return wait_exit(spawn(tag, -1, prog, args));
-}
-
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (size) *size = n;
-    return buf;
+    return ru_run(DIR_, tag, prog, args);
 }
 
 /* A PNG signature and an IHDR of width x height (0: any size). */
 static void assert_png(const char *path, uint32_t width, uint32_t height)
 {
     size_t n;
-    const unsigned char *b = (const unsigned char *)slurp(path, &n);
+    const unsigned char *b = (const unsigned char *)ru_slurp(path, &n);
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     ck_assert_msg(n > 33 && !memcmp(b, sig, 8) && !memcmp(b + 12, "IHDR", 4), "%s is not a PNG", path);
     uint32_t w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19];
@@ -165,7 +122,7 @@ static const char LOG_HEADER[] =
  * `columns` (names that must be filled) and a finite test_mse. */
 static void assert_log(const char *ex, int epochs, const char *const *filled)
 {
-    char *csv = slurp(path_of("%s/log.csv", ex), NULL);
+    char *csv = ru_slurp(path_of("%s/log.csv", ex), NULL);
     ck_assert_msg(!strncmp(csv, LOG_HEADER, sizeof LOG_HEADER - 1), "%s log header: %.200s", ex, csv);
     char *row = csv + sizeof LOG_HEADER - 1;
     int rows = 0;
@@ -212,8 +169,8 @@ static void train(const char *ex, const char *epochs, const char *const *extra)
     for (; extra && *extra; extra++) args[n++] = *extra;
     args[n] = NULL;
     int rc = run(ex, ex, args);
-    ck_assert_msg(rc == 0, "%s exited with %d: %s", ex, rc, slurp(path_of("%s.err", ex), NULL));
-    const char *out = slurp(path_of("%s.out", ex), NULL);
+    ck_assert_msg(rc == 0, "%s exited with %d: %s", ex, rc, ru_slurp(path_of("%s.err", ex), NULL));
+    const char *out = ru_slurp(path_of("%s.out", ex), NULL);
     ck_assert_msg(strstr(out, ex) && strstr(out, "epochs in"), "%s printed no summary: %s", ex, out);
     assert_png(path_of("%s/loss_curves.png", ex), 0, 0);
     assert_model(ex);
@@ -232,7 +189,7 @@ END_TEST
 /* Field `column` (0-based) of data row `row` (1-based) of ex's log.csv. */
 static double log_field(const char *dir, int row, int column)
 {
-    const char *p = slurp(path_of("%s/log.csv", dir), NULL);
+    const char *p = ru_slurp(path_of("%s/log.csv", dir), NULL);
     for (int r = 0; r < row; r++) p = strchr(p, '\n') + 1;
     for (int c = 0; c < column; c++) p = strchr(p, ',') + 1;
     return strtod(p, NULL);
@@ -336,7 +293,7 @@ START_TEST(vae_classifier_reports_accuracy)
     const char *filled[] = {"rec", "kl", "ce", "test_class_error", "test_elbo", NULL};
     assert_log("vae_classifier", 2, filled);
     assert_png(path_of("%s/digits_epoch02.png", "vae_classifier"), 10 * 29 + 1, 10 * 29 + 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "vae_classifier"), NULL), "accuracy"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.out", "vae_classifier"), NULL), "accuracy"));
 }
 END_TEST
 
@@ -348,7 +305,7 @@ START_TEST(cluster_aae_writes_a_row_per_cluster)
     assert_log("cluster_aae", 1, filled);
     assert_png(path_of("%s/clusters.png", "cluster_aae"), 12 * 29 + 1, 6 * 29 + 1);
     /* Both errors: the paper's (validation-labelled clusters) and majority. */
-    const char *out = slurp(path_of("%s.out", "cluster_aae"), NULL);
+    const char *out = ru_slurp(path_of("%s.out", "cluster_aae"), NULL);
     double paper = -1, majority = -1;
     const char *p = strstr(out, "test error ");
     ck_assert_ptr_nonnull(p);
@@ -368,7 +325,7 @@ START_TEST(semi_supervised_aae_reports_error)
     train("semi_supervised_aae", "1", extra);
     const char *filled[] = {"rec", "ce", "disc_z", "disc_y", "test_class_error", "valid_class_error", NULL};
     assert_log("semi_supervised_aae", 1, filled);
-    const char *err = slurp(path_of("%s.err", "semi_supervised_aae"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "semi_supervised_aae"), NULL);
     ck_assert_ptr_nonnull(strstr(err, "test classification error"));
     double valid = -1;
     const char *v = strstr(err, "valid_class_error ");
@@ -377,8 +334,177 @@ START_TEST(semi_supervised_aae_reports_error)
     ck_assert(valid >= 0 && valid <= 1);
     /* and the recipe it ran */
     ck_assert_ptr_nonnull(strstr(err, "phase generator: SGD lr 0.1 momentum 0.1"));
-    ck_assert_ptr_nonnull(slurp(path_of("%s/recipe.txt", "semi_supervised_aae"), NULL));
+    ck_assert_ptr_nonnull(ru_slurp(path_of("%s/recipe.txt", "semi_supervised_aae"), NULL));
     assert_png(path_of("%s/styles.png", "semi_supervised_aae"), 10 * 29 + 1, 10 * 29 + 1);
+    /* Eight panels of 420 x 280, three to a row: rec, ce, disc_z with
+     * gen_z, disc_y with gen_y, and test with valid for each of the four
+     * metrics (ten panels, four rows, if every series had its own). */
+    assert_png(path_of("%s/loss_curves.png", "semi_supervised_aae"), 3 * 420, 3 * 280);
+}
+END_TEST
+
+/* ---- any picture size ------------------------------------------------ */
+
+/* Runs `ex` for one epoch on <DIR_>/<data> into <DIR_>/<out> (stdout and
+ * stderr in <DIR_>/<out>.out and .err) with extra arguments; returns its
+ * exit status. */
+static int run_on(const char *ex, const char *data, const char *out, const char *const *extra)
+{
+    const char *args[24] = {"--data", path_of("%s", data), "--out", path_of("%s", out), "--epochs", "1",
+                            "--batch", "32", "--seed", "3"};
+    size_t n = 10;
+    for (; extra && *extra; extra++) args[n++] = *extra;
+    args[n] = NULL;
+    return run(out, ex, args);
+}
+
+/* `ex` trains on <DIR_>/<data> into <DIR_>/<out>, and its model reads
+ * `width` values. */
+static void train_on(const char *ex, const char *data, const char *out, const char *const *extra, size_t width)
+{
+    int rc = run_on(ex, data, out, extra);
+    ck_assert_msg(rc == 0, "%s on %s exited with %d: %s", ex, data, rc, ru_slurp(path_of("%s.err", out), NULL));
+    assert_png(path_of("%s/loss_curves.png", out), 0, 0);
+    char rel[128];
+    snprintf(rel, sizeof rel, "%s/%s.model", out, ex);
+    aae_model *m = NULL;
+    double w = 0;
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", rel)));
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_INPUT_WIDTH, &w));
+    aae_model_free(m);
+    ck_assert_msg(w == (double)width, "%s on %s: a model of %g inputs, want %zu", ex, data, w, width);
+}
+
+/* The pixels across n pictures of `side` pixels in draw_image_grid's
+ * layout (a 1-pixel gap around each). */
+static uint32_t grid(int n, int side) { return (uint32_t)(n * (side + 1) + 1); }
+
+/* Every training example reads pictures of the data's size (8x8, 12x10),
+ * builds its model for it and draws its pictures at that shape;
+ * --image-shape draws rows of H*W values as H x W. */
+START_TEST(every_example_trains_and_draws_at_the_data_picture_size)
+{
+    write_data("d8", 8, 8);
+    write_data("d12x10", 12, 10);
+    train_on("ae", "d8", "ae8", NULL, 64);
+    assert_png(path_of("%s/latent_plane.png", "ae8"), grid(20, 8), grid(20, 8));
+    assert_png(path_of("%s/latent.png", "ae8"), 600, 500);
+    train_on("aae", "d12x10", "aae12", NULL, 120);
+    assert_png(path_of("%s/samples_epoch01.png", "aae12"), grid(10, 10), grid(10, 12));
+    assert_png(path_of("%s/reconstructions.png", "aae12"), grid(20, 10), grid(2, 12));
+    const char *turned[] = {"--image-shape", "10x12", NULL};
+    train_on("aae", "d12x10", "aae10", turned, 120);
+    assert_png(path_of("%s/reconstructions.png", "aae10"), grid(20, 12), grid(2, 10));
+    train_on("supervised_aae", "d12x10", "sup12", NULL, 120);
+    assert_png(path_of("%s/styles_epoch01.png", "sup12"), grid(10, 10), grid(10, 12));
+    train_on("vae_classifier", "d8", "vae8", NULL, 64);
+    assert_png(path_of("%s/digits_epoch01.png", "vae8"), grid(10, 8), grid(10, 8));
+    const char *four[] = {"--clusters", "4", NULL};
+    train_on("cluster_aae", "d12x10", "clu12", four, 120);
+    assert_png(path_of("%s/clusters.png", "clu12"), grid(12, 10), grid(4, 12));
+    const char *labels[] = {"--labels", "20", NULL};
+    train_on("semi_supervised_aae", "d8", "semi8", labels, 64);
+    assert_png(path_of("%s/styles.png", "semi8"), grid(10, 8), grid(10, 8));
+}
+END_TEST
+
+/* `ex` on <DIR_>/<data> with extra arguments exits 1, saying `why`, and
+ * never creates its --out folder. */
+static void assert_refused(const char *ex, const char *data, const char *const *extra, const char *why)
+{
+    int rc = run_on(ex, data, "refused", extra);
+    const char *err = ru_slurp(path_of("%s.err", "refused"), NULL);
+    ck_assert_msg(rc == 1 && strstr(err, why), "%s on %s: exit %d, want 1 saying '%s': %s", ex, data, rc, why, err);
+    ck_assert_msg(access(path_of("%s", "refused"), F_OK) != 0, "%s created --out before refusing", ex);
+}
+
+/* Writes a 2-D IDX image file (rows of `cols` bytes) and its labels as
+ * <DIR_>/<dir>/<prefix>-*. */
+static void write_idx_2d(const char *dir, const char *prefix, size_t rows, size_t cols)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000802);
+    write_be32(f, (uint32_t)rows);
+    write_be32(f, (uint32_t)cols);
+    for (size_t i = 0; i < rows * cols; i++) fputc((int)(i * 37 % 256), f);
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000801);
+    write_be32(f, (uint32_t)rows);
+    for (size_t r = 0; r < rows; r++) fputc((int)(r % 10), f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Data whose rows cannot be drawn as asked is refused before anything is
+ * written: an --image-shape whose H*W is not the values per row (every
+ * training example), a malformed one, rows of 30 values in a 2-D file
+ * (not square: they need --image-shape, and then train), test rows unlike
+ * the training rows, a file shorter than its header says, a missing labels
+ * file and no data at all. */
+START_TEST(data_the_pictures_cannot_show_is_refused_before_any_output)
+{
+    write_data("d12x10", 12, 10);
+    const char *const progs[] = {"ae", "aae", "supervised_aae", "vae_classifier", "cluster_aae",
+                                 "semi_supervised_aae"};
+    const char *eight[] = {"--image-shape", "8x8", NULL};
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++)
+        assert_refused(progs[i], "d12x10", eight, "--image-shape 8x8: need HxW with H*W = 120, the values per row");
+    const char *const bad[] = {"12x", "x10", "0x120", "12x10x1", "-12x-10", "12 x 10", "120"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *shape[] = {"--image-shape", bad[i], NULL};
+        assert_refused("aae", "d12x10", shape, "need HxW with H*W = 120");
+    }
+    ck_assert_int_eq(mkdir(path_of("%s", "flat"), 0777), 0);
+    write_idx_2d("flat", "train", TRAIN_ROWS, 30);
+    write_idx_2d("flat", "t10k", TEST_ROWS, 30);
+    assert_refused("ae", "flat", NULL, "rows of 30 values are not square pictures: give --image-shape HxW");
+    const char *five_by_six[] = {"--image-shape", "5x6", NULL};
+    train_on("ae", "flat", "flat5x6", five_by_six, 30);
+    assert_png(path_of("%s/latent_plane.png", "flat5x6"), grid(20, 6), grid(20, 5));
+    ck_assert_int_eq(mkdir(path_of("%s", "mixed"), 0777), 0);
+    write_idx_shaped("mixed", "train", TRAIN_ROWS, 1, 8, 8);
+    write_idx_shaped("mixed", "t10k", TEST_ROWS, 1, 12, 10);
+    assert_refused("vae_classifier", "mixed", NULL, "rows of 64 values");
+    write_data("short", 12, 10);
+    ck_assert_int_eq(truncate(path_of("%s/train-images-idx3-ubyte", "short"), 1000), 0);
+    assert_refused("supervised_aae", "short", NULL, "the header says 320 rows of 120 bytes, the file holds 984");
+    write_data("nolabels", 12, 10);
+    ck_assert_int_eq(unlink(path_of("%s/t10k-labels-idx1-ubyte", "nolabels")), 0);
+    assert_refused("semi_supervised_aae", "nolabels", NULL, "t10k-labels-idx1-ubyte: No such file");
+    assert_refused("cluster_aae", "nowhere", NULL, "make mnist");
+}
+END_TEST
+
+/* The aae example's model outputs tanh on data in [-1, 1]; its log and its
+ * summary both give the reconstruction errors on pixels in [0, 1]: a
+ * quarter of the library's MSE (half its L1) on the [-1, 1] test set. */
+START_TEST(reconstruction_errors_are_on_unit_pixels_in_log_and_summary)
+{
+    train("aae", "1", NULL);
+    double mse = log_field("aae", 1, COL_TEST_MSE), l1 = log_field("aae", 1, COL_TEST_MSE + 1);
+    aae_model *m = NULL;
+    aae_dataset *test = NULL;
+    double lib[AAE_METRIC_COUNT];
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "aae/aae.model")));
+    TU_ASSERT_OK(aae_dataset_load_idx(&test, path_of("%s", "data/t10k-images-idx3-ubyte"),
+                                      path_of("%s", "data/t10k-labels-idx1-ubyte"), AAE_SCALE_SYMMETRIC));
+    TU_ASSERT_OK(aae_model_evaluate(m, test, lib));
+    aae_dataset_free(test);
+    aae_model_free(m);
+    ck_assert_msg(fabs(mse - lib[AAE_METRIC_MSE] / 4) <= 1e-5 * mse, "log %g, library %g / 4", mse,
+                  lib[AAE_METRIC_MSE]);
+    ck_assert_msg(fabs(l1 - lib[AAE_METRIC_L1] / 2) <= 1e-5 * l1, "log %g, library %g / 2", l1, lib[AAE_METRIC_L1]);
+    const char *out = ru_slurp(path_of("%s.out", "aae"), NULL), *p = strstr(out, "test MSE ");
+    double said_mse = -1, said_l1 = -1;
+    ck_assert_msg(p && sscanf(p, "test MSE %lf, L1 %lf (pixels in [0, 1]", &said_mse, &said_l1) == 2, "%s", out);
+    ck_assert_msg(fabs(said_mse - mse) < 6e-5 && fabs(said_l1 - l1) < 6e-5, "summary %g %g, log %g %g", said_mse,
+                  said_l1, mse, l1);
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "aae"), NULL), "(mse, l1 on pixels in [0, 1])"));
 }
 END_TEST
 
@@ -390,10 +516,10 @@ START_TEST(a_stopped_run_resumes_from_its_checkpoint)
     train("cluster_aae", "1", NULL);
     const char *resume[] = {"--resume", "1", NULL};
     train("cluster_aae", "2", resume);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "cluster_aae"), NULL), "resuming"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "cluster_aae"), NULL), "resuming"));
     const char *filled[] = {"epoch", "rec", "disc_z", "disc_y", "test_cluster_accuracy", NULL};
     assert_log("cluster_aae", 2, filled);
-    const char *csv = slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
+    const char *csv = ru_slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
     ck_assert_ptr_nonnull(strstr(csv, "\n2,")); /* the second row is epoch 2 */
     aae_model *m = NULL;
     uint64_t steps;
@@ -441,7 +567,7 @@ static void assert_resume_refused(const char *ex, const char *why, const char *e
     const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", ex), "--epochs", "1",
                           "--batch", "32", "--resume", "1", extra ? "--prior" : NULL, extra, NULL};
     int rc = run("resume", ex, args);
-    const char *err = slurp(path_of("%s.err", "resume"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "resume"), NULL);
     ck_assert_msg(rc == 1, "%s resumed a model that does not fit (exit %d): %s", ex, rc, err);
     ck_assert_msg(strstr(err, "cannot resume") && strstr(err, why), "%s: %s", ex, err);
 }
@@ -463,38 +589,41 @@ START_TEST(a_resumed_model_must_fit_the_program)
 }
 END_TEST
 
-/* encode's failures name the file and the reason, never the program's code. */
+/* aae-cli encode's failures on an example's files name the file and the
+ * reason, never the program's code. */
 START_TEST(encode_names_the_file_and_the_reason)
 {
     save_model("m/enc.model", AAE_PRESET_AE, 784, NULL, 0, 0);
     const char *model = path_of("%s", "m/enc.model");
     const char *missing = path_of("%s", "missing.raw");
-    const char *raw[] = {"--model", model, "--input", missing, "--raw", "1", NULL};
-    ck_assert_int_eq(run("enc", "encode", raw), 1);
-    const char *err = slurp(path_of("%s.err", "enc"), NULL);
+    const char *raw[] = {"encode", "--model", model, "--input", missing, "--input-format", "raw", NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", raw), 1);
+    const char *err = ru_slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, missing) && strstr(err, "No such file or directory"), "%s", err);
     const char *labels = path_of("%s", "data/t10k-labels-idx1-ubyte");
-    const char *one_d[] = {"--model", model, "--input", labels, NULL};
-    ck_assert_int_eq(run("enc", "encode", one_d), 1);
-    err = slurp(path_of("%s.err", "enc"), NULL);
+    const char *one_d[] = {"encode", "--model", model, "--input", labels, NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", one_d), 1);
+    err = ru_slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, labels) && strstr(err, "1 dimensions") && !strstr(err, "(&ds"), "%s", err);
-    const char *nomodel[] = {"--model", path_of("%s", "none.model"), "--input", labels, NULL};
-    ck_assert_int_eq(run("enc", "encode", nomodel), 1);
-    err = slurp(path_of("%s.err", "enc"), NULL);
+    const char *nomodel[] = {"encode", "--model", path_of("%s", "none.model"), "--input", labels, NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", nomodel), 1);
+    err = ru_slurp(path_of("%s.err", "enc"), NULL);
     ck_assert_msg(strstr(err, "none.model") && strstr(err, "No such file") && !strstr(err, "(&model"), "%s", err);
 }
 END_TEST
 
+/* aae-cli encode on an example's model and IDX data: z, the class
+ * probabilities and the label as CSV, z and the probabilities as .npy. */
 START_TEST(encode_writes_csv_and_npy)
 {
     train("vae_classifier", "1", NULL);
     const char *model = path_of("%s/vae_classifier.model", "vae_classifier");
     const char *images = path_of("%s/t10k-images-idx3-ubyte", "data");
     const char *labels = path_of("%s/t10k-labels-idx1-ubyte", "data");
-    const char *csv_args[] = {"--model", model, "--input", images, "--labels", labels, "--output",
+    const char *csv_args[] = {"encode", "--model", model, "--input", images, "--labels", labels, "--output",
                               path_of("%s", "f.csv"), NULL};
-    ck_assert_int_eq(run("enc", "encode", csv_args), 0);
-    char *csv = slurp(path_of("%s", "f.csv"), NULL);
+    ck_assert_int_eq(run("enc", "aae-cli", csv_args), 0);
+    char *csv = ru_slurp(path_of("%s", "f.csv"), NULL);
     ck_assert_msg(!strncmp(csv, "z0,z1,", 6) && strstr(csv, ",y9,label\n"), "header: %.100s", csv);
     int lines = 0;
     for (char *p = csv; *p; p++) lines += *p == '\n';
@@ -509,10 +638,11 @@ START_TEST(encode_writes_csv_and_npy)
     *end = '\0';
     ck_assert_int_eq(atoi(strrchr(row3, ',') + 1), 3);
 
-    const char *npy_args[] = {"--model", model, "--input", images, "--output", path_of("%s", "f.npy"), NULL};
-    ck_assert_int_eq(run("enc", "encode", npy_args), 0);
+    const char *npy_args[] = {"encode", "--model", model, "--input", images, "--output", path_of("%s", "f.npy"),
+                              NULL};
+    ck_assert_int_eq(run("enc", "aae-cli", npy_args), 0);
     size_t n;
-    char *npy = slurp(path_of("%s", "f.npy"), &n);
+    char *npy = ru_slurp(path_of("%s", "f.npy"), &n);
     ck_assert(!memcmp(npy, "\x93NUMPY\x01\x00", 8));
     size_t hlen = (unsigned char)npy[8] | (size_t)(unsigned char)npy[9] << 8;
     ck_assert_uint_eq((10 + hlen) % 64, 0);
@@ -531,7 +661,7 @@ START_TEST(progress_is_a_bar_on_a_terminal)
     ck_assert_int_ge(slave, 0);
     const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "tty"), "--epochs", "2",
                           "--batch", "32", NULL};
-    pid_t pid = spawn("tty", slave, "aae", args);
+    pid_t pid = ru_spawn(DIR_, "tty", slave, "aae", args);
     close(slave);
     /* Drain the terminal while the child runs; read fails (EIO) once the
      * child has exited and no one holds the other end. */
@@ -541,7 +671,7 @@ START_TEST(progress_is_a_bar_on_a_terminal)
         if ((n += (size_t)k) == sizeof buf - 1) n = 0; /* keep the tail */
     buf[n] = '\0';
     close(master);
-    ck_assert_int_eq(wait_exit(pid), 0);
+    ck_assert_int_eq(ru_wait(pid), 0);
     ck_assert_msg(strstr(buf, "\r\033[Kepoch 1/2 [") && strstr(buf, "ETA") && strstr(buf, "samples/s"),
                   "no progress bar: %.300s", buf);
     ck_assert_msg(strstr(buf, "epoch 2/2:"), "no epoch summary: %.300s", buf);
@@ -553,7 +683,7 @@ START_TEST(progress_is_plain_lines_in_a_file)
     const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "plain"), "--epochs", "1",
                           "--batch", "16", NULL};
     ck_assert_int_eq(run("plain", "aae", args), 0);
-    const char *err = slurp(path_of("%s.err", "plain"), NULL);
+    const char *err = ru_slurp(path_of("%s.err", "plain"), NULL);
     ck_assert_msg(!strchr(err, '\r') && !strchr(err, '\033'), "terminal codes in a file: %.300s", err);
     ck_assert_msg(strstr(err, "epoch 1/1 batch 5/20: rec ") && strstr(err, "epoch 1/1: rec "),
                   "plain progress: %.300s", err);
@@ -564,24 +694,26 @@ START_TEST(bad_arguments_and_missing_data_fail_clearly)
 {
     const char *bad[] = {"--epochs", "zero", NULL};
     ck_assert_int_eq(run("bad", "ae", bad), 2);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--epochs: 'zero' is not a valid value"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "--epochs: 'zero' is not a valid value"));
     const char *unknown[] = {"--frobnicate", "1", NULL};
     ck_assert_int_eq(run("bad", "cluster_aae", unknown), 2);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "unknown option"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "unknown option"));
     const char *gamma_alone[] = {"--lr-gamma", "0.5", NULL};
     ck_assert_int_eq(run("bad", "ae", gamma_alone), 2);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "--lr-gamma needs --lr-step"));
-    const char *bad_weight[] = {"--w-adv", "-3", "--out", path_of("%s", "bad_weight"), NULL};
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "--lr-gamma needs --lr-step"));
+    const char *bad_weight[] = {"--w-adv", "-3", "--data", path_of("%s", "data"), "--out", path_of("%s", "bad_weight"),
+                                NULL};
     ck_assert_int_eq(run("bad", "ae", bad_weight), 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "bad"), NULL), "AAE_OPTION_W_ADV = -3 is outside"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "bad"), NULL), "AAE_OPTION_W_ADV = -3 is outside"));
     const char *help[] = {"--help", NULL};
     ck_assert_int_eq(run("help", "semi_supervised_aae", help), 0);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "help"), NULL), "--labels"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.out", "help"), NULL), "--labels"));
     const char *nodata[] = {"--data", path_of("%s", "nowhere"), "--out", path_of("%s", "nodata"), NULL};
     ck_assert_int_eq(run("nodata", "supervised_aae", nodata), 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "nodata"), NULL), "make mnist"));
-    const char *nomodel[] = {"--model", path_of("%s", "none.model"), "--input", path_of("%s", "none"), NULL};
-    ck_assert_int_eq(run("nomodel", "encode", nomodel), 1);
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "nodata"), NULL), "make mnist"));
+    const char *nomodel[] = {"encode", "--model", path_of("%s", "none.model"), "--input", path_of("%s", "none"),
+                             NULL};
+    ck_assert_int_eq(run("nomodel", "aae-cli", nomodel), 1);
 }
 END_TEST
 
@@ -601,7 +733,7 @@ static int plot_one(const char *file, const char *column, const char **err)
     snprintf(spec, sizeof spec, "%s:%s", path_of("%s", file), column);
     const char *args[] = {"--out", path_of("%s", "p.png"), "--series", spec, NULL};
     int rc = run("plot", "plot_curves", args);
-    *err = slurp(path_of("%s.err", "plot"), NULL);
+    *err = ru_slurp(path_of("%s.err", "plot"), NULL);
     return rc;
 }
 
@@ -620,7 +752,7 @@ START_TEST(plot_curves_draws_csv_columns_by_name)
                           "--log-x", "1", "--y-scale", "100", "--series", a, "--series", b, "--points",
                           "paper=1:16.5,3:2.2", NULL};
     int rc = run("plot", "plot_curves", args);
-    ck_assert_msg(rc == 0, "plot_curves exited with %d: %s", rc, slurp(path_of("%s.err", "plot"), NULL));
+    ck_assert_msg(rc == 0, "plot_curves exited with %d: %s", rc, ru_slurp(path_of("%s.err", "plot"), NULL));
     assert_png(path_of("%s", "p.png"), 640, 400);
 
     const char *err;
@@ -640,12 +772,12 @@ START_TEST(plot_curves_draws_csv_columns_by_name)
 
     const char *bad_points[] = {"--out", path_of("%s", "p.png"), "--points", "paper=1:2,3", NULL};
     ck_assert_int_eq(run("plot", "plot_curves", bad_points), 1);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.err", "plot"), NULL), "'3' is not X:Y"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.err", "plot"), NULL), "'3' is not X:Y"));
     const char *nothing[] = {"--out", path_of("%s", "p.png"), NULL};
     ck_assert_int_eq(run("plot", "plot_curves", nothing), 2);
     const char *help[] = {"--help", NULL};
     ck_assert_int_eq(run("plot", "plot_curves", help), 0);
-    ck_assert_ptr_nonnull(strstr(slurp(path_of("%s.out", "plot"), NULL), "--series"));
+    ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s.out", "plot"), NULL), "--series"));
 }
 END_TEST
 
@@ -671,6 +803,9 @@ Suite *suite_examples(void)
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);
     tcase_add_test(tc, bad_arguments_and_missing_data_fail_clearly);
     tcase_add_test(tc, plot_curves_draws_csv_columns_by_name);
+    tcase_add_test(tc, every_example_trains_and_draws_at_the_data_picture_size);
+    tcase_add_test(tc, data_the_pictures_cannot_show_is_refused_before_any_output);
+    tcase_add_test(tc, reconstruction_errors_are_on_unit_pixels_in_log_and_summary);
     suite_add_tcase(s, tc);
     return s;
 }

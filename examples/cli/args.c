@@ -24,7 +24,7 @@ static const struct {
     const char *about;
 } commands[] = {
     {"train", TRAIN, "train a model on --input, saving it, log.csv and per-epoch checkpoints in --out"},
-    {"encode", ENCODE, "write the codes z (and class probabilities) of --input's rows to --output"},
+    {"encode", ENCODE, "write the codes z (then class probabilities, then labels if given) of --input's rows to --output"},
     {"generate", GENERATE, "write --n samples decoded from the prior to --output"},
     {"reconstruct", RECONSTRUCT, "write the reconstructions of --input's rows to --output"},
     {"info", INFO, "print a model's options by name, layers and parameter counts"},
@@ -108,7 +108,7 @@ int cli_parse(int argc, char **argv, cli *c)
     a->out = "aae-out";
     a->model_file = "model.aae";
     c->preset = "aae";
-    c->input_format = c->format = c->header = "auto";
+    c->input_format = c->format = c->header = c->scale_name = "auto";
     c->output = "-";
     c->label_column = c->label = -1;
     c->n = 100;
@@ -119,8 +119,12 @@ int cli_parse(int argc, char **argv, cli *c)
         {"hidden", 'z', &a->hidden, TRAIN, "units of each encoder and decoder hidden layer (0: the preset's)"},
         {"batchnorm", 'i', &a->batchnorm, TRAIN, "1: batch norm in every encoder and decoder hidden layer"},
         {"input", 's', &c->input, READS, "data file: IDX images, .npy or .csv"},
-        {"input-format", 's', &c->input_format, READS, "auto (by extension), idx, npy or csv"},
-        {"labels", 's', &c->labels, READS, "labels file (IDX labels for IDX, .npy or one-column .csv)"},
+        {"input-format", 's', &c->input_format, READS, "auto (by extension), idx, npy, csv, or raw (little-endian "
+                                                       "float32 rows of the model's width)"},
+        {"scale", 's', &c->scale_name, READS, "IDX and uint8 bytes to [0,1] (unit), [-1,1] (symmetric), or auto: "
+                                              "as the model's output"},
+        {"labels", 's', &c->labels, READS, "labels file (IDX labels for IDX, .npy or one-column .csv); "
+                                          "encode writes them last"},
         {"label-column", 'l', &c->label_column, READS, "column K of a 2-D .npy or CSV input holds the labels"},
         {"limit", 'z', &c->limit, READS, "use the first N rows of --input (0: all)"},
         {"header", 's', &c->header, READS, "CSV header line: auto, 1 or 0"},
@@ -189,6 +193,11 @@ int cli_parse(int argc, char **argv, cli *c)
     }
     if ((bit & (WRITES | INFO)) && !c->model) {
         fprintf(stderr, CLI_PROG " %s: --model FILE is required\n", c->cmd);
+        return 2;
+    }
+    c->scale = -1;
+    if (strcmp(c->scale_name, "auto") && aae_enum_value("aae_scale", c->scale_name, &c->scale) != AAE_OK) {
+        fprintf(stderr, CLI_PROG ": --scale must be auto, unit or symmetric, not '%s'\n", c->scale_name);
         return 2;
     }
     if (c->labels && c->label_column >= 0) {

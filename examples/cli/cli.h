@@ -22,10 +22,12 @@ typedef struct cli {
     ex_args a; /* out, epochs, batch, seed, threads, resume, lr_step,
                   lr_gamma, hidden, batchnorm: ex_train reads them */
     const char *preset, *model, *input, *labels, *output;
-    const char *input_format;  /* auto, idx, npy, csv */
+    const char *input_format;  /* auto, idx, npy, csv, raw */
     const char *format;        /* output: auto, npy, csv, png */
     const char *header;        /* CSV input: auto, 0, 1 */
     const char *image_shape;   /* "HxW" or NULL */
+    const char *scale_name;    /* --scale: auto, unit, symmetric */
+    int scale;                 /* that as an aae_scale, or -1 for auto */
     long label_column;         /* -1: none */
     long label;                /* generate: -1 any */
     size_t valid, n, limit;
@@ -68,27 +70,40 @@ int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *byte
 /* A little-endian float32 rows x cols .npy to f. 0 or -1. */
 int npy_write(FILE *f, const float *x, size_t rows, size_t cols);
 
+/* npy.c too: a little-endian float32 file of rows of `width` values (no header) as
+ * rows x width floats. 0, or -1 after naming the file and the problem.
+ * *x is malloc'd. */
+int raw_read(const char *path, size_t width, float **x, size_t *rows);
+
 /* csv.c: numeric CSV (header line: "auto" detects a non-numeric first
  * line, "1" skips it, "0" has none) as rows x cols floats. 0, or -1 after
  * naming the line and column. */
 int csv_read(const char *path, const char *header, float **x, size_t *rows, size_t *cols);
-/* CSV with a header of names: columns j < split are "<p0><j>", the others
- * "<p1><j - split>". 0 or -1. */
-int csv_write(FILE *f, const float *x, size_t rows, size_t cols, const char *p0, const char *p1,
-              size_t split);
+/* The names of written columns: j < split is "<p0><j>", the others
+ * "<p1><j - split>", but the last is `last` when that is not NULL. */
+typedef struct cli_columns {
+    const char *p0, *p1;
+    size_t split;
+    const char *last;
+} cli_columns;
+
+/* CSV with a header of column names. 0 or -1. */
+int csv_write(FILE *f, const float *x, size_t rows, size_t cols, const cli_columns *names);
 
 /* data.c: the input of c (--input, --labels or --label-column,
- * --input-format, --limit), IDX and .npy uint8 bytes scaled by `scale`
- * as IDX's are (byte / 255 or byte / 127.5 - 1), as a new dataset. 0, or
- * -1 after saying what is wrong. */
-int cli_load_data(const cli *c, aae_scale scale, aae_dataset **ds);
+ * --input-format, --limit), IDX and .npy uint8 bytes scaled by --scale,
+ * else by `scale`, as IDX's are (byte / 255 or byte / 127.5 - 1), as a
+ * new dataset. `width`: the model's input width, which raw float32 input
+ * needs (0: none known, raw refused). 0, or -1 after saying what is
+ * wrong. */
+int cli_load_data(const cli *c, aae_scale scale, size_t width, aae_dataset **ds);
 
 /* output.c: writes rows x cols to c->output as --format says (png needs
  * square rows or --image-shape), through a temporary file renamed into
  * place, so a failure leaves no partial file. lo..hi: the PNG's black and
  * white. 0, or -1 after saying why not. */
-int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, const char *p0,
-                     const char *p1, size_t split, float lo, float hi);
+int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, const cli_columns *names,
+                     float lo, float hi);
 
 /* The range of a model's outputs for pictures. */
 void cli_output_range(const aae_model *m, const float *x, size_t n, float *lo, float *hi);

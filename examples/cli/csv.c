@@ -136,10 +136,12 @@ done:
     return rc;
 }
 
-int csv_write(FILE *f, const float *x, size_t rows, size_t cols, const char *p0, const char *p1, size_t split)
+int csv_write(FILE *f, const float *x, size_t rows, size_t cols, const cli_columns *names)
 {
+    const cli_columns *c = names;
     for (size_t j = 0; j < cols; j++)
-        fprintf(f, "%s%s%zu", j ? "," : "", j < split ? p0 : p1, j < split ? j : j - split);
+        if (c->last && j + 1 == cols) fprintf(f, "%s%s", j ? "," : "", c->last);
+        else fprintf(f, "%s%s%zu", j ? "," : "", j < c->split ? c->p0 : c->p1, j < c->split ? j : j - c->split);
     fputc('\n', f);
     for (size_t i = 0; i < rows; i++)
         for (size_t j = 0; j < cols; j++) fprintf(f, j + 1 < cols ? "%.9g," : "%.9g\n", (double)x[i * cols + j]);

@@ -1,18 +1,19 @@
 /* The input of train, encode and reconstruct as a dataset: IDX files go
- * to the library's loader (bytes stay bytes); .npy and CSV are read here,
- * with labels from a second file or a column. */
+ * to the library's loader (bytes stay bytes); .npy, CSV and raw float32
+ * rows are read here, with labels from a second file or a column. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-/* idx, npy or csv: --input-format, else the extension, else IDX's magic. */
+/* idx, npy, csv or raw: --input-format, else the extension, else IDX's
+ * magic (raw only when asked for). */
 static const char *format_of(const char *path, const char *given)
 {
     if (strcmp(given, "auto")) {
-        if (strcmp(given, "idx") && strcmp(given, "npy") && strcmp(given, "csv")) {
-            fprintf(stderr, CLI_PROG ": --input-format must be auto, idx, npy or csv, not '%s'\n", given);
+        if (strcmp(given, "idx") && strcmp(given, "npy") && strcmp(given, "csv") && strcmp(given, "raw")) {
+            fprintf(stderr, CLI_PROG ": --input-format must be auto, idx, npy, csv or raw, not '%s'\n", given);
             return NULL;
         }
         return given;
@@ -111,10 +112,20 @@ static int labels_file(const cli *c, size_t rows, int32_t *labels)
     return rc;
 }
 
-int cli_load_data(const cli *c, aae_scale scale, aae_dataset **ds)
+int cli_load_data(const cli *c, aae_scale scale, size_t width, aae_dataset **ds)
 {
     const char *fmt = format_of(c->input, c->input_format);
     if (!fmt) return -1;
+    if (c->scale >= 0) scale = (aae_scale)c->scale;
+    if (!strcmp(fmt, "raw") && !width) {
+        fprintf(stderr, CLI_PROG ": raw float32 input has no shape: encode or reconstruct it with a model of "
+                        "its width, train on .npy, CSV or IDX\n");
+        return -1;
+    }
+    if (!strcmp(fmt, "raw") && c->label_column >= 0) {
+        fprintf(stderr, CLI_PROG ": raw float32 rows hold the model's inputs only: give labels by --labels\n");
+        return -1;
+    }
     if (!strcmp(fmt, "idx")) {
         if (c->label_column >= 0) {
             fprintf(stderr, CLI_PROG ": --label-column goes with .npy or CSV input; IDX labels come by --labels\n");
@@ -126,8 +137,9 @@ int cli_load_data(const cli *c, aae_scale scale, aae_dataset **ds)
     }
     float *x = NULL;
     int32_t *labels = NULL;
-    size_t rows = 0, width = 0;
-    int bytes = 0, rc = read_matrix(c->input, fmt, c->header, &x, &rows, &width, &bytes);
+    size_t rows = 0;
+    int bytes = 0, rc = !strcmp(fmt, "raw") ? raw_read(c->input, width, &x, &rows)
+                                            : read_matrix(c->input, fmt, c->header, &x, &rows, &width, &bytes);
     /* uint8 as the library converts IDX bytes, to the same floats. */
     float mul = scale == AAE_SCALE_SYMMETRIC ? 1.0f / 127.5f : 1.0f / 255.0f;
     float add = scale == AAE_SCALE_SYMMETRIC ? -1.0f : 0.0f;

@@ -16,8 +16,8 @@ static int report(const char *what, aae_status st)
 /* --input as a dataset of the model's width. */
 static int load_input(const cli *c, const aae_model *m, aae_dataset **ds, size_t *rows, int *has_labels)
 {
-    if (cli_load_data(c, ex_scale_for(m), ds)) return -1;
     size_t width = 0, want = cli_model_size(m, AAE_OPTION_INPUT_WIDTH);
+    if (cli_load_data(c, ex_scale_for(m), want, ds)) return -1;
     aae_dataset_shape(*ds, rows, &width, has_labels);
     if (width != want) {
         fprintf(stderr, CLI_PROG ": %s has rows of %zu values; the model %s reads %zu\n", c->input, width,
@@ -28,7 +28,8 @@ static int load_input(const cli *c, const aae_model *m, aae_dataset **ds, size_t
 }
 
 /* Runs `op` (encode or reconstruct) over every row of --input and writes
- * the result. */
+ * the result: for encode z, then the class probabilities of a y head,
+ * then the label when the input has labels. */
 static int apply(cli *c, int encode)
 {
     aae_model *m = cli_load_model(c);
@@ -43,7 +44,7 @@ static int apply(cli *c, int encode)
     aae_model_get(m, AAE_OPTION_Y_HEAD, &yh);
     aae_model_get(m, AAE_OPTION_DECODER_INPUT, &dec);
     size_t ny = (int)yh != AAE_Y_NONE ? cli_model_size(m, AAE_OPTION_CLASSES) : 0;
-    size_t cols = encode ? nz + ny : width;
+    size_t cols = encode ? nz + ny + (has_labels ? 1 : 0) : width;
     if (!encode && (int)dec == AAE_DECODE_Z_LABEL && !has_labels) {
         fprintf(stderr, CLI_PROG ": this model's decoder reads the label: give --labels or --label-column\n");
         goto done;
@@ -72,13 +73,16 @@ static int apply(cli *c, int encode)
         for (size_t i = 0; encode && i < n; i++) {
             memcpy(out + (r0 + i) * cols, z + i * nz, nz * sizeof *z);
             memcpy(out + (r0 + i) * cols + nz, y + i * ny, ny * sizeof *y);
+            if (has_labels) out[(r0 + i) * cols + nz + ny] = (float)lab[i];
         }
     }
     float lo = 0, hi = 1;
     cli_output_range(m, out, rows * cols, &lo, &hi);
-    if (cli_write_output(c, out, rows, cols, encode ? "z" : "x", "y", encode ? nz : cols, lo, hi)) goto done;
-    fprintf(stderr, CLI_PROG ": %zu rows x %zu columns (%s) written to %s\n", rows, cols,
-            encode ? (ny ? "z, then class probabilities" : "z") : "reconstructions", c->output);
+    cli_columns names = {encode ? "z" : "x", "y", encode ? nz : cols, encode && has_labels ? "label" : NULL};
+    if (cli_write_output(c, out, rows, cols, &names, lo, hi)) goto done;
+    fprintf(stderr, CLI_PROG ": %zu rows x %zu columns (%s%s%s) written to %s\n", rows, cols,
+            encode ? "z" : "reconstructions", encode && ny ? ", class probabilities" : "",
+            encode && has_labels ? ", label" : "", c->output);
     rc = 0;
 done:
     free(x);
@@ -127,7 +131,8 @@ int cli_generate(cli *c)
     }
     float lo = 0, hi = 1;
     cli_output_range(m, x, c->n * width, &lo, &hi);
-    if (cli_write_output(c, x, c->n, width, "x", "x", width, lo, hi)) goto done;
+    cli_columns names = {"x", "x", width, NULL};
+    if (cli_write_output(c, x, c->n, width, &names, lo, hi)) goto done;
     fprintf(stderr, CLI_PROG ": %zu samples of %zu values written to %s\n", c->n, width, c->output);
     rc = 0;
 done:

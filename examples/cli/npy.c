@@ -1,7 +1,7 @@
 /* NumPy .npy files (format versions 1-3): reading float32, float64, uint8,
  * int8, int32 and int64 arrays in C order as rows of floats, and writing
  * float32 rows. Every header field is checked against the file's size
- * before anything is allocated. */
+ * before anything is allocated. Also raw little-endian float32 rows. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -121,6 +121,23 @@ static float convert(const unsigned char *b, const npy_type *t)
     return (float)(int64_t)u;
 }
 
+/* count values of type t from raw into x, each finite. 0, or -1 after
+ * naming the row and column (of rows of `width`). */
+static int to_floats(const char *path, const unsigned char *raw, const npy_type *t, size_t count, size_t width,
+                     float *x)
+{
+    for (size_t i = 0; i < count; i++) {
+        float v = convert(raw + i * t->size, t);
+        if (!isfinite(v)) {
+            fprintf(stderr, CLI_PROG ": %s: row %zu column %zu is %s (not a finite float32)\n", path, i / width,
+                    i % width, isnan(v) ? "NaN" : "infinite or too large");
+            return -1;
+        }
+        x[i] = v;
+    }
+    return 0;
+}
+
 int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *bytes)
 {
     size_t size = 0, hlen = 0;
@@ -178,16 +195,7 @@ int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *byte
         fprintf(stderr, CLI_PROG ": cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "it ended early");
         goto done;
     }
-    for (size_t i = 0; i < count; i++) {
-        float v = convert(raw + i * t->size, t);
-        if (!isfinite(v)) {
-            fprintf(stderr, CLI_PROG ": %s: row %zu column %zu is %s (not a finite float32)\n", path,
-                    i / *width, i % *width, isnan(v) ? "NaN" : "infinite or too large");
-            goto done;
-        }
-        (*x)[i] = v;
-    }
-    rc = 0;
+    rc = to_floats(path, raw, t, count, *width, *x);
 done:
     if (rc) {
         free(*x);
@@ -218,4 +226,44 @@ int npy_write(FILE *f, const float *x, size_t rows, size_t cols)
         fwrite(b, 1, 4, f);
     }
     return ferror(f) ? -1 : 0;
+}
+
+int raw_read(const char *path, size_t width, float **x, size_t *rows)
+{
+    size_t size = 0;
+    FILE *f = cli_open_input(path, &size);
+    if (!f) return -1;
+    unsigned char *raw = NULL;
+    int rc = -1;
+    *x = NULL;
+    if (!size) {
+        fprintf(stderr, CLI_PROG ": %s is empty\n", path);
+        goto done;
+    }
+    if (size % (width * 4) != 0) {
+        fprintf(stderr, CLI_PROG ": %s (%zu bytes) is not a whole number of rows of %zu float32 values\n", path,
+                size, width);
+        goto done;
+    }
+    raw = malloc(size);
+    *x = malloc(size / 4 * sizeof **x);
+    if (!raw || !*x) {
+        fprintf(stderr, CLI_PROG ": %s: out of memory for %zu bytes\n", path, size);
+        goto done;
+    }
+    if (fread(raw, 1, size, f) != size) {
+        fprintf(stderr, CLI_PROG ": cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "it ended early");
+        goto done;
+    }
+    if (to_floats(path, raw, &types[0], size / 4, width, *x)) goto done; /* types[0]: <f4 */
+    *rows = size / (width * 4);
+    rc = 0;
+done:
+    if (rc) {
+        free(*x);
+        *x = NULL;
+    }
+    free(raw);
+    fclose(f);
+    return rc;
 }

@@ -2,13 +2,13 @@
  * the same directory renamed into place, so a failed write leaves nothing
  * behind and an old file is replaced whole or not at all. */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "common/draw.h"
+#include "common/shape.h"
 
 static const char *format_of(const cli *c)
 {
@@ -25,40 +25,12 @@ static const char *format_of(const cli *c)
     return f;
 }
 
-/* The picture shape of a row of `cols` values: --image-shape HxW or a square. */
-static int image_shape(const cli *c, size_t cols, size_t *h, size_t *w)
-{
-    if (c->image_shape) {
-        char *end;
-        unsigned long long a = strtoull(c->image_shape, &end, 10), b = 0;
-        if (*end == 'x') b = strtoull(end + 1, &end, 10);
-        if (*end || !a || !b || a > cols || b > cols || a * b != cols) {
-            fprintf(stderr, CLI_PROG ": --image-shape %s: need HxW with H*W = %zu, the values per row\n",
-                    c->image_shape, cols);
-            return -1;
-        }
-        *h = (size_t)a;
-        *w = (size_t)b;
-        return 0;
-    }
-    size_t s = (size_t)sqrt((double)cols);
-    while (s * s > cols) s--;
-    while ((s + 1) * (s + 1) <= cols) s++;
-    if (s * s != cols) {
-        fprintf(stderr, CLI_PROG ": rows of %zu values are not square pictures: give --image-shape HxW for "
-                        "a PNG\n", cols);
-        return -1;
-    }
-    *h = *w = s;
-    return 0;
-}
-
-int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, const char *p0, const char *p1,
-                     size_t split, float lo, float hi)
+int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, const cli_columns *names, float lo,
+                     float hi)
 {
     const char *fmt = format_of(c);
     size_t h = 0, w = 0;
-    if (!fmt || (!strcmp(fmt, "png") && image_shape(c, cols, &h, &w))) return -1;
+    if (!fmt || (!strcmp(fmt, "png") && shape_parse(CLI_PROG, c->image_shape, cols, &h, &w))) return -1;
     int to_stdout = !strcmp(c->output, "-");
     if (to_stdout && !strcmp(fmt, "png")) {
         fprintf(stderr, CLI_PROG ": a PNG needs an --output file\n");
@@ -66,7 +38,7 @@ int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, con
     }
     if (to_stdout)
         return (!strcmp(fmt, "npy") ? npy_write(stdout, x, rows, cols)
-                                    : csv_write(stdout, x, rows, cols, p0, p1, split)) || fflush(stdout)
+                                    : csv_write(stdout, x, rows, cols, names)) || fflush(stdout)
                    ? (fprintf(stderr, CLI_PROG ": writing standard output failed\n"), -1)
                    : 0;
     size_t len = strlen(c->output) + 32;
@@ -82,7 +54,7 @@ int cli_write_output(const cli *c, const float *x, size_t rows, size_t cols, con
     } else {
         FILE *f = fopen(tmp, "wb");
         if (f) {
-            rc = !strcmp(fmt, "npy") ? npy_write(f, x, rows, cols) : csv_write(f, x, rows, cols, p0, p1, split);
+            rc = !strcmp(fmt, "npy") ? npy_write(f, x, rows, cols) : csv_write(f, x, rows, cols, names);
             if (fclose(f) != 0) rc = -1;
         }
     }

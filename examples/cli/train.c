@@ -92,7 +92,7 @@ int cli_train(cli *c)
     }
     aae_builder_get(b, AAE_OPTION_OUTPUT, &out);
     if (cli_load_data(c, m ? ex_scale_for(m) : (int)out == AAE_OUTPUT_TANH ? AAE_SCALE_SYMMETRIC : AAE_SCALE_UNIT,
-                      &ds))
+                      0, &ds))
         goto done;
     aae_dataset_shape(ds, &rows, &width, &has_labels);
     aae_builder_get(b, AAE_OPTION_INPUT_WIDTH, &want);

@@ -36,7 +36,8 @@ int draw_image_grid(const char *path, const float *images, size_t n, size_t h,
                     size_t w, size_t cols, float lo, float hi);
 
 /* n 2-D points (xy: n x 2) coloured by label (0..classes-1, others grey),
- * on ticked axes, with a colour key of the classes; 600 x 500 pixels. */
+ * on ticked axes labelled z0 and z1, with a colour key of the classes;
+ * the fewer the points, the bigger their dots; 600 x 500 pixels. */
 int draw_scatter(const char *path, const char *title, const float *xy,
                  const int32_t *labels, size_t n, size_t classes);
 
@@ -48,6 +49,20 @@ int draw_curves(const char *path, const char *const *names,
                 const double *values, size_t series, size_t points);
 int draw_curves_from(const char *path, const char *const *names, const double *values,
                      size_t series, size_t points, int first);
+
+/* A panel of draw_panels: `count` series (at most 8) from series `first`
+ * on, under `title` (NULL: the first series' name), with a legend of their
+ * names when there are two or more. */
+typedef struct draw_panel {
+    const char *title;
+    size_t first, count;
+} draw_panel;
+
+/* Panels of series against the epoch (first, first + 1, ...; series i has
+ * `points` values at values[i * points ..) and is named names[i]), three to
+ * a row, each with its own ticked axes. */
+int draw_panels(const char *path, const draw_panel *panels, size_t n_panels, const char *const *names,
+                const double *values, size_t points, int first);
 
 /* A series of draw_plot: n points (x[i], y[i]). A point that is not finite
  * (or not positive on a log axis) is left out and breaks the line. */

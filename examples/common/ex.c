@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "draw.h"
+#include "shape.h"
 
 /* ---- command line ----------------------------------------------------- */
 
@@ -110,6 +111,7 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"seed", 'u', &a->seed, "seed of initialization, sampling and shuffling"},
         {"out", 's', &a->out, "output directory"},
         {"data", 's', &a->data, "directory with the MNIST IDX files"},
+        {"image-shape", 's', &a->image_shape, "HxW of a row's picture (default: the IDX files' rows x cols)"},
         {"limit", 'z', &a->limit, "use the first N rows of each set (0: all)"},
         {"batch", 'z', &a->batch, "minibatch rows"},
         {"resume", 'i', &a->resume, "1: continue <out>/<prog>.model (saved every epoch) up to --epochs in all"},
@@ -174,6 +176,45 @@ static int make_dirs(const char *path)
             *p = c;
         }
     }
+}
+
+/* The IDX images of set `prefix` in a->data into buf. */
+static char *images_path(char *buf, const ex_args *a, const char *prefix)
+{
+    snprintf(buf, EX_PATH_MAX, "%s/%s-images-idx3-ubyte", a->data, prefix);
+    return buf;
+}
+
+static int no_data(const ex_args *a)
+{
+    fprintf(stderr, "%s: get MNIST with `make mnist` or point --data at the IDX files\n", a->prog);
+    return -1;
+}
+
+int ex_setup_images(ex_args *a)
+{
+    char train[EX_PATH_MAX], test[EX_PATH_MAX];
+    size_t rows, cols, h, w, test_rows, test_cols, th, tw;
+    if (shape_of_idx(a->prog, images_path(train, a, "train"), &rows, &cols, &h, &w) ||
+        shape_of_idx(a->prog, images_path(test, a, "t10k"), &test_rows, &test_cols, &th, &tw))
+        return no_data(a);
+    for (int i = 0; i < 2; i++) {
+        char labels[EX_PATH_MAX];
+        snprintf(labels, sizeof labels, "%s/%s-labels-idx1-ubyte", a->data, i ? "t10k" : "train");
+        if (access(labels, R_OK) != 0) {
+            fprintf(stderr, "%s: cannot read %s: %s\n", a->prog, labels, strerror(errno));
+            return no_data(a);
+        }
+    }
+    if (test_cols != cols) {
+        fprintf(stderr, "%s: %s holds rows of %zu values, %s rows of %zu: the sets must match\n", a->prog, train,
+                cols, test, test_cols);
+        return -1;
+    }
+    if ((a->image_shape || !h) && shape_parse(a->prog, a->image_shape, cols, &h, &w)) return -1;
+    a->image_h = h;
+    a->image_w = w;
+    return ex_setup(a);
 }
 
 int ex_setup(const ex_args *a)
@@ -253,14 +294,14 @@ static int load_set(const ex_args *a, const char *prefix, aae_scale scale, aae_d
     aae_status st = aae_dataset_load_idx(&full, img, lab, scale);
     if (st != AAE_OK) {
         ex_report(a, "loading MNIST", st);
-        fprintf(stderr, "%s: get MNIST with `make mnist` or point --data at the IDX files\n", a->prog);
+        no_data(a);
         return 1;
     }
     size_t rows, width;
     aae_dataset_shape(full, &rows, &width, NULL);
-    if (width != EX_IMAGE_SIDE * EX_IMAGE_SIDE) {
-        fprintf(stderr, "%s: %s holds images of %zu pixels; the examples need %dx%d\n", a->prog, img,
-                width, EX_IMAGE_SIDE, EX_IMAGE_SIDE);
+    if (width != ex_pixels(a)) { /* changed since ex_setup_images read it */
+        fprintf(stderr, "%s: %s holds rows of %zu values, not the %zux%zu pictures expected\n", a->prog, img,
+                width, a->image_h, a->image_w);
         aae_dataset_free(full);
         return 1;
     }
@@ -309,7 +350,7 @@ int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
     aae_model_get(model, AAE_OPTION_Z_WIDTH, &zw);
     size_t w = (size_t)zw, n = ROWS * DIGITS;
     float *style = malloc(ROWS * w * sizeof *style), *z = malloc(n * w * sizeof *z);
-    float *c = calloc(n * DIGITS, sizeof *c), *x = malloc(n * EX_PIXELS * sizeof *x);
+    float *c = calloc(n * DIGITS, sizeof *c), *x = malloc(n * ex_pixels(a) * sizeof *x);
     char path[EX_PATH_MAX];
     int rc = !style || !z || !c || !x ||
              aae_model_sample_prior(model, ROWS, a->seed + 99, NULL, style) != AAE_OK;
@@ -319,7 +360,7 @@ int ex_write_styles(const ex_args *a, const aae_model *model, const char *name)
     }
     if (!rc)
         rc = aae_model_decode(model, z, c, n, x, NULL, 0) != AAE_OK ||
-             draw_image_grid(ex_path(path, a, name), x, n, EX_IMAGE_SIDE, EX_IMAGE_SIDE, DIGITS,
+             draw_image_grid(ex_path(path, a, name), x, n, a->image_h, a->image_w, DIGITS,
                              ex_scale_for(model) == AAE_SCALE_UNIT ? 0.0f : -1.0f, 1.0f);
     if (rc) fprintf(stderr, "%s: writing %s failed: %s\n", a->prog, name, aae_last_error());
     free(style);
@@ -355,6 +396,7 @@ static aae_status configure(const ex_args *a, aae_preset preset, const ex_settin
     aae_builder *b = NULL;
     aae_status st = aae_builder_create(&b, preset);
     if (st == AAE_OK) st = aae_builder_set(b, AAE_OPTION_SEED, (double)a->seed);
+    if (st == AAE_OK) st = aae_builder_set(b, AAE_OPTION_INPUT_WIDTH, (double)ex_pixels(a));
     for (size_t i = 0; st == AAE_OK && i < n; i++) st = aae_builder_set(b, settings[i].option, settings[i].value);
     /* Any other value, negative too, goes to the library, which checks it. */
     if (st == AAE_OK && a->w_adv != EX_PRESET_W_ADV) st = aae_builder_set(b, AAE_OPTION_W_ADV, a->w_adv);
@@ -394,7 +436,9 @@ int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t
         EX_TRY(a, aae_builder_build(b, &s->model));
     }
     if (ex_write_recipe(a, s->model)) goto fail;
-    if (ex_load_mnist(a, ex_scale_for(s->model), &s->mnist_train, &s->mnist_test)) goto fail;
+    aae_scale scale = ex_scale_for(s->model);
+    if (ex_load_mnist(a, scale, &s->mnist_train, &s->mnist_test)) goto fail;
+    s->range = scale == AAE_SCALE_SYMMETRIC ? 2.0 : 1.0;
     s->train = s->mnist_train;
     s->eval = s->mnist_test;
     rc = 0;
@@ -415,6 +459,8 @@ void ex_close(ex_session *s)
 static const char *const slot_names[AAE_SLOT_COUNT] = {"rec", "kl", "ce", "disc_z", "gen_z", "disc_y", "gen_y"};
 static const char *const metric_names[AAE_METRIC_COUNT] = {"test_mse", "test_l1", "test_class_error",
                                                            "test_cluster_accuracy", "test_elbo"};
+static const char *const valid_names[AAE_METRIC_COUNT] = {"valid_mse", "valid_l1", "valid_class_error",
+                                                          "valid_cluster_accuracy", "valid_elbo"};
 
 typedef struct run {
     ex_session *s;
@@ -534,37 +580,90 @@ static void write_csv_row(run *r, int epoch, double rate, double seconds)
     fflush(r->csv);
 }
 
-/* One panel per loss in use and per metric the evaluation gave. */
+/* The panels of loss_curves.png: a loss in use alone, a discriminator and
+ * its generator together, and each metric the evaluation gave, the
+ * validation set's beside the test set's; `titles` holds what they need. */
+enum { CURVES_MAX = AAE_SLOT_COUNT + 2 * AAE_METRIC_COUNT };
+
+typedef struct curves {
+    const char *names[CURVES_MAX];
+    draw_panel panels[CURVES_MAX];
+    char titles[AAE_METRIC_COUNT][64];
+    size_t series, n_panels;
+    double *v; /* series x span */
+} curves;
+
+/* Series `k` (a loss slot, or AAE_SLOT_COUNT + metric; valid: the
+ * validation set's metric) of epochs first..epochs-1 as the next series,
+ * called `name` (NULL: its log.csv column's). */
+static void add_series(const run *r, curves *c, int k, int valid, int first, int epochs, const char *name)
+{
+    size_t span = (size_t)(epochs - first), m = (size_t)(k - AAE_SLOT_COUNT);
+    const double *src = k < AAE_SLOT_COUNT ? r->losses + k : (valid ? r->valid : r->metrics) + m;
+    size_t stride = k < AAE_SLOT_COUNT ? AAE_SLOT_COUNT : AAE_METRIC_COUNT;
+    for (int e = first; e < epochs; e++) c->v[c->series * span + (size_t)(e - first)] = src[(size_t)e * stride];
+    c->names[c->series++] = name                 ? name
+                            : k < AAE_SLOT_COUNT ? slot_names[k]
+                            : valid              ? valid_names[m]
+                                                 : metric_names[m];
+}
+
+static void close_panel(curves *c, size_t from, const char *title)
+{
+    c->panels[c->n_panels++] = (draw_panel){title, from, c->series - from};
+}
+
 static int write_curves(const run *r, int epochs)
 {
-    const char *names[AAE_SLOT_COUNT + AAE_METRIC_COUNT];
     /* This run's epochs only (a resumed run's earlier ones are in log.csv). */
     int first = r->first;
     size_t span = (size_t)(epochs - first);
-    double *v = malloc(span * (AAE_SLOT_COUNT + AAE_METRIC_COUNT) * sizeof *v);
-    if (!v) return -1;
-    size_t n = 0;
-    for (int k = 0; k < AAE_SLOT_COUNT + AAE_METRIC_COUNT; k++) {
-        int is_loss = k < AAE_SLOT_COUNT, m = k - AAE_SLOT_COUNT;
-        if (is_loss ? !r->used[k] : !isfinite(r->metrics[(size_t)(epochs - 1) * AAE_METRIC_COUNT + (size_t)m]))
-            continue;
-        names[n] = is_loss ? slot_names[k] : metric_names[m];
-        for (int e = first; e < epochs; e++)
-            v[n * span + (size_t)(e - first)] = is_loss ? r->losses[(size_t)e * AAE_SLOT_COUNT + (size_t)k]
-                                                        : r->metrics[(size_t)e * AAE_METRIC_COUNT + (size_t)m];
-        n++;
+    const double *last = r->metrics + (size_t)(epochs - 1) * AAE_METRIC_COUNT;
+    const double *last_valid = r->valid + (size_t)(epochs - 1) * AAE_METRIC_COUNT;
+    curves c = {.v = malloc(span * CURVES_MAX * sizeof *c.v)};
+    if (!c.v) return -1;
+    for (int k = 0; k < AAE_SLOT_COUNT; k++) {
+        if (!r->used[k] || k == AAE_SLOT_GEN_Z || k == AAE_SLOT_GEN_Y) continue;
+        size_t from = c.series;
+        add_series(r, &c, k, 0, first, epochs, NULL);
+        if (k == AAE_SLOT_DISC_Z || k == AAE_SLOT_DISC_Y) add_series(r, &c, k + 1, 0, first, epochs, NULL);
+        close_panel(&c, from, k == AAE_SLOT_DISC_Z ? "z adversary" : k == AAE_SLOT_DISC_Y ? "y adversary" : NULL);
+    }
+    for (int m = 0; m < AAE_METRIC_COUNT; m++) {
+        if (!isfinite(last[m])) continue;
+        size_t from = c.series;
+        int shared = isfinite(last_valid[m]);
+        /* test and valid: the title names the metric */
+        add_series(r, &c, AAE_SLOT_COUNT + m, 0, first, epochs, shared ? "test" : NULL);
+        if (shared) add_series(r, &c, AAE_SLOT_COUNT + m, 1, first, epochs, "valid");
+        int pixels = r->s->range > 0 && (m == AAE_METRIC_MSE || m == AAE_METRIC_L1);
+        snprintf(c.titles[m], sizeof c.titles[m], "%s%s", shared ? metric_names[m] + 5 : metric_names[m],
+                 pixels ? ", pixels in [0, 1]" : "");
+        close_panel(&c, from, c.titles[m]);
     }
     char path[EX_PATH_MAX];
-    int rc = draw_curves_from(ex_path(path, r->s->a, "loss_curves.png"), names, v, n, span, first + 1);
-    free(v);
+    int rc = draw_panels(ex_path(path, r->s->a, "loss_curves.png"), c.panels, c.n_panels, c.names, c.v, span,
+                         first + 1);
+    free(c.v);
     return rc;
 }
 
-static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m, double rate)
+/* MSE and L1 on pixels in [0, 1] when the session knows the pixels' range. */
+static void to_unit_pixels(const ex_session *s, double *m)
+{
+    if (s->range <= 0) return;
+    m[AAE_METRIC_MSE] /= s->range * s->range;
+    m[AAE_METRIC_L1] /= s->range;
+}
+
+static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *lib_m, double rate)
 {
     run *r = user;
     ex_session *s = r->s;
     int epoch = (int)epoch0 + 1;
+    double unit[AAE_METRIC_COUNT], *m = lib_m ? unit : NULL;
+    for (int k = 0; m && k < AAE_METRIC_COUNT; k++) m[k] = lib_m[k];
+    if (m) to_unit_pixels(s, m);
     double seconds = now() - r->t0;
     for (int k = 0; k < AAE_SLOT_COUNT; k++) r->losses[(size_t)epoch0 * AAE_SLOT_COUNT + (size_t)k] = l[k];
     for (int k = 0; k < AAE_METRIC_COUNT; k++)
@@ -575,6 +674,7 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
     if (s->valid) {
         aae_status st = aae_model_evaluate(s->model, s->valid, v);
         if (st != AAE_OK) return ex_report(s->a, "evaluating the validation set", st);
+        to_unit_pixels(s, v);
     }
     if (r->tty) fprintf(stderr, "\r\033[K");
     fprintf(stderr, "epoch %d/%d:", epoch, s->a->epochs);
@@ -589,6 +689,7 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *m
         for (int k = 0; k < AAE_METRIC_COUNT; k++)
             if (isfinite(v[k])) fprintf(stderr, " valid_%s %.4g", metric_names[k] + 5, v[k]);
     }
+    if (s->range > 0 && m && isfinite(m[AAE_METRIC_MSE])) fprintf(stderr, " (mse, l1 on pixels in [0, 1])");
     fprintf(stderr, " | %.0f samples/s, %.1f s\n", rate, seconds);
     write_csv_row(r, epoch, rate, seconds);
     if (write_curves(r, epoch) != 0) {

@@ -1,4 +1,5 @@
-/* What every example program shares: the command line, MNIST loading, and a
+/* What every example program shares: the command line, MNIST loading (any
+ * picture size: the IDX files' rows x cols or --image-shape HxW), and a
  * training session with a progress bar (plain lines when stderr is not a
  * terminal), a per-epoch CSV log, loss curves and the saved model. Uses the
  * public libaae API only. Not part of the library. */
@@ -10,11 +11,7 @@
 
 #include <aae/aae.h>
 
-enum {
-    EX_PATH_MAX = 4096,
-    EX_IMAGE_SIDE = 28, /* MNIST: 28 x 28 pixels */
-    EX_PIXELS = EX_IMAGE_SIDE * EX_IMAGE_SIDE
-};
+enum { EX_PATH_MAX = 4096 };
 
 /* An extra command-line option: --name VALUE stored through ptr. */
 typedef struct ex_opt {
@@ -45,6 +42,8 @@ typedef struct ex_args {
     int reimpl;        /* 1: a new model gets ex_reimplementation_recipe */
     const char *out;   /* output directory (created with its parents) */
     const char *data;  /* directory with the four MNIST IDX files */
+    const char *image_shape; /* --image-shape "HxW" or NULL: the IDX files' */
+    size_t image_h, image_w; /* a row's picture shape, set by ex_setup_images */
     const char *model_file; /* the checkpoint's name in `out` (NULL:
                                "<prog>.model") */
 } ex_args;
@@ -62,6 +61,18 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
 /* Creates the output directory (of a training program) and sets the BLAS
  * threads. 0 or -1 after reporting the failure. */
 int ex_setup(const ex_args *a);
+
+/* For a program that trains on the IDX files in a->data: reads their
+ * headers and sets a->image_h x a->image_w from --image-shape or the
+ * training images' rows x cols (a square for 2-D files), refusing data
+ * whose rows it cannot draw (H*W is not the values per row, or the test
+ * rows differ) or read (a file missing or shorter than its header says)
+ * before anything is created; then ex_setup. 0 or -1 after reporting the
+ * failure. */
+int ex_setup_images(ex_args *a);
+
+/* The values of one picture (image_h * image_w). */
+static inline size_t ex_pixels(const ex_args *a) { return a->image_h * a->image_w; }
 
 /* "<out>/<name>" into buf (EX_PATH_MAX bytes); returns buf. */
 char *ex_path(char *buf, const ex_args *a, const char *name);
@@ -97,7 +108,8 @@ int ex_check_resumed(const ex_args *a, const char *path, const aae_model *m, con
 aae_scale ex_scale_for(const aae_model *model);
 
 /* Loads MNIST's training and test sets from a->data (first a->limit rows
- * of each when set). 0, or 1 after reporting the failure. */
+ * of each when set), rows of ex_pixels(a) values (ex_setup_images). 0, or
+ * 1 after reporting the failure. */
 int ex_load_mnist(const ex_args *a, aae_scale scale, aae_dataset **train, aae_dataset **test);
 
 /* Gathers the first n rows of ds as floats (x: n x width, labels: n, may be
@@ -146,6 +158,12 @@ struct ex_session {
     double seconds;                   /* wall time of the training */
     double metrics[AAE_METRIC_COUNT]; /* last epoch's evaluation (NaN: none) */
     int epochs_done;
+    /* The pixels' range (max - min: 1 on [0, 1], 2 on [-1, 1]) when ex_open
+     * loaded IDX images: test and validation MSE and L1 (log.csv, the epoch
+     * lines, metrics) are then on pixels in [0, 1], whatever the model's
+     * output scale (divided by range^2 and range). 0: as the library
+     * computes them (aae-cli's data has no such scale). */
+    double range;
 };
 
 /* One option a program sets on top of its preset. */
@@ -154,10 +172,11 @@ typedef struct ex_setting {
     double value;
 } ex_setting;
 
-/* Builds `preset` with --seed and the n settings into s->model (with
- * --resume 1 and a saved <out>/<prog>.model, loads that instead), then
- * loads MNIST at the model's output scale (ex_scale_for). 0, or 1 after
- * reporting the failure; call ex_close either way. */
+/* Builds `preset` with --seed, the input width ex_pixels(a) and the n
+ * settings into s->model (with --resume 1 and a saved <out>/<prog>.model,
+ * loads that instead), then loads MNIST at the model's output scale
+ * (ex_scale_for). 0, or 1 after reporting the failure; call ex_close
+ * either way. */
 int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n);
 
 /* Frees the model and data ex_open made. */

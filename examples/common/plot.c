@@ -1,5 +1,6 @@
-/* draw_plot (series sharing one panel, with a legend) and draw_curves (a
- * panel per series), on the ticked axes of axes.c. */
+/* draw_plot (series sharing one panel, with a legend), draw_curves (a
+ * panel per series) and draw_panels (panels of one or more series, a
+ * legend on each shared one), on the ticked axes of axes.c. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -133,12 +134,12 @@ int draw_plot(const char *path, const draw_series *series, size_t n, const draw_
     return rc;
 }
 
-int draw_curves_from(const char *path, const char *const *names, const double *values, size_t series,
-                     size_t points, int first)
+int draw_panels(const char *path, const draw_panel *panels, size_t n_panels, const char *const *names,
+                const double *values, size_t points, int first)
 {
-    enum { PW = 420, PH = 280, PER_ROW = 3 };
-    size_t per_row = series < PER_ROW ? (series ? series : 1) : PER_ROW;
-    size_t rows = series ? (series + per_row - 1) / per_row : 1;
+    enum { PW = 420, PH = 280, PER_ROW = 3, MAX_SHARED = 8 };
+    size_t per_row = n_panels < PER_ROW ? (n_panels ? n_panels : 1) : PER_ROW;
+    size_t rows = n_panels ? (n_panels + per_row - 1) / per_row : 1;
     double *epochs = malloc((points ? points : 1) * sizeof *epochs);
     canvas c;
     if (!epochs || canvas_init(&c, per_row * PW, rows * PH) != 0) {
@@ -146,16 +147,35 @@ int draw_curves_from(const char *path, const char *const *names, const double *v
         return -1;
     }
     for (size_t i = 0; i < points; i++) epochs[i] = (double)first + (double)i;
-    for (size_t s = 0; s < series; s++) {
-        /* Markers while they stay apart; past that the line alone. */
-        draw_series one = {NULL, epochs, values + s * points, points, class_color(s),
-                           points <= 40 ? DRAW_LINE | DRAW_MARKERS : DRAW_LINE, DRAW_CIRCLE};
-        draw_axes a = {.title = names[s], .x_label = "epoch", .integer_x = 1, .text_scale = 2};
-        panel(&c, (long)(s % per_row) * PW, (long)(s / per_row) * PH, PW, PH, &one, 1, &a);
+    for (size_t p = 0; p < n_panels; p++) {
+        draw_series s[MAX_SHARED];
+        size_t n = panels[p].count < MAX_SHARED ? panels[p].count : MAX_SHARED;
+        for (size_t k = 0; k < n; k++) {
+            size_t i = panels[p].first + k;
+            /* Markers while they stay apart; past that the line alone. A
+             * legend names the series of a shared panel. */
+            s[k] = (draw_series){n > 1 ? names[i] : NULL, epochs, values + i * points, points, class_color(i),
+                                 points <= 40 ? DRAW_LINE | DRAW_MARKERS : DRAW_LINE,
+                                 k % 2 ? DRAW_SQUARE : DRAW_CIRCLE};
+        }
+        draw_axes a = {.title = panels[p].title ? panels[p].title : names[panels[p].first], .x_label = "epoch",
+                       .integer_x = 1, .text_scale = 2};
+        panel(&c, (long)(p % per_row) * PW, (long)(p / per_row) * PH, PW, PH, s, n, &a);
     }
     int rc = canvas_save_png(&c, path);
     canvas_free(&c);
     free(epochs);
+    return rc;
+}
+
+int draw_curves_from(const char *path, const char *const *names, const double *values, size_t series,
+                     size_t points, int first)
+{
+    draw_panel *p = malloc((series ? series : 1) * sizeof *p);
+    if (!p) return -1;
+    for (size_t i = 0; i < series; i++) p[i] = (draw_panel){NULL, i, 1};
+    int rc = draw_panels(path, p, series, names, values, points, first);
+    free(p);
     return rc;
 }
 

@@ -43,14 +43,16 @@ int draw_scatter(const char *path, const char *title, const float *xy, const int
     range_of(d, n, 2, 0, &xlo, &xhi);
     range_of(d + 1, n, 2, 0, &ylo, &yhi);
     free(d);
-    frame f = {.ts = 2, .title = title};
+    frame f = {.ts = 2, .title = title, .x_label = "z0", .y_label = "z1"};
     frame_layout(&f, 0, 0, WIDTH - KEY, HEIGHT, xlo, xhi, ylo, yhi);
     frame_grid(&c, &f);
+    /* Dots that stay visible when few, and apart when many. */
+    long dot = n <= 500 ? 5 : n <= 3000 ? 3 : 2;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1])) continue;
         int32_t l = labels ? labels[i] : -1;
         rgb_color col = l >= 0 && (size_t)l < classes ? class_color((size_t)l) : UNLABELLED;
-        canvas_fill(&c, frame_px(&f, xy[2 * i]), frame_py(&f, xy[2 * i + 1]) - 1, 2, 2, col);
+        canvas_fill(&c, frame_px(&f, xy[2 * i]) - dot / 2, frame_py(&f, xy[2 * i + 1]) - dot / 2, dot, dot, col);
     }
     frame_axes(&c, &f);
     key(&c, &f, classes);
