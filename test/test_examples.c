@@ -510,7 +510,7 @@ END_TEST
 
 /* A run stopped after its first epoch continues from the checkpoint saved
  * every epoch: --epochs counts them all, log.csv grows, and a finished run
- * trains no more. */
+ * trains no more but still reports its last epoch's metrics (from log.csv). */
 START_TEST(a_stopped_run_resumes_from_its_checkpoint)
 {
     train("cluster_aae", "1", NULL);
@@ -526,8 +526,17 @@ START_TEST(a_stopped_run_resumes_from_its_checkpoint)
     TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "cluster_aae/cluster_aae.model")));
     TU_ASSERT_OK(aae_model_steps(m, &steps));
     aae_model_free(m);
+    /* The majority error the last training printed, e.g. " 85.50% (by majority)". */
+    const char *out = ru_slurp(path_of("%s.out", "cluster_aae"), NULL), *p = strstr(out, "% (by majority)");
+    ck_assert_msg(p != NULL, "%s", out);
+    while (p > out && p[-1] != ' ') p--;
+    char trained[64];
+    snprintf(trained, sizeof trained, "%.*s", (int)(strchr(p, ')') + 1 - p), p);
     train("cluster_aae", "2", resume);
     assert_log("cluster_aae", 2, filled);
+    out = ru_slurp(path_of("%s.out", "cluster_aae"), NULL);
+    ck_assert_msg(strstr(out, "2 epochs in 0 s") && strstr(out, trained), "finished run's summary: %s (was%s)",
+                  out, trained);
     TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "cluster_aae/cluster_aae.model")));
     uint64_t again;
     TU_ASSERT_OK(aae_model_steps(m, &again));

@@ -269,9 +269,10 @@ void frame_axes(canvas *c, const frame *f)
     ticks(c, f, &f->ay, 0);
     long top = f->box_y + PAD;
     if (f->title && *f->title) {
-        int ts = f->ts + 1;
+        /* One size up where the title fits the panel, else the numbers' size. */
+        int ts = text_width(f->title, f->ts + 1) <= f->box_w - 2 * PAD ? f->ts + 1 : f->ts;
         canvas_text(c, f->box_x + (f->box_w - text_width(f->title, ts)) / 2, top, f->title, INK, ts);
-        top += 7L * ts + PAD + 2;
+        top += 7L * (f->ts + 1) + PAD + 2; /* the room frame_layout kept */
     }
     /* No rotated text: the y label heads the y axis, centred on it where
      * the panel leaves room. */

@@ -461,6 +461,7 @@ static const char *const metric_names[AAE_METRIC_COUNT] = {"test_mse", "test_l1"
                                                            "test_cluster_accuracy", "test_elbo"};
 static const char *const valid_names[AAE_METRIC_COUNT] = {"valid_mse", "valid_l1", "valid_class_error",
                                                           "valid_cluster_accuracy", "valid_elbo"};
+enum { CSV_COLUMNS_MAX = 64 }; /* log.csv has 20 */
 
 typedef struct run {
     ex_session *s;
@@ -473,6 +474,7 @@ typedef struct run {
     double *valid;   /* epochs x AAE_METRIC_COUNT: the validation set's */
     FILE *csv;
     int first;       /* epochs the model had done before this run */
+    int drawn_from;  /* first epoch (0-based) the arrays hold: 0 once log.csv gave the earlier ones */
 } run;
 
 static volatile sig_atomic_t interrupted;
@@ -615,8 +617,7 @@ static void close_panel(curves *c, size_t from, const char *title)
 
 static int write_curves(const run *r, int epochs)
 {
-    /* This run's epochs only (a resumed run's earlier ones are in log.csv). */
-    int first = r->first;
+    int first = r->drawn_from;
     size_t span = (size_t)(epochs - first);
     const double *last = r->metrics + (size_t)(epochs - 1) * AAE_METRIC_COUNT;
     const double *last_valid = r->valid + (size_t)(epochs - 1) * AAE_METRIC_COUNT;
@@ -703,6 +704,55 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *l
     return s->after_epoch ? s->after_epoch(s, epoch, m) : 0;
 }
 
+/* The array and column a log.csv header names: losses, test or validation
+ * metrics; NULL for others (epoch, rates). */
+static double *log_column(const run *r, const char *name, size_t *k, size_t *stride)
+{
+    for (size_t i = 0; i < AAE_SLOT_COUNT; i++)
+        if (!strcmp(name, slot_names[i])) return *k = i, *stride = AAE_SLOT_COUNT, r->losses;
+    for (size_t i = 0; i < AAE_METRIC_COUNT; i++) {
+        *k = i, *stride = AAE_METRIC_COUNT;
+        if (!strcmp(name, metric_names[i])) return r->metrics;
+        if (!strcmp(name, valid_names[i])) return r->valid;
+    }
+    return NULL;
+}
+
+/* A resumed run's earlier epochs from its log.csv, so that loss_curves.png
+ * and the summary cover the model's whole life. A log that lacks any of
+ * epochs 1..first leaves the curves to this run's epochs. */
+static void read_earlier_epochs(run *r)
+{
+    char path[EX_PATH_MAX], *line = NULL;
+    size_t cap = 0, k[CSV_COLUMNS_MAX], stride[CSV_COLUMNS_MAX];
+    double *col[CSV_COLUMNS_MAX];
+    int seen = 0;
+    FILE *f = r->first > 0 ? fopen(ex_path(path, r->s->a, "log.csv"), "r") : NULL;
+    if (!f) return;
+    size_t n = 0;
+    if (getline(&line, &cap, f) > 0)
+        for (char *c = strtok(line, ",\n"); c && n < CSV_COLUMNS_MAX; c = strtok(NULL, ",\n"), n++)
+            col[n] = log_column(r, c, &k[n], &stride[n]);
+    while (getline(&line, &cap, f) > 0) {
+        char *c = line, *end;
+        long epoch = strtol(c, &end, 10);
+        if (end == c || epoch < 1 || epoch > r->first) continue;
+        seen++;
+        for (size_t i = 1; i < n && *end == ','; i++) {
+            c = end + 1;
+            double v = strtod(c, &end);
+            if (end == c) v = NAN; /* an empty field: not measured */
+            if (col[i]) col[i][(size_t)(epoch - 1) * stride[i] + k[i]] = v;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (seen != r->first) return;
+    r->drawn_from = 0;
+    for (int m = 0; m < AAE_METRIC_COUNT; m++)
+        r->s->metrics[m] = r->metrics[(size_t)(r->first - 1) * AAE_METRIC_COUNT + (size_t)m];
+}
+
 static FILE *open_csv(const ex_args *a, int append)
 {
     char path[EX_PATH_MAX];
@@ -738,11 +788,17 @@ int ex_train(ex_session *s)
     /* Epochs the model has done (a loaded one continues its count). */
     uint64_t done = 0;
     EX_TRY(a, aae_trainer_position(t, s->model, s->train, &done, NULL, NULL));
-    r.first = done < (uint64_t)a->epochs ? (int)done : a->epochs;
+    r.first = r.drawn_from = done < (uint64_t)a->epochs ? (int)done : a->epochs;
     s->epochs_done = r.first;
     EX_TRY(a, aae_trainer_set(t, AAE_TRAIN_EPOCHS, a->epochs - r.first > 0 ? a->epochs - r.first : 1));
+    if (!r.losses || !r.metrics || !r.valid) {
+        fprintf(stderr, "%s: out of memory\n", a->prog);
+        goto fail;
+    }
+    for (size_t i = 0; i < (size_t)a->epochs * AAE_METRIC_COUNT; i++) r.metrics[i] = r.valid[i] = NAN;
+    read_earlier_epochs(&r);
     r.csv = open_csv(a, r.first > 0);
-    if (!r.losses || !r.metrics || !r.valid || !r.csv) {
+    if (!r.csv) {
         fprintf(stderr, "%s: cannot start the log in %s: %s\n", a->prog, a->out, strerror(errno));
         goto fail;
     }
@@ -761,7 +817,10 @@ int ex_train(ex_session *s)
     sigaction(SIGINT, &sa, &old);
     interrupted = 0;
     r.t0 = now();
-    aae_status st = r.first < a->epochs ? aae_trainer_fit(t, s->model, s->train, s->labelled) : AAE_OK;
+    aae_status st = AAE_OK;
+    if (r.first < a->epochs) st = aae_trainer_fit(t, s->model, s->train, s->labelled);
+    else if (r.drawn_from == 0 && write_curves(&r, r.first) != 0) /* nothing left: redraw the log */
+        fprintf(stderr, "%s: writing loss_curves.png failed\n", a->prog);
     s->seconds = now() - r.t0;
     sigaction(SIGINT, &old, NULL);
     if (st == AAE_ERR_CANCELLED && interrupted) {
