@@ -28,6 +28,19 @@ static void write_be32(FILE *f, uint32_t v)
     ck_assert_uint_eq(fwrite(b, 1, 4, f), 4);
 }
 
+/* <DIR_>/<dir>/<prefix>-labels-idx1-ubyte: labels 0, 1, ..., 9, 0, ... */
+static void write_labels(const char *dir, const char *prefix, size_t rows)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000801);
+    write_be32(f, (uint32_t)rows);
+    for (size_t r = 0; r < rows; r++) fputc((int)(r % 10), f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
 /* Digit d is a bright bar at row (2 + 2d) mod h plus a dimmer column at
  * (4 + 2d) mod w, with a little per-row noise: ten easy classes of h x w
  * bytes, written as <DIR_>/<dir>/<prefix>-{images,labels}-idx*-ubyte. */
@@ -55,13 +68,7 @@ static void write_idx_shaped(const char *dir, const char *prefix, size_t rows, u
         ck_assert_uint_eq(fwrite(img, 1, (size_t)(h * w), f), (size_t)(h * w));
     }
     ck_assert_int_eq(fclose(f), 0);
-    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
-    f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    write_be32(f, 0x00000801);
-    write_be32(f, (uint32_t)rows);
-    for (size_t r = 0; r < rows; r++) fputc((int)(r % 10), f);
-    ck_assert_int_eq(fclose(f), 0);
+    write_labels(dir, prefix, rows);
 }
 
 /* <DIR_>/<dir> with a training and a test set of h x w pictures. */
@@ -431,13 +438,7 @@ static void write_idx_2d(const char *dir, const char *prefix, size_t rows, size_
     write_be32(f, (uint32_t)cols);
     for (size_t i = 0; i < rows * cols; i++) fputc((int)(i * 37 % 256), f);
     ck_assert_int_eq(fclose(f), 0);
-    snprintf(path, sizeof path, "%s/%s/%s-labels-idx1-ubyte", DIR_, dir, prefix);
-    f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    write_be32(f, 0x00000801);
-    write_be32(f, (uint32_t)rows);
-    for (size_t r = 0; r < rows; r++) fputc((int)(r % 10), f);
-    ck_assert_int_eq(fclose(f), 0);
+    write_labels(dir, prefix, rows);
 }
 
 /* Data whose rows cannot be drawn as asked is refused before anything is
