@@ -28,6 +28,19 @@ static void write_be32(FILE *f, uint32_t v)
     ck_assert_uint_eq(fwrite(b, 1, 4, f), 4);
 }
 
+/* <DIR_>/<dir>/<prefix>-images-idx3-ubyte opened for writing, its IDX
+ * header (unsigned bytes, n dimensions) written. */
+static FILE *open_images(const char *dir, const char *prefix, const uint32_t *dims, int n)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    write_be32(f, 0x00000800u | (uint32_t)n);
+    for (int i = 0; i < n; i++) write_be32(f, dims[i]);
+    return f;
+}
+
 /* <DIR_>/<dir>/<prefix>-labels-idx1-ubyte: labels 0, 1, ..., 9, 0, ... */
 static void write_labels(const char *dir, const char *prefix, size_t rows)
 {
@@ -46,14 +59,8 @@ static void write_labels(const char *dir, const char *prefix, size_t rows)
  * bytes, written as <DIR_>/<dir>/<prefix>-{images,labels}-idx*-ubyte. */
 static void write_idx_shaped(const char *dir, const char *prefix, size_t rows, uint64_t seed, int h, int w)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    write_be32(f, 0x00000803);
-    write_be32(f, (uint32_t)rows);
-    write_be32(f, (uint32_t)h);
-    write_be32(f, (uint32_t)w);
+    const uint32_t dims[] = {(uint32_t)rows, (uint32_t)h, (uint32_t)w};
+    FILE *f = open_images(dir, prefix, dims, 3);
     float noise[SIDE * SIDE];
     unsigned char img[SIDE * SIDE];
     ck_assert(h * w <= SIDE * SIDE);
@@ -429,13 +436,8 @@ static void assert_refused(const char *ex, const char *data, const char *const *
  * <DIR_>/<dir>/<prefix>-*. */
 static void write_idx_2d(const char *dir, const char *prefix, size_t rows, size_t cols)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s/%s-images-idx3-ubyte", DIR_, dir, prefix);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    write_be32(f, 0x00000802);
-    write_be32(f, (uint32_t)rows);
-    write_be32(f, (uint32_t)cols);
+    const uint32_t dims[] = {(uint32_t)rows, (uint32_t)cols};
+    FILE *f = open_images(dir, prefix, dims, 2);
     for (size_t i = 0; i < rows * cols; i++) fputc((int)(i * 37 % 256), f);
     ck_assert_int_eq(fclose(f), 0);
     write_labels(dir, prefix, rows);
