@@ -206,17 +206,19 @@ def train_step(m, opts, x, xl, yl):
     return out
 
 
-def train_epoch(m, opts, x, y, lab, batch):
+def train_epoch(m, opts, x, y, lab, batch, semi=True):
     """One epoch: a fresh shuffle, len(x) // batch steps; lab (positions of
-    the labelled rows, or None: no semi-supervised phase) feeds labelled
-    batches of `batch` rows. Returns the summed losses of each kind."""
+    the labelled rows, or None) feeds the semi-supervised phase, when semi,
+    labelled batches of `batch` rows (shuffled whether used or not, so a
+    run draws the same numbers as before this was a function). Returns the
+    summed losses of each kind."""
     m.train()
     perm, lperm = torch.randperm(len(x)), None if lab is None else lab[torch.randperm(len(lab))]
     sums = None
     for b in range(len(x) // batch):
         xb = x[perm[b * batch:(b + 1) * batch]]
         xl = yl = None
-        if lperm is not None:
+        if semi and lperm is not None:
             rows = lperm[(torch.arange(batch) + b * batch) % len(lperm)]
             xl, yl = x[rows], y[rows]
         losses = train_step(m, opts, xb, xl, yl)
@@ -342,7 +344,7 @@ def main():
         t0 = time.perf_counter()
         if a.paper:
             set_epoch_rates(opts, epoch)
-        sums = train_epoch(m, opts, x, y, lab if semi else None, batch)
+        sums = train_epoch(m, opts, x, y, lab, batch, semi)
         epoch += 1
         seconds += time.perf_counter() - t0
         mean = [s / batches for s in sums] + ([] if semi else [""])
