@@ -423,7 +423,11 @@ static void paper_epoch(const char *arch, const char *dir, int threads)
     TRY(aae_dataset_load_idx(&full, img, lab, AAE_SCALE_UNIT));
     int semi = !strcmp(arch, "semi");
     if (semi) TRY(aae_dataset_keep_labels(full, 10, 0, &train));
-    else TRY(aae_dataset_split(full, 5000, 0, &train, &valid));
+    else {
+        size_t rows;
+        TRY(aae_dataset_shape(full, &rows, NULL, NULL));
+        TRY(aae_dataset_split(full, rows > 10000 ? 5000 : rows / 10, 0, &train, &valid)); /* as cluster_aae */
+    }
     aae_model *m = build(arch);
     aae_trainer *t;
     TRY(aae_trainer_create(&t));
