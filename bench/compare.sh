@@ -60,9 +60,12 @@ awk -v out="$OUT" '
 function num(v) { return v ~ /^-?[0-9.]+$/ }
 { v[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
 END {
+    # The metric column: 34 wide, or as wide as the longest key.
+    w = 34
+    for (i = 0; i < n; i++) if (order[i] ~ /^libaae\./ && length(order[i]) - 7 > w) w = length(order[i]) - 7
     printf "libaae %s on %s, %s thread(s); PyTorch %s, %s thread(s)\n", v["libaae.version"], v["libaae.blas"],
         v["libaae.threads"], ("torch.version" in v) ? v["torch.version"] : "(skipped)", v["torch.threads"]
-    printf "%-34s %12s %12s %8s\n", "metric (samples/s unless noted)", "libaae", "PyTorch", "ratio"
+    printf "%-" w "s %12s %12s %8s\n", "metric (samples/s unless noted)", "libaae", "PyTorch", "ratio"
     json = "{"
     for (i = 0; i < n; i++) {
         k = order[i]
@@ -83,7 +86,7 @@ END {
             if (v[k] <= 0) continue   # not measured (out of memory)
             base = key; sub(/\.[a-z]+_floor$/, "", base); floor_of = key; sub(/^.*\./, "", floor_of)
             lf = v["libaae." base] / v[k]; tb = "torch." base
-            printf "%-34s %12.2f %12s %8s\n", base " / " floor_of, lf, (tb in v) ? sprintf("%.2f", v[tb] / v[k]) : "-",
+            printf "%-" w "s %12.2f %12s %8s\n", base " / " floor_of, lf, (tb in v) ? sprintf("%.2f", v[tb] / v[k]) : "-",
                 (tb in v) ? sprintf("<=%.2fx", v[k] / v[tb]) : "-"
             json = json sprintf(", \"%s\": {\"libaae\": %s}", key, v[k])
             continue
@@ -93,7 +96,7 @@ END {
             ratio = v[k] / v[t]
             if (key ~ /rss|_s(\.|$)/) ratio = v[t] / v[k]   # smaller is better: PyTorch / libaae
         }
-        printf "%-34s %12s %12s %8s\n", key, v[k], (t in v) ? v[t] : "-", ratio == "" ? "-" : sprintf("%.2fx", ratio)
+        printf "%-" w "s %12s %12s %8s\n", key, v[k], (t in v) ? v[t] : "-", ratio == "" ? "-" : sprintf("%.2fx", ratio)
         json = json sprintf("%s\"%s\": {\"libaae\": %s%s}", (json == "{") ? "" : ", ", key, v[k],
                             (t in v) ? sprintf(", \"pytorch\": %s", v[t]) : "")
     }
