@@ -98,23 +98,24 @@ def sgd(params, lr, momentum):
     return torch.optim.SGD(params, lr=lr, momentum=momentum)
 
 
-# The paper's recipe (--paper 1); PAPER["on"] is set once in main() (by
-# paper_recipe for the clustering recipe and for bench/torch_bench.py).
+# The paper's recipe (--paper 1); PAPER["on"] is set once in main(), and
+# paper_recipe sets the entries that differ between the two recipes.
 PAPER = {"on": False, "input_noise": 0.3, "input_dropout": 0.0, "batch": 100, "milestones": (50, 1000),
          "gamma": 0.1}
 
 
-def paper_recipe(recipe, k):
+def paper_recipe(recipe, k, bn=False):
     """The model and optimizers of libaae's preset for `recipe` (the paper's
     Appendix A: AAE_PRESET_SEMI_SUPERVISED_AAE, AAE_PRESET_CLUSTERING_AAE),
     with PAPER set for it. semi: 1000-unit nets, z 10, noise 0.3 on the
     encoder's input; cluster: 784-3000-3000 encoder with batch norm through
     its heads, 3000-unit decoder, z 5, 20 % dropout on the encoder's input,
-    milestone 50 only. Discriminators 1000 units in both."""
+    milestone 50 only. Discriminators 1000 units in both. bn (--batchnorm
+    1): batch norm in the encoder's and decoder's hidden layers too."""
     cluster = recipe == "cluster"
     PAPER.update(on=True, input_noise=0.0 if cluster else 0.3, input_dropout=0.2 if cluster else 0.0,
                  milestones=(50,) if cluster else (50, 1000))
-    m = Model(k, False, hidden=3000, z=5, enc_bn=True, head_bn=True) if cluster else Model(k, False)
+    m = Model(k, bn, hidden=3000, z=5, enc_bn=True, head_bn=True) if cluster else Model(k, bn)
     paper_init(m)
     return m, paper_optimizers(m)
 
@@ -318,7 +319,7 @@ def main():
         lab = torch.arange(len(x))
 
     if a.paper:
-        m, opts = paper_recipe(a.recipe, k)
+        m, opts = paper_recipe(a.recipe, k, bool(a.batchnorm))
     else:
         m = Model(k, bool(a.batchnorm))
         opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
