@@ -125,7 +125,8 @@ help:
 	@echo "make demo        deps, MNIST, and a short AAE training that writes pictures to out/aae"
 	@echo "make mnist       fetch MNIST into data/mnist (sha256-checked; MNIST_DIR=... to use a copy)"
 	@echo "make docs        API reference from the header (Doxygen) in docs/api/html"
-	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1"
+	@echo "make bench       libaae against PyTorch (python3-torch) in one table; THREADS=1 WINDOWS=9,"
+	@echo "                 EPOCH=1 (or semi, cluster) adds a timed MNIST epoch of the paper's recipes"
 	@echo "make bench-kernels  encoding (batch 1 against its floor) under each OpenBLAS kernel this CPU runs"
 	@echo "make match-pytorch  the same models trained by libaae and PyTorch: test metrics over SEEDS"
 	@echo "make reproduce-all  the AAE paper's MNIST runs (resumable; reproduce-cluster16, -semi100, ...)"
@@ -310,7 +311,7 @@ bench:
 	@$(DEPS) $(BUILD_NEEDS) torch
 	@$(MAKE) --no-print-directory $(BENCH_BIN)
 	@sh scripts/fetch-mnist.sh
-	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) sh bench/compare.sh
+	@BENCH=$(BENCH_BIN) PYTHON=$(PYTHON) THREADS=$(THREADS) EPOCH="$(EPOCH)" sh bench/compare.sh
 
 # Encoding under each OpenBLAS kernel this CPU runs (batch 1 against its
 # weight-read floor).

@@ -2,15 +2,23 @@
  * three reference architectures, allocations per step, the training
  * step's GFLOP/s against cblas_sgemm on the very GEMMs the step runs, and
  * floors: the samples/s of a step's or an encode's GEMMs timed alone, and
- * of reading a batch-1 encode's weights once.
+ * of reading a batch-1 encode's weights once. Then the paper's two
+ * recipes at their presets' defaults (semi: AAE_PRESET_SEMI_SUPERVISED_AAE,
+ * batch 100 plus a labelled batch of 100; cluster:
+ * AAE_PRESET_CLUSTERING_AAE, batch 100): training only, with the epoch
+ * time projected from the step rate, or measured on MNIST (--epoch).
  * Prints "key value" lines (bench/compare.sh joins them with PyTorch's).
  * Linked against libaae.a so it can reach the allocation counter and wrap
  * the library's product routine (the GEMM trace).
  *
- *   bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1] [--encode-only 1]
- *         [--rss MNIST_DIR]
+ *   bench [--arch aae|ae|vaecls|semi|cluster] [--windows N] [--threads T] [--blas-threads B]
+ *         [--train-only 1] [--encode-only 1] [--rss MNIST_DIR] [--epoch MNIST_DIR]
  *
  * --threads T: BLAS threads for encoding, AAE_TRAIN_THREADS for training.
+ * --blas-threads B: BLAS threads B instead (training keeps T threads).
+ * --epoch MNIST_DIR: one real MNIST epoch of --arch semi or cluster through
+ * aae_trainer, as examples/semi_supervised_aae.c and cluster_aae.c train
+ * (all 60000 digits with 100 labels; 55000 with 5000 held out), timed.
  */
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +55,8 @@ static aae_preset preset_of(const char *arch)
     if (!strcmp(arch, "aae")) return AAE_PRESET_AAE;
     if (!strcmp(arch, "ae")) return AAE_PRESET_AE;
     if (!strcmp(arch, "vaecls")) return AAE_PRESET_VAE_CLASSIFIER;
+    if (!strcmp(arch, "semi")) return AAE_PRESET_SEMI_SUPERVISED_AAE;
+    if (!strcmp(arch, "cluster")) return AAE_PRESET_CLUSTERING_AAE;
     fprintf(stderr, "bench: unknown architecture %s\n", arch);
     exit(2);
 }
@@ -104,12 +114,15 @@ typedef struct job {
     size_t rows;
     float *out, *scratch;
     size_t scratch_count;
+    const float *xl; /* the semi-supervised phase's labelled batch (rows_l rows), or NULL */
+    const int32_t *yl;
+    size_t rows_l;
 } job;
 
 static void train_once(void *arg, uint64_t i)
 {
     job *j = arg;
-    TRY(aae_model_train_step(j->m, j->x, j->y, j->rows, NULL, NULL, 0, i, NULL));
+    TRY(aae_model_train_step(j->m, j->x, j->y, j->rows, j->xl, j->yl, j->rows_l, i, NULL));
 }
 
 /* Training as users run it: the trainer over a dataset, with
@@ -131,25 +144,35 @@ static int on_batch(void *user, uint64_t e, uint64_t b, uint64_t nb, const float
     return 0;
 }
 
+/* labelled (NULL if none): the semi-supervised phase's rows, batches of
+ * `batch` rows. The reference architectures run epochs of EPOCH_BATCHES
+ * batches and time windows of at least 5 steps; the paper's big shapes
+ * (paper != 0: a third of a second a step and more) epochs of windows + 2
+ * batches and windows of at least one step. The warm-up is a whole epoch:
+ * the trainer resumes where the model's step count says (a shorter
+ * warm-up would shift the next epoch's batches). */
 static double trainer_rate(aae_model *m, const float *x, size_t width, size_t batch, int threads,
-                           int windows, double *allocs_per_step)
+                           int windows, const aae_dataset *labelled, int paper, double *allocs_per_step)
 {
     aae_dataset *ds;
     aae_trainer *t;
     clock_job c;
-    TRY(aae_dataset_from_memory(&ds, x, NULL, EPOCH_BATCHES * batch, width, AAE_BORROW));
+    size_t batches = paper ? (size_t)windows + 2 : EPOCH_BATCHES, min_steps = paper ? 1 : 5;
+    if (batches > EPOCH_BATCHES) batches = EPOCH_BATCHES;
+    TRY(aae_dataset_from_memory(&ds, x, NULL, batches * batch, width, AAE_BORROW));
     TRY(aae_trainer_create(&t));
     TRY(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, (double)batch));
+    TRY(aae_trainer_set(t, AAE_TRAIN_LABELLED_BATCH, (double)batch));
     TRY(aae_trainer_set(t, AAE_TRAIN_THREADS, threads));
     TRY(aae_trainer_set_callbacks(t, on_batch, NULL, &c));
-    TRY(aae_trainer_epoch(t, m, ds, NULL)); /* warm-up */
+    TRY(aae_trainer_epoch(t, m, ds, labelled)); /* warm-up */
     double rates[64];
     int w = 0;
     while (w < windows) {
-        TRY(aae_trainer_epoch(t, m, ds, NULL));
-        *allocs_per_step = (double)(c.allocs[EPOCH_BATCHES - 1] - c.allocs[1]) / (EPOCH_BATCHES - 2);
-        for (size_t b0 = 1, b = 1; b < EPOCH_BATCHES && w < windows; b++)
-            if (c.t[b] - c.t[b0] >= 0.25 && b - b0 >= 5) {
+        TRY(aae_trainer_epoch(t, m, ds, labelled));
+        *allocs_per_step = (double)(c.allocs[batches - 1] - c.allocs[1]) / (double)(batches - 2);
+        for (size_t b0 = 1, b = 1; b < batches && w < windows; b++)
+            if (c.t[b] - c.t[b0] >= 0.25 && b - b0 >= min_steps) {
                 rates[w++] = (double)((b - b0) * batch) / (c.t[b] - c.t[b0]);
                 b0 = b;
             }
@@ -229,11 +252,12 @@ static double sgemm_seconds(const gemm_shape *g, size_t n, int reps)
 }
 
 /* Calls/s of fn's GEMMs alone: one call is traced, then its GEMMs are timed
- * on their own for about half a second (calls_per_s: fn's measured rate).
+ * on their own for about half a second and at least min_reps calls' worth
+ * (calls_per_s: fn's measured rate).
  * flops: the call's GEMM flops; weight_bytes (may be NULL): the bytes of
  * the GEMMs' second operands, the weights of a layer x W^T. */
-static double gemm_floor(void (*fn)(void *, uint64_t), void *arg, double calls_per_s, double *flops,
-                         double *weight_bytes)
+static double gemm_floor(void (*fn)(void *, uint64_t), void *arg, double calls_per_s, int min_reps,
+                         double *flops, double *weight_bytes)
 {
     static gemm_shape g[4096];
     gemm_trace(g, 4096);
@@ -246,7 +270,7 @@ static double gemm_floor(void (*fn)(void *, uint64_t), void *arg, double calls_p
         *flops += 2.0 * g[i].m * g[i].n * g[i].k;
         if (weight_bytes) *weight_bytes += 4.0 * g[i].n * g[i].k;
     }
-    int reps = (int)(0.5 * calls_per_s) + 5;
+    int reps = (int)(0.5 * calls_per_s) + min_reps;
     return (double)reps / sgemm_seconds(g, n, reps);
 }
 
@@ -283,16 +307,16 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
 
     static const size_t train_batches[] = {64, 256};
     for (size_t t = 0; t < 2 && !encode_only; t++) {
-        job j = {m, x, y, train_batches[t], NULL, NULL, 0};
+        job j = {m, x, y, train_batches[t], NULL, NULL, 0, NULL, NULL, 0};
         double allocs;
-        double rate = trainer_rate(m, x, width, j.rows, threads, windows, &allocs);
+        double rate = trainer_rate(m, x, width, j.rows, threads, windows, NULL, 0, &allocs);
         printf("%s.train_b%zu.allocs_per_step %.1f\n", arch, j.rows, allocs);
         printf("%s.train_b%zu %.0f\n", arch, j.rows, rate);
         if (threads > 1) continue; /* the efficiency figure is for one thread */
 
         /* The step's GEMMs, timed on their own: the efficiency figure. */
         double flops, step_rate = rate / (double)j.rows;
-        double gemm_rate = gemm_floor(train_once, &j, step_rate, &flops, NULL);
+        double gemm_rate = gemm_floor(train_once, &j, step_rate, 5, &flops, NULL);
         printf("%s.train_b%zu.step_gflops %.1f\n", arch, j.rows, flops * step_rate * 1e-9);
         printf("%s.train_b%zu.sgemm_gflops %.1f\n", arch, j.rows, flops * gemm_rate * 1e-9);
         printf("%s.train_b%zu.sgemm_floor %.0f\n", arch, j.rows, gemm_rate * (double)j.rows);
@@ -302,7 +326,7 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
     for (size_t e = 0; e < 3 && !train_only; e++) {
         size_t rows = encode_batches[e], sc = aae_model_scratch(m, rows);
         float *scratch = malloc(sc * sizeof *scratch);
-        job j = {m, x, y, rows, z, scratch, sc};
+        job j = {m, x, y, rows, z, scratch, sc, NULL, NULL, 0};
         encode_once(&j, 0);
         unsigned long a0 = aaei_alloc_count();
         encode_once(&j, 1);
@@ -313,7 +337,7 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
          * and for one row, reading its weights once (bench/compare.sh sets
          * PyTorch's rate against them). */
         if (threads == 1) {
-            double floor = gemm_floor(encode_once, &j, rate / (double)rows, &flops, &weights);
+            double floor = gemm_floor(encode_once, &j, rate / (double)rows, 5, &flops, &weights);
             printf("%s.encode_b%zu.sgemm_floor %.0f\n", arch, rows, floor * (double)rows);
             if (rows == 1) {
                 printf("%s.encode_b1.weights_mib %.2f\n", arch, weights / 1048576.0);
@@ -326,6 +350,99 @@ static void bench_arch(const char *arch, int windows, int threads, int train_onl
     free(x);
     free(z);
     free(y);
+}
+
+/* The paper's recipes: batch 100 (the paper's, and the examples'), the
+ * semi-supervised one with a labelled batch of 100; an MNIST epoch is the
+ * examples' (semi_supervised_aae: all 60000 training digits, 100 of them
+ * labelled; cluster_aae: 55000, 5000 held out), the last partial batch
+ * dropped. */
+enum { PAPER_BATCH = 100 };
+
+static int is_paper(const char *arch)
+{
+    return !strcmp(arch, "semi") || !strcmp(arch, "cluster");
+}
+
+static size_t paper_epoch_rows(const char *arch)
+{
+    return !strcmp(arch, "semi") ? 60000 : 55000;
+}
+
+/* One training step of a recipe at its preset's defaults through the
+ * trainer (threads: AAE_TRAIN_THREADS; BLAS threads as set in main), on
+ * synthetic rows: samples/s (rows of the unlabelled batch), allocations
+ * per step, the projected epoch (its steps at this rate) and, on one
+ * thread of each kind, the floor of the step's GEMMs alone. */
+static void bench_paper(const char *arch, int windows, int threads, int blas_threads)
+{
+    aae_model *m = build(arch);
+    double in, sup;
+    aae_model_get(m, AAE_OPTION_INPUT_WIDTH, &in);
+    aae_model_get(m, AAE_OPTION_Y_SUPERVISED, &sup);
+    int semi = (int)sup == AAE_SUPERVISE_PHASE;
+    size_t width = (size_t)in, batch = PAPER_BATCH, rows = EPOCH_BATCHES * batch, lrows = 10 * batch;
+    float *x = malloc((rows + lrows) * width * sizeof *x);
+    int32_t *y = malloc((rows + lrows) * sizeof *y);
+    fill(x, y, rows + lrows, width);
+    /* The labelled rows: their own, labels 0..9. */
+    const float *xl = x + rows * width;
+    const int32_t *yl = y + rows;
+    aae_dataset *labelled = NULL;
+    if (semi) TRY(aae_dataset_from_memory(&labelled, xl, yl, lrows, width, AAE_BORROW));
+
+    double allocs, rate = trainer_rate(m, x, width, batch, threads, windows, labelled, 1, &allocs);
+    printf("%s.train_b%zu.allocs_per_step %.1f\n", arch, batch, allocs);
+    printf("%s.train_b%zu %.0f\n", arch, batch, rate);
+    size_t steps = paper_epoch_rows(arch) / batch;
+    printf("%s.epoch_projected_s %.1f\n", arch, (double)(steps * batch) / rate);
+    if (threads == 1 && blas_threads == 1) {
+        job j = {m, x, NULL, batch, NULL, NULL, 0, semi ? xl : NULL, semi ? yl : NULL, semi ? batch : 0};
+        double flops, step_rate = rate / (double)batch;
+        /* At up to a second a step, 2 steps' GEMMs at least (not 5). */
+        double gemm_rate = gemm_floor(train_once, &j, step_rate, 2, &flops, NULL);
+        printf("%s.train_b%zu.step_gflops %.1f\n", arch, batch, flops * step_rate * 1e-9);
+        printf("%s.train_b%zu.sgemm_gflops %.1f\n", arch, batch, flops * gemm_rate * 1e-9);
+        printf("%s.train_b%zu.sgemm_floor %.0f\n", arch, batch, gemm_rate * (double)batch);
+    }
+    fflush(stdout);
+    aae_dataset_free(labelled);
+    aae_model_free(m);
+    free(x);
+    free(y);
+}
+
+/* One real MNIST epoch of a recipe through aae_trainer, as its example
+ * trains it (seed 0), timed from the call to its return. */
+static void paper_epoch(const char *arch, const char *dir, int threads)
+{
+    char img[1024], lab[1024];
+    snprintf(img, sizeof img, "%s/train-images-idx3-ubyte", dir);
+    snprintf(lab, sizeof lab, "%s/train-labels-idx1-ubyte", dir);
+    aae_dataset *full, *train = NULL, *valid = NULL;
+    TRY(aae_dataset_load_idx(&full, img, lab, AAE_SCALE_UNIT));
+    int semi = !strcmp(arch, "semi");
+    if (semi) TRY(aae_dataset_keep_labels(full, 10, 0, &train));
+    else {
+        size_t rows;
+        TRY(aae_dataset_shape(full, &rows, NULL, NULL));
+        TRY(aae_dataset_split(full, rows > 10000 ? 5000 : rows / 10, 0, &train, &valid)); /* as cluster_aae */
+    }
+    aae_model *m = build(arch);
+    aae_trainer *t;
+    TRY(aae_trainer_create(&t));
+    TRY(aae_trainer_set(t, AAE_TRAIN_BATCH_SIZE, PAPER_BATCH));
+    TRY(aae_trainer_set(t, AAE_TRAIN_LABELLED_BATCH, PAPER_BATCH));
+    TRY(aae_trainer_set(t, AAE_TRAIN_THREADS, threads));
+    double t0 = now();
+    TRY(aae_trainer_epoch(t, m, train, semi ? train : NULL));
+    printf("%s.epoch_measured_s %.1f\n", arch, now() - t0);
+    fflush(stdout);
+    aae_trainer_free(t);
+    aae_model_free(m);
+    aae_dataset_free(train);
+    aae_dataset_free(valid);
+    aae_dataset_free(full);
 }
 
 /* A whole-MNIST AAE training process: its peak RSS is the figure. */
@@ -354,32 +471,48 @@ static void rss_run(const char *dir)
 
 int main(int argc, char **argv)
 {
-    const char *arch = NULL, *rss = NULL;
-    int windows = 5, threads = 1, train_only = 0, encode_only = 0;
+    const char *arch = NULL, *rss = NULL, *epoch = NULL;
+    int windows = 5, threads = 1, blas_threads = 0, train_only = 0, encode_only = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--arch")) arch = argv[i + 1];
         else if (!strcmp(argv[i], "--windows")) windows = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--rss")) rss = argv[i + 1];
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--blas-threads")) blas_threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--epoch")) epoch = argv[i + 1];
         else if (!strcmp(argv[i], "--train-only")) train_only = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--encode-only")) encode_only = atoi(argv[i + 1]);
         else {
-            fprintf(stderr, "usage: bench [--arch aae|ae|vaecls] [--windows N] [--threads T] [--train-only 1] "
-                            "[--encode-only 1] [--rss MNIST_DIR]\n");
+            fprintf(stderr, "usage: bench [--arch aae|ae|vaecls|semi|cluster] [--windows N] [--threads T] "
+                            "[--blas-threads B] [--train-only 1] [--encode-only 1] [--rss MNIST_DIR] "
+                            "[--epoch MNIST_DIR]\n");
             return 2;
         }
     }
     if (windows < 1 || windows > 63) windows = 5;
-    aae_status st = aae_set_num_threads(threads);
-    if (st != AAE_OK && threads != 1) die("aae_set_num_threads", st);
+    if (threads < 1) threads = 1;
+    if (blas_threads < 1) blas_threads = threads;
+    aae_status st = aae_set_num_threads(blas_threads);
+    if (st != AAE_OK && blas_threads != 1) die("aae_set_num_threads", st);
     if (rss) {
         rss_run(rss);
         return 0;
     }
+    if (epoch) {
+        if (!arch || !is_paper(arch)) {
+            fprintf(stderr, "bench: --epoch needs --arch semi or cluster\n");
+            return 2;
+        }
+        paper_epoch(arch, epoch, threads);
+        return 0;
+    }
     printf("libaae.version %s\nlibaae.blas %s\nlibaae.threads %d\n", aae_version_string(), aae_blas_info(),
            aae_get_num_threads());
-    const char *archs[] = {"aae", "ae", "vaecls"};
-    for (int i = 0; i < 3; i++)
-        if (!arch || !strcmp(arch, archs[i])) bench_arch(archs[i], windows, threads, train_only, encode_only);
+    const char *archs[] = {"aae", "ae", "vaecls", "semi", "cluster"};
+    for (int i = 0; i < 5; i++) {
+        if (arch && strcmp(arch, archs[i])) continue;
+        if (!is_paper(archs[i])) bench_arch(archs[i], windows, threads, train_only, encode_only);
+        else if (!encode_only) bench_paper(archs[i], windows, threads, blas_threads);
+    }
     return 0;
 }

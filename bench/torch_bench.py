@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """PyTorch's side of `make bench`: the same three architectures as
 bench/bench.c, timed the same way (median of windows of at least 0.25 s
-after warm-up), printed as "torch.<key> <value>" lines.
+after warm-up), printed as "torch.<key> <value>" lines. And the paper's
+two recipes as libaae's presets run them (semi, cluster: the networks and
+step of bench/torch_paper.py, --paper 1), batch 100 (semi: plus a labelled
+batch of 100), training only, windows of at least one step, with the MNIST
+epoch projected from the step rate; --epoch MNIST_DIR times one real epoch
+of each instead.
 
-    python3 bench/torch_bench.py [--threads 1] [--windows 5] [--rss MNIST_DIR]
+    python3 bench/torch_bench.py [--threads 1] [--windows 5] [--arch NAME[,NAME...]] [--rss MNIST_DIR]
+                                 [--epoch MNIST_DIR]
 """
 import argparse
 import resource
@@ -119,7 +125,7 @@ class VAEClassifier:
 ARCHS = {"aae": AAE, "ae": AE, "vaecls": VAEClassifier}
 
 
-def median_rate(fn, rows, windows):
+def median_rate(fn, rows, windows, min_calls=5):
     rates = []
     i = 0
     for _ in range(windows):
@@ -129,7 +135,7 @@ def median_rate(fn, rows, windows):
             i += 1
             n += 1
             t = time.perf_counter()
-            if t - t0 >= 0.25 and n >= 5:
+            if t - t0 >= 0.25 and n >= min_calls:
                 break
         rates.append(n * rows / (t - t0))
     return sorted(rates)[len(rates) // 2]
@@ -158,6 +164,57 @@ def bench(name, windows):
     sys.stdout.flush()
 
 
+# The paper's recipes (bench/bench.c's semi and cluster): clusters K, and the
+# training rows of an MNIST epoch as libaae's examples train them
+# (semi_supervised_aae: all 60000; cluster_aae: 5000 held out).
+PAPER_ARCHS = {"semi": (10, 60000), "cluster": (16, 55000)}
+PAPER_BATCH = 100
+
+
+def paper_model(name):
+    # Imported here: torch_paper imports torch_train, which imports this module.
+    from torch_paper import paper_recipe
+    torch.manual_seed(0)
+    return paper_recipe(name, PAPER_ARCHS[name][0])
+
+
+def bench_paper(name, windows):
+    from torch_paper import train_step
+    m, opts = paper_model(name)
+    x = torch.rand(PAPER_BATCH, 784)
+    xl = yl = None
+    if name == "semi":
+        xl, yl = torch.rand(PAPER_BATCH, 784), torch.arange(PAPER_BATCH) % 10
+    m.train()
+    for _ in range(3):
+        train_step(m, opts, x, xl, yl)
+    rate = median_rate(lambda i: train_step(m, opts, x, xl, yl), PAPER_BATCH, windows, 1)
+    print(f"torch.{name}.train_b{PAPER_BATCH} {rate:.0f}")
+    rows = PAPER_ARCHS[name][1] // PAPER_BATCH * PAPER_BATCH
+    print(f"torch.{name}.epoch_projected_s {rows / rate:.1f}")
+    sys.stdout.flush()
+
+
+def paper_epoch(name, mnist):
+    """One MNIST epoch of the recipe, timed: semi on all 60000 training
+    digits with 10 labels per digit, cluster on 55000 (5000 held out)."""
+    from torch_paper import train_epoch
+    from torch_train import load
+    x, y = load(mnist, "train", False)
+    m, opts = paper_model(name)
+    lab = None
+    if name == "semi":
+        lab = torch.cat([(y == d).nonzero()[:10, 0] for d in range(10)])
+    else:
+        held = 5000 if len(x) > 10000 else len(x) // 10  # as cluster_aae (a smaller set: a tenth)
+        keep = torch.randperm(len(x))[held:]
+        x, y = x[keep], y[keep]
+    t0 = time.perf_counter()
+    train_epoch(m, opts, x, y, lab, PAPER_BATCH)
+    print(f"torch.{name}.epoch_measured_s {time.perf_counter() - t0:.1f}")
+    sys.stdout.flush()
+
+
 def rss_run(mnist):
     """Trains the AAE on all of MNIST held as float32, as a PyTorch user would."""
     with open(f"{mnist}/train-images-idx3-ubyte", "rb") as f:
@@ -174,18 +231,31 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--windows", type=int, default=5)
-    p.add_argument("--arch", choices=sorted(ARCHS))
+    p.add_argument("--arch", help="comma-separated, of " + ", ".join(list(ARCHS) + list(PAPER_ARCHS)))
     p.add_argument("--rss")
+    p.add_argument("--epoch", metavar="MNIST_DIR", help="time one MNIST epoch of --arch semi and/or cluster")
     a = p.parse_args()
+    names = a.arch.split(",") if a.arch else list(ARCHS) + list(PAPER_ARCHS)
+    for n in names:
+        if n not in ARCHS and n not in PAPER_ARCHS:
+            p.error(f"unknown architecture {n}")
     torch.set_num_threads(a.threads)
     if a.rss:
         rss_run(a.rss)
         return
+    if a.epoch:
+        if not a.arch or any(n not in PAPER_ARCHS for n in names):
+            p.error("--epoch needs --arch semi and/or cluster")
+        for n in names:
+            paper_epoch(n, a.epoch)
+        return
     print(f"torch.version {torch.__version__}")
     print(f"torch.threads {torch.get_num_threads()}")
-    for name in ARCHS:
-        if a.arch in (None, name):
+    for name in names:
+        if name in ARCHS:
             bench(name, a.windows)
+        else:
+            bench_paper(name, a.windows)
 
 
 if __name__ == "__main__":

@@ -20,14 +20,18 @@ examples/semi_supervised_aae.c train them:
   the discriminators; --batchnorm 1 as the examples' option; batch 64, a fresh shuffle per epoch, last partial
   batch dropped.
 
---paper 1 trains the semi-supervised recipe of the paper's Appendix A as
-issue 20 reads it instead: Gaussian noise of std 0.3 on the encoder's
-input in every phase that encodes x (the reconstruction target stays
-clean; none on the discriminators), 0.5 x the sum of squared errors over
+--paper 1 trains the recipe of the paper's Appendix A as libaae's preset
+does instead (paper_recipe). The semi-supervised one as issue 20 reads it:
+Gaussian noise of std 0.3 on the encoder's input in every phase that
+encodes x (the reconstruction target stays clean; none on the
+discriminators), 0.5 x the sum of squared errors over
 pixels, SGD with momentum per cost (reconstruction 0.01/0.9,
 semi-supervised 0.1/0.9, discriminators and generator 0.1/0.1), all rates
 x0.1 from epoch 50 and again from 1000, batch 100, weights N(0, 0.01) and
-zero biases.
+zero biases. The clustering one alike, but with a 784-3000-3000 encoder with
+batch norm through its heads, a 3000-unit decoder, z 5, 20 % dropout on the
+encoder's input instead of the noise and the milestone 50 only.
+bench/torch_bench.py times these two (--arch semi, cluster).
 
 Data as the examples: 5000 training digits held out (the clustering
 recipe's validation set for the paper's labelling; with --valid for the
@@ -57,26 +61,33 @@ NOISE = 0.3
 BATCH = 64
 
 
-def mlp(i, o, bn=False):
+def mlp(i, o, bn=False, hidden=HIDDEN):
     """Two hidden layers: Linear, BatchNorm1d when bn, ReLU (libaae's order)."""
     layers = []
-    for w in (i, HIDDEN):
-        layers += [nn.Linear(w, HIDDEN)] + ([nn.BatchNorm1d(HIDDEN)] if bn else []) + [nn.ReLU()]
-    return nn.Sequential(*layers, nn.Linear(HIDDEN, o))
+    for w in (i, hidden):
+        layers += [nn.Linear(w, hidden)] + ([nn.BatchNorm1d(hidden)] if bn else []) + [nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(hidden, o))
 
 
 class Model(nn.Module):
-    def __init__(self, k, bn):
+    """bn: batch norm in the encoder's and decoder's hidden layers; hidden, z:
+    their width and the style code's; enc_bn (default bn) and head_bn (batch
+    norm on the encoder's outputs, z and the y logits) for the paper's
+    clustering recipe, whose 3000-unit encoder alone has batch norm."""
+
+    def __init__(self, k, bn, hidden=HIDDEN, z=Z, enc_bn=None, head_bn=False):
         super().__init__()
-        self.k = k
-        self.enc = mlp(784, Z + k, bn)
-        self.dec = nn.Sequential(mlp(Z + k, 784, bn), nn.Sigmoid())
-        self.dz = mlp(Z, 1)
+        self.k, self.z = k, z
+        self.enc = mlp(784, z + k, bn if enc_bn is None else enc_bn, hidden)
+        if head_bn:
+            self.enc.append(nn.BatchNorm1d(z + k))
+        self.dec = nn.Sequential(mlp(z + k, 784, bn, hidden), nn.Sigmoid())
+        self.dz = mlp(z, 1)
         self.dy = mlp(k, 1)
 
     def encode(self, x):
         e = self.enc(x)
-        return e[:, :Z], e[:, Z:]
+        return e[:, :self.z], e[:, self.z:]
 
 
 def adam(params, lr, beta1):
@@ -87,8 +98,26 @@ def sgd(params, lr, momentum):
     return torch.optim.SGD(params, lr=lr, momentum=momentum)
 
 
-# The paper's recipe (--paper 1); PAPER["on"] is set once in main().
-PAPER = {"on": False, "input_noise": 0.3, "batch": 100, "milestones": (50, 1000), "gamma": 0.1}
+# The paper's recipe (--paper 1); PAPER["on"] is set once in main(), and
+# paper_recipe sets the entries that differ between the two recipes.
+PAPER = {"on": False, "input_noise": 0.3, "input_dropout": 0.0, "batch": 100, "milestones": (50, 1000),
+         "gamma": 0.1}
+
+
+def paper_recipe(recipe, k, bn=False):
+    """The model and optimizers of libaae's preset for `recipe` (the paper's
+    Appendix A: AAE_PRESET_SEMI_SUPERVISED_AAE, AAE_PRESET_CLUSTERING_AAE),
+    with PAPER set for it. semi: 1000-unit nets, z 10, noise 0.3 on the
+    encoder's input; cluster: 784-3000-3000 encoder with batch norm through
+    its heads, 3000-unit decoder, z 5, 20 % dropout on the encoder's input,
+    milestone 50 only. Discriminators 1000 units in both. bn (--batchnorm
+    1): batch norm in the encoder's and decoder's hidden layers too."""
+    cluster = recipe == "cluster"
+    PAPER.update(on=True, input_noise=0.0 if cluster else 0.3, input_dropout=0.2 if cluster else 0.0,
+                 milestones=(50,) if cluster else (50, 1000))
+    m = Model(k, bn, hidden=3000, z=5, enc_bn=True, head_bn=True) if cluster else Model(k, bn)
+    paper_init(m)
+    return m, paper_optimizers(m)
 
 
 def paper_init(m):
@@ -114,8 +143,13 @@ def set_epoch_rates(opts, epoch):
 
 
 def noisy(x):
-    """The encoder's input in training: x, or x + N(0, 0.3^2) in the paper's recipe."""
-    return x + PAPER["input_noise"] * torch.randn_like(x) if PAPER["on"] else x
+    """The encoder's input in training: x, or in the paper's recipes x + N(0,
+    0.3^2) (semi-supervised) or x with 20 % dropout (clustering)."""
+    if not PAPER["on"]:
+        return x
+    if PAPER["input_noise"]:
+        x = x + PAPER["input_noise"] * torch.randn_like(x)
+    return F.dropout(x, PAPER["input_dropout"]) if PAPER["input_dropout"] else x
 
 
 def disc_noise():
@@ -171,6 +205,26 @@ def train_step(m, opts, x, xl, yl):
         opts["semi"].step()
         out.append(ce.item())
     return out
+
+
+def train_epoch(m, opts, x, y, lab, batch, semi=True):
+    """One epoch: a fresh shuffle, len(x) // batch steps; lab (positions of
+    the labelled rows, or None) feeds the semi-supervised phase, when semi,
+    labelled batches of `batch` rows (shuffled whether used or not, so a
+    run draws the same numbers as before this was a function). Returns the
+    summed losses of each kind."""
+    m.train()
+    perm, lperm = torch.randperm(len(x)), None if lab is None else lab[torch.randperm(len(lab))]
+    sums = None
+    for b in range(len(x) // batch):
+        xb = x[perm[b * batch:(b + 1) * batch]]
+        xl = yl = None
+        if semi and lperm is not None:
+            rows = lperm[(torch.arange(batch) + b * batch) % len(lperm)]
+            xl, yl = x[rows], y[rows]
+        losses = train_step(m, opts, xb, xl, yl)
+        sums = losses if sums is None else [s + v for s, v in zip(sums, losses)]
+    return sums
 
 
 def clusters(m, x):
@@ -238,8 +292,6 @@ def main():
                    help="semi: held-out and labelled digits drawn by torch.randperm, or those libaae's example draws for --seed")
     p.add_argument("--out", required=True)
     a = p.parse_args()
-    if a.paper and a.recipe != "semi":
-        p.error("--paper 1 is the semi-supervised recipe only")
     PAPER["on"] = bool(a.paper)
     batch = PAPER["batch"] if a.paper else BATCH
     torch.set_num_threads(1)
@@ -266,11 +318,10 @@ def main():
     if lab is None or not a.labels:
         lab = torch.arange(len(x))
 
-    m = Model(k, bool(a.batchnorm))
     if a.paper:
-        paper_init(m)
-        opts = paper_optimizers(m)
+        m, opts = paper_recipe(a.recipe, k, bool(a.batchnorm))
     else:
+        m = Model(k, bool(a.batchnorm))
         opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
                 "gen": adam(m.enc.parameters(), 1e-3, 0.9), "semi": adam(m.enc.parameters(), 1e-3, 0.9),
                 "dz": adam(m.dz.parameters(), 2e-4, 0.5), "dy": adam(m.dy.parameters(), 2e-4, 0.5)}
@@ -294,17 +345,7 @@ def main():
         t0 = time.perf_counter()
         if a.paper:
             set_epoch_rates(opts, epoch)
-        m.train()
-        perm, lperm = torch.randperm(len(x)), lab[torch.randperm(len(lab))]
-        sums = None
-        for b in range(batches):
-            xb = x[perm[b * batch:(b + 1) * batch]]
-            xl = yl = None
-            if semi:
-                rows = lperm[(torch.arange(batch) + b * batch) % len(lperm)]
-                xl, yl = x[rows], y[rows]
-            losses = train_step(m, opts, xb, xl, yl)
-            sums = losses if sums is None else [s + v for s, v in zip(sums, losses)]
+        sums = train_epoch(m, opts, x, y, lab, batch, semi)
         epoch += 1
         seconds += time.perf_counter() - t0
         mean = [s / batches for s in sums] + ([] if semi else [""])
