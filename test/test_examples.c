@@ -537,6 +537,9 @@ START_TEST(a_stopped_run_resumes_from_its_checkpoint)
     snprintf(trained, sizeof trained, "%.*s", (int)(strchr(p, ')') + 1 - p), p);
     train("cluster_aae", "2", resume);
     assert_log("cluster_aae", 2, filled);
+    /* Six panels of 420 x 280, three to a row: rec, the z and y adversaries,
+     * MSE, L1, cluster accuracy (no class error: y holds clusters here). */
+    assert_png(path_of("%s/loss_curves.png", "cluster_aae"), 3 * 420, 2 * 280);
     out = ru_slurp(path_of("%s.out", "cluster_aae"), NULL);
     ck_assert_msg(strstr(out, "2 epochs in 0 s") && strstr(out, trained), "finished run's summary: %s (was%s)",
                   out, trained);

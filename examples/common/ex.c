@@ -631,7 +631,9 @@ static int write_curves(const run *r, int epochs)
         close_panel(&c, from, k == AAE_SLOT_DISC_Z ? "z adversary" : k == AAE_SLOT_DISC_Y ? "y adversary" : NULL);
     }
     for (int m = 0; m < AAE_METRIC_COUNT; m++) {
-        if (!isfinite(last[m])) continue;
+        /* A y head trained without labels (clustering) has cluster indices,
+         * not classes: its class error means nothing; cluster accuracy does. */
+        if (!isfinite(last[m]) || (m == AAE_METRIC_CLASS_ERROR && !r->used[AAE_SLOT_CE])) continue;
         size_t from = c.series;
         int shared = isfinite(last_valid[m]);
         /* test and valid: the title names the metric */
