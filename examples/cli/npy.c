@@ -138,6 +138,28 @@ static int to_floats(const char *path, const unsigned char *raw, const npy_type 
     return 0;
 }
 
+/* The next count values of type t in f (rows of `width`) as newly
+ * allocated floats in *x (NULL on failure, with a message). */
+static int read_values(FILE *f, const char *path, const npy_type *t, size_t count, size_t width, float **x)
+{
+    size_t data = count * t->size;
+    unsigned char *raw = malloc(data);
+    int rc = -1;
+    *x = malloc(count * sizeof **x);
+    if (!raw || !*x)
+        fprintf(stderr, CLI_PROG ": %s: out of memory for %zu values\n", path, count);
+    else if (fread(raw, 1, data, f) != data)
+        fprintf(stderr, CLI_PROG ": cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "it ended early");
+    else
+        rc = to_floats(path, raw, t, count, width, *x);
+    if (rc) {
+        free(*x);
+        *x = NULL;
+    }
+    free(raw);
+    return rc;
+}
+
 int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *bytes)
 {
     size_t size = 0, hlen = 0;
@@ -145,9 +167,9 @@ int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *byte
     if (!f) return -1;
     unsigned char pre[12];
     char *h = NULL;
-    unsigned char *raw = NULL;
     int rc = -1;
     const npy_type *t = NULL;
+    *x = NULL;
     if (size < 10 || fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6)) {
         bad(path, "it does not start with the .npy magic");
         goto done;
@@ -183,25 +205,9 @@ int npy_read(const char *path, float **x, size_t *rows, size_t *width, int *byte
                 path, *rows, *width, count > (size_t)-1 / *width ? "more" : "other", data);
         goto done;
     }
-    count *= *width;
     if (bytes) *bytes = t->kind == 'u';
-    raw = malloc(data);
-    *x = malloc(count * sizeof **x);
-    if (!raw || !*x) {
-        fprintf(stderr, CLI_PROG ": %s: out of memory for %zu values\n", path, count);
-        goto done;
-    }
-    if (fread(raw, 1, data, f) != data) {
-        fprintf(stderr, CLI_PROG ": cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "it ended early");
-        goto done;
-    }
-    rc = to_floats(path, raw, t, count, *width, *x);
+    rc = read_values(f, path, t, count * *width, *width, x);
 done:
-    if (rc) {
-        free(*x);
-        *x = NULL;
-    }
-    free(raw);
     free(h);
     fclose(f);
     return rc;
@@ -233,7 +239,6 @@ int raw_read(const char *path, size_t width, float **x, size_t *rows)
     size_t size = 0;
     FILE *f = cli_open_input(path, &size);
     if (!f) return -1;
-    unsigned char *raw = NULL;
     int rc = -1;
     *x = NULL;
     if (!size) {
@@ -245,25 +250,10 @@ int raw_read(const char *path, size_t width, float **x, size_t *rows)
                 size, width);
         goto done;
     }
-    raw = malloc(size);
-    *x = malloc(size / 4 * sizeof **x);
-    if (!raw || !*x) {
-        fprintf(stderr, CLI_PROG ": %s: out of memory for %zu bytes\n", path, size);
-        goto done;
-    }
-    if (fread(raw, 1, size, f) != size) {
-        fprintf(stderr, CLI_PROG ": cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "it ended early");
-        goto done;
-    }
-    if (to_floats(path, raw, &types[0], size / 4, width, *x)) goto done; /* types[0]: <f4 */
+    if (read_values(f, path, &types[0], size / 4, width, x)) goto done; /* types[0]: <f4 */
     *rows = size / (width * 4);
     rc = 0;
 done:
-    if (rc) {
-        free(*x);
-        *x = NULL;
-    }
-    free(raw);
     fclose(f);
     return rc;
 }
