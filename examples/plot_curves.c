@@ -1,7 +1,9 @@
 /* Curves from CSV files on one panel: a chosen y column against a chosen x
  * column (by header name) of each --series, with reference points given on
  * the command line drawn as squares, and a legend. Empty cells (log.csv
- * leaves the columns a model does not use empty) are skipped.
+ * leaves the columns a model does not use empty) are skipped. A --band is
+ * the mean of several files' columns (runs of several seeds) with their
+ * minimum to maximum shaded, at the x values every file has.
  *
  *   plot_curves --out docs/img/semi100.png --title "100 labels: test error" \
  *       --log-x 1 --y-scale 100 --y-label "test error (%)" \
@@ -23,8 +25,8 @@ typedef struct options {
     int log_x, log_y;
     double y_scale;
     size_t width, height;
-    const char *series[MAX_SERIES], *points[MAX_SERIES];
-    size_t n_series, n_points;
+    const char *series[MAX_SERIES], *points[MAX_SERIES], *bands[MAX_SERIES];
+    size_t n_series, n_points, n_bands;
 } options;
 
 /* An option: 's' text, 'i' 0 or 1, 'f' a finite number, 'z' pixels,
@@ -90,6 +92,7 @@ static int parse(int argc, char **argv, options *p)
 {
     const opt opts[] = {
         {"series", 'm', p->series, "NAME=FILE:COLUMN, a curve (repeat for more); NAME= and :COLUMN (then --y) optional"},
+        {"band", 'm', p->bands, "NAME=FILE,FILE,...:COLUMN, their mean, min..max shaded, at the x all have"},
         {"points", 'm', p->points, "NAME=X:Y,X:Y,... reference points as squares, in the plotted units (repeatable)"},
         {"x", 's', &p->x, "the x column of every file"},
         {"y", 's', &p->y, "the y column of a --series without :COLUMN"},
@@ -113,10 +116,11 @@ static int parse(int argc, char **argv, options *p)
         if (!o->name) return fprintf(stderr, "plot_curves: unknown option '%s' (see --help)\n", arg), 2;
         const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!v) return fprintf(stderr, "plot_curves: --%s needs a value\n", o->name), 2;
-        if (set_value(o, v, o->ptr == p->series ? &p->n_series : &p->n_points) != 0) return 2;
+        size_t *count = o->ptr == p->series ? &p->n_series : o->ptr == p->bands ? &p->n_bands : &p->n_points;
+        if (set_value(o, v, count) != 0) return 2;
     }
-    if (!p->n_series && !p->n_points)
-        return fprintf(stderr, "plot_curves: nothing to plot: give --series or --points (see --help)\n"), 2;
+    if (!p->n_series && !p->n_bands && !p->n_points)
+        return fprintf(stderr, "plot_curves: nothing to plot: give --series, --band or --points (see --help)\n"), 2;
     return 0;
 }
 
@@ -172,6 +176,7 @@ static int number_at(const char *file, size_t line_no, const char *line, long co
 
 typedef struct curve {
     double *x, *y;
+    double *lo, *hi; /* a band's spread (NULL: none) */
     size_t n, cap;
 } curve;
 
@@ -204,7 +209,7 @@ static int read_curve(const char *file, const char *xname, const char *yname, do
     if (getline(&line, &size, f) < 0) fprintf(stderr, "plot_curves: %s is empty\n", file);
     else if ((xc = column_of(file, line, xname)) >= 0 && (yc = column_of(file, line, yname)) >= 0) rc = 0;
     while (!rc && getline(&line, &size, f) >= 0) {
-        double x, y;
+        double x = 0, y = 0;
         int hx = number_at(file, ++line_no, line, xc, xname, &x);
         int hy = hx < 0 ? 0 : number_at(file, line_no, line, yc, yname, &y);
         if (hx < 0 || hy < 0 || (hx > 0 && hy > 0 && push(c, x, y * scale) != 0)) rc = 1;
@@ -216,25 +221,91 @@ static int read_curve(const char *file, const char *xname, const char *yname, do
     return rc;
 }
 
-/* A --series "NAME=FILE:COLUMN" read into c and described in s. 0, or 1
- * after saying what is wrong. */
-static int load_series(const options *p, const char *spec, curve *c, draw_series *s, const char **column)
+/* Splits a --series or --band "NAME=FILE:COLUMN" (a copy in one of the
+ * static buffers) into its name (NULL: none), file part and column (the
+ * :COLUMN, else --y). 0, or 1 after saying what is wrong. */
+static int split_spec(const options *p, const char *spec, const char **name, char **files, const char **column)
 {
-    static char bufs[MAX_SERIES][1024];
+    static char bufs[2 * MAX_SERIES][1024];
     static size_t used;
-    char *buf = bufs[used++ % MAX_SERIES];
+    char *buf = bufs[used++ % (2 * MAX_SERIES)];
     if (snprintf(buf, sizeof bufs[0], "%s", spec) >= (int)sizeof bufs[0])
-        return fprintf(stderr, "plot_curves: --series '%.40s...' is too long\n", spec), 1;
+        return fprintf(stderr, "plot_curves: '%.40s...' is too long\n", spec), 1;
     char *eq = strchr(buf, '='), *file = eq ? eq + 1 : buf, *colon = strrchr(file, ':');
     *column = p->y;
     if (colon && !strchr(colon, '/')) *colon = '\0', *column = colon + 1;
     if (!*column || !**column)
-        return fprintf(stderr, "plot_curves: --series '%s' names no column: add :COLUMN or give --y\n", spec), 1;
+        return fprintf(stderr, "plot_curves: '%s' names no column: add :COLUMN or give --y\n", spec), 1;
     if (eq) *eq = '\0';
-    *s = (draw_series){eq ? buf : spec, NULL, NULL, 0, 0, DRAW_LINE, DRAW_CIRCLE};
+    *name = eq ? buf : NULL;
+    *files = file;
+    return 0;
+}
+
+/* A --series "NAME=FILE:COLUMN" read into c and described in s. 0, or 1
+ * after saying what is wrong. */
+static int load_series(const options *p, const char *spec, curve *c, draw_series *s, const char **column)
+{
+    const char *name;
+    char *file;
+    if (split_spec(p, spec, &name, &file, column) != 0) return 1;
+    *s = (draw_series){name ? name : spec, NULL, NULL, 0, 0, DRAW_LINE, DRAW_CIRCLE, NULL, NULL};
     if (read_curve(file, p->x, *column, p->y_scale, c) != 0) return 1;
     s->x = c->x, s->y = c->y, s->n = c->n;
     if (c->n <= 30) s->style |= DRAW_MARKERS; /* few points: show where they are */
+    return 0;
+}
+
+/* The index of x in c, or -1. */
+static long index_of(const curve *c, double x)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->x[i] == x) return (long)i;
+    return -1;
+}
+
+/* A --band "NAME=FILE,FILE,...:COLUMN": at each x of the first file that
+ * every file has, the mean of their values into c (with lo and hi, the
+ * least and the greatest), described in s; says on stdout what it averaged.
+ * 0, or 1 after saying what is wrong. */
+static int load_band(const options *p, const char *spec, curve *c, draw_series *s, const char **column)
+{
+    const char *name;
+    char *files;
+    if (split_spec(p, spec, &name, &files, column) != 0) return 1;
+    curve runs[MAX_SERIES] = {{0}};
+    size_t n = 0;
+    int rc = 0;
+    for (char *file = files, *next; file && !rc; file = next) {
+        next = strchr(file, ',');
+        if (next) *next++ = '\0';
+        if (n == MAX_SERIES)
+            rc = 1, fprintf(stderr, "plot_curves: --band '%s': more than %d files\n", spec, MAX_SERIES);
+        else rc = read_curve(file, p->x, *column, p->y_scale, &runs[n++]);
+    }
+    size_t cap = n ? runs[0].n : 0;
+    if (!rc && (!(c->lo = malloc(cap * sizeof *c->lo)) || !(c->hi = malloc(cap * sizeof *c->hi))))
+        rc = 1, fprintf(stderr, "plot_curves: out of memory\n");
+    for (size_t i = 0; i < cap && !rc; i++) {
+        double x = runs[0].x[i], sum = 0, lo = INFINITY, hi = -INFINITY;
+        size_t k = 0;
+        for (; k < n; k++) {
+            long at = index_of(&runs[k], x);
+            if (at < 0) break;
+            double v = runs[k].y[at];
+            sum += v, lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+        if (k < n) continue;
+        c->lo[c->n] = lo, c->hi[c->n] = hi;
+        rc = push(c, x, sum / (double)n);
+    }
+    if (!rc && !c->n) rc = 1, fprintf(stderr, "plot_curves: --band '%s': no %s value is in every file\n", spec, p->x);
+    for (size_t k = 0; k < n; k++) free(runs[k].x), free(runs[k].y);
+    if (rc) return 1;
+    size_t last = c->n - 1;
+    *s = (draw_series){name ? name : spec, c->x, c->y, c->n, 0, DRAW_LINE, DRAW_CIRCLE, c->lo, c->hi};
+    printf("plot_curves: band '%s': %zu files, %zu common %s values (%g to %g); at %s %g: mean %g [%g, %g]\n",
+           s->name, n, c->n, p->x, c->x[0], c->x[last], p->x, c->x[last], c->y[last], c->lo[last], c->hi[last]);
     return 0;
 }
 
@@ -262,7 +333,7 @@ static int load_points(const char *spec, curve *c, draw_series *s)
         p = *end ? end + 1 : end;
     }
     if (!c->n) return fprintf(stderr, "plot_curves: --points '%s' has no points\n", spec), 1;
-    *s = (draw_series){name, c->x, c->y, c->n, 0, DRAW_MARKERS, DRAW_SQUARE};
+    *s = (draw_series){name, c->x, c->y, c->n, 0, DRAW_MARKERS, DRAW_SQUARE, NULL, NULL};
     return 0;
 }
 
@@ -271,19 +342,20 @@ int main(int argc, char **argv)
     options p = {.out = "plot.png", .x = "epoch", .y_scale = 1, .width = 800, .height = 500};
     int rc = parse(argc, argv, &p);
     if (rc) return rc == 1 ? 0 : 2;
-    curve c[2 * MAX_SERIES] = {{0}};
-    draw_series s[2 * MAX_SERIES];
+    curve c[3 * MAX_SERIES] = {{0}};
+    draw_series s[3 * MAX_SERIES];
     const char *column = NULL, *first = NULL;
     size_t n = 0;
-    for (size_t i = 0; i < p.n_series && !rc; i++, n++) {
-        rc = load_series(&p, p.series[i], &c[n], &s[n], &column);
+    for (size_t i = 0; i < p.n_series + p.n_bands && !rc; i++, n++) {
+        rc = i < p.n_series ? load_series(&p, p.series[i], &c[n], &s[n], &column)
+                            : load_band(&p, p.bands[i - p.n_series], &c[n], &s[n], &column);
         s[n].color = class_color(i);
         if (!first) first = column;
     }
     /* The reference points: black, then the colours after the curves'. */
     for (size_t i = 0; i < p.n_points && !rc; i++, n++) {
         rc = load_points(p.points[i], &c[n], &s[n]);
-        s[n].color = i ? class_color(p.n_series + i - 1) : 0x000000;
+        s[n].color = i ? class_color(p.n_series + p.n_bands + i - 1) : 0x000000;
     }
     char y_label[256];
     if (first && p.y_scale != 1) snprintf(y_label, sizeof y_label, "%s x %g", first, p.y_scale);
@@ -297,7 +369,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "plot_curves: cannot write %s: %s\n", p.out, errno ? strerror(errno) : "libpng failed");
         rc = 1;
     }
-    for (size_t i = 0; i < n; i++) free(c[i].x), free(c[i].y);
+    for (size_t i = 0; i < n; i++) free(c[i].x), free(c[i].y), free(c[i].lo), free(c[i].hi);
     if (!rc) printf("plot_curves: %s (%zu series)\n", p.out, n);
     return rc;
 }

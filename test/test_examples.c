@@ -796,6 +796,36 @@ START_TEST(plot_curves_draws_csv_columns_by_name)
 }
 END_TEST
 
+/* A --band averages a column over several files at the x values all of
+ * them have (the spread of seeds' runs), says what it averaged, and fails
+ * with a message when a file is missing or the files share no x. */
+START_TEST(plot_curves_band_is_the_mean_and_spread_at_the_common_x)
+{
+    write_text("s1.csv", "epoch,err\n1,0.2\n2,0.1\n3,0.3\n");
+    write_text("s2.csv", "err,epoch\r\n0.3,2\r\n0.1,3\r\n0.5,4\r\n");
+    write_text("s3.csv", "epoch,err\n7,0.1\n");
+    char band[700];
+    snprintf(band, sizeof band, "seeds=%s,%s:err", path_of("%s", "s1.csv"), path_of("%s", "s2.csv"));
+    const char *args[] = {"--out", path_of("%s", "p.png"), "--y-scale", "100", "--log-y", "1", "--band", band,
+                          "--points", "paper=2:15", NULL};
+    int rc = run("plot", "plot_curves", args);
+    ck_assert_msg(rc == 0, "plot_curves exited with %d: %s", rc, ru_slurp(path_of("%s.err", "plot"), NULL));
+    assert_png(path_of("%s", "p.png"), 800, 500);
+    const char *out = ru_slurp(path_of("%s.out", "plot"), NULL);
+    ck_assert_msg(strstr(out, "band 'seeds': 2 files, 2 common epoch values (2 to 3); at epoch 3: mean 20 [10, 30]"),
+                  "%s", out);
+
+    snprintf(band, sizeof band, "%s,%s:err", path_of("%s", "s1.csv"), path_of("%s", "s3.csv"));
+    ck_assert_int_eq(run("plot", "plot_curves", args), 1);
+    const char *err = ru_slurp(path_of("%s.err", "plot"), NULL);
+    ck_assert_msg(strstr(err, "no epoch value is in every file"), "%s", err);
+    snprintf(band, sizeof band, "%s,%s:err", path_of("%s", "s1.csv"), path_of("%s", "none.csv"));
+    ck_assert_int_eq(run("plot", "plot_curves", args), 1);
+    err = ru_slurp(path_of("%s.err", "plot"), NULL);
+    ck_assert_msg(strstr(err, "none.csv") && strstr(err, "No such file or directory"), "%s", err);
+}
+END_TEST
+
 Suite *suite_examples(void)
 {
     Suite *s = suite_create("examples");
@@ -818,6 +848,7 @@ Suite *suite_examples(void)
     tcase_add_test(tc, progress_is_plain_lines_in_a_file);
     tcase_add_test(tc, bad_arguments_and_missing_data_fail_clearly);
     tcase_add_test(tc, plot_curves_draws_csv_columns_by_name);
+    tcase_add_test(tc, plot_curves_band_is_the_mean_and_spread_at_the_common_x);
     tcase_add_test(tc, every_example_trains_and_draws_at_the_data_picture_size);
     tcase_add_test(tc, data_the_pictures_cannot_show_is_refused_before_any_output);
     tcase_add_test(tc, reconstruction_errors_are_on_unit_pixels_in_log_and_summary);

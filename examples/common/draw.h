@@ -65,7 +65,9 @@ int draw_panels(const char *path, const draw_panel *panels, size_t n_panels, con
                 const double *values, size_t points, int first);
 
 /* A series of draw_plot: n points (x[i], y[i]). A point that is not finite
- * (or not positive on a log axis) is left out and breaks the line. */
+ * (or not positive on a log axis) is left out and breaks the line. With lo
+ * and hi (n values each) a band from lo[i] to hi[i] is shaded in a light
+ * tint of the colour under the line (a spread, e.g. over seeds). */
 enum { DRAW_LINE = 1, DRAW_MARKERS = 2 }; /* draw_series.style bits */
 typedef enum draw_marker { DRAW_CIRCLE, DRAW_SQUARE } draw_marker;
 typedef struct draw_series {
@@ -75,6 +77,7 @@ typedef struct draw_series {
     rgb_color color;
     int style;          /* DRAW_LINE, DRAW_MARKERS or both (0: DRAW_LINE) */
     draw_marker marker; /* of DRAW_MARKERS */
+    const double *lo, *hi; /* the band (NULL: none) */
 } draw_series;
 
 typedef struct draw_axes {

@@ -29,6 +29,38 @@ static void thick_line(canvas *c, long x0, long y0, long x1, long y1, int width,
         for (int j = 0; j < width; j++) canvas_line(c, x0 + i, y0 + j, x1 + i, y1 + j, color);
 }
 
+/* A quarter of the colour on white: a band's shade. */
+static rgb_color tint(rgb_color c)
+{
+    rgb_color t = 0;
+    for (int shift = 0; shift < 24; shift += 8) t |= ((((c >> shift) & 0xff) + 3u * 0xff) / 4) << shift;
+    return t;
+}
+
+/* The band of s (lo..hi), linearly between its points, a pixel column at a
+ * time; a point off the axes breaks it as it breaks the line. */
+static void draw_band_on(canvas *c, const frame *f, const draw_series *s)
+{
+    if (!s->lo || !s->hi) return;
+    rgb_color shade = tint(s->color);
+    long px = 0, plo = 0, phi = 0;
+    int have = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!axis_has(&f->ax, s->x[i]) || !axis_has(&f->ay, s->lo[i]) || !axis_has(&f->ay, s->hi[i])) {
+            have = 0;
+            continue;
+        }
+        long x = frame_px(f, s->x[i]), lo = frame_py(f, s->lo[i]), hi = frame_py(f, s->hi[i]);
+        if (!have) px = x, plo = lo, phi = hi;
+        for (long u = px; u <= x; u++) {
+            double t = x > px ? (double)(u - px) / (double)(x - px) : 1.0;
+            long a = lround((double)plo + t * (double)(lo - plo)), b = lround((double)phi + t * (double)(hi - phi));
+            canvas_fill(c, u, a < b ? a : b, 1, labs(a - b) + 1, shade);
+        }
+        px = x, plo = lo, phi = hi, have = 1;
+    }
+}
+
 static void draw_series_on(canvas *c, const frame *f, const draw_series *s, int lw, long r)
 {
     int style = s->style ? s->style : DRAW_LINE;
@@ -92,6 +124,7 @@ static void legend(canvas *c, const frame *f, const draw_series *s, size_t n, in
         if (!s[i].name || !*s[i].name) continue;
         int style = s[i].style ? s[i].style : DRAW_LINE;
         long mid = y + ch / 2, x0 = bx + 8;
+        if (s[i].lo && s[i].hi) canvas_fill(c, x0, y, sample, ch, tint(s[i].color));
         if (style & DRAW_LINE) thick_line(c, x0, mid - lw / 2, x0 + sample, mid - lw / 2, lw, s[i].color);
         if (style & DRAW_MARKERS) marker(c, x0 + sample / 2, mid, r, s[i].marker, s[i].color);
         canvas_text(c, x0 + sample + 8, y, s[i].name, 0x000000, f->ts);
@@ -113,11 +146,18 @@ static void panel(canvas *c, long x, long y, long w, long h, const draw_series *
         xlo = fmin(xlo, lo), xhi = fmax(xhi, hi);
         range_of(s[i].y, s[i].n, 1, a->log_y, &lo, &hi);
         ylo = fmin(ylo, lo), yhi = fmax(yhi, hi);
+        for (int k = 0; k < 2; k++) {
+            const double *band = k ? s[i].hi : s[i].lo;
+            if (!band) continue;
+            range_of(band, s[i].n, 1, a->log_y, &lo, &hi);
+            ylo = fmin(ylo, lo), yhi = fmax(yhi, hi);
+        }
     }
     frame_layout(&f, x, y, w, h, xlo, xhi, ylo, yhi);
     frame_grid(c, &f);
     int lw = f.ts >= 2 ? 2 : 1;
     long r = f.ts + 3;
+    for (size_t i = 0; i < n; i++) draw_band_on(c, &f, &s[i]); /* under every line */
     for (size_t i = 0; i < n; i++) draw_series_on(c, &f, &s[i], lw, r);
     frame_axes(c, &f);
     legend(c, &f, s, n, lw, r);
@@ -156,7 +196,7 @@ int draw_panels(const char *path, const draw_panel *panels, size_t n_panels, con
              * legend names the series of a shared panel. */
             s[k] = (draw_series){n > 1 ? names[i] : NULL, epochs, values + i * points, points, class_color(i),
                                  points <= 40 ? DRAW_LINE | DRAW_MARKERS : DRAW_LINE,
-                                 k % 2 ? DRAW_SQUARE : DRAW_CIRCLE};
+                                 k % 2 ? DRAW_SQUARE : DRAW_CIRCLE, NULL, NULL};
         }
         draw_axes a = {.title = panels[p].title ? panels[p].title : names[panels[p].first], .x_label = "epoch",
                        .integer_x = 1, .text_scale = 2};
