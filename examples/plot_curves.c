@@ -304,8 +304,9 @@ static int load_band(const options *p, const char *spec, curve *c, draw_series *
     if (rc) return 1;
     size_t last = c->n - 1;
     *s = (draw_series){name ? name : spec, c->x, c->y, c->n, 0, DRAW_LINE, DRAW_CIRCLE, c->lo, c->hi};
-    printf("plot_curves: band '%s': %zu files, %zu common %s values (%g to %g); at %s %g: mean %g [%g, %g]\n",
-           s->name, n, c->n, p->x, c->x[0], c->x[last], p->x, c->x[last], c->y[last], c->lo[last], c->hi[last]);
+    printf("plot_curves: band '%s': %zu file%s, %zu common %s values (%g to %g); at %s %g: mean %g [%g, %g]\n",
+           s->name, n, n == 1 ? "" : "s", c->n, p->x, c->x[0], c->x[last], p->x, c->x[last], c->y[last],
+           c->lo[last], c->hi[last]);
     return 0;
 }
 
