@@ -251,16 +251,36 @@ def paper_error(m, xv, yv, xt, yt):
     return (label[c] != yt).float().mean().item()
 
 
+def binding():
+    """The Python binding (AAE_LIBRARY names libaae.so.0 if pkg-config does not)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, os.path.join(root, "bindings", "python"))
+    import aae
+    return aae
+
+
+def libaae_init(m, seed):
+    """Replaces the semi-supervised model's parameters by the initial ones of
+    libaae's preset model for the same seed (what the example starts from):
+    both state_dicts list encoder, decoder, z and y discriminators layer by
+    layer, z before y in the encoder's output and the decoder's input."""
+    aae = binding()
+    b = aae.Builder(aae.Preset.SEMI_SUPERVISED_AAE).set(aae.Option.SEED, seed)
+    theirs = list(b.build().state_dict().values())
+    mine = list(m.state_dict().items())
+    if len(theirs) != len(mine) or any(tuple(v.shape) != tuple(t.shape) for (_, v), t in zip(mine, theirs)):
+        sys.exit("torch_paper: libaae's model does not have this model's layers")
+    m.load_state_dict({n: torch.as_tensor(t, dtype=v.dtype).reshape(v.shape) for (n, v), t in zip(mine, theirs)})
+
+
 def libaae_split(mnist, held, labels, seed):
     """The training digits libaae's examples hold out and keep labels of for
     the same seed (aae_dataset_split, aae_dataset_keep_labels through the
     Python binding; AAE_LIBRARY names libaae.so.0 if pkg-config does not):
     (indices of the rest, indices of the held-out digits, positions in the
     rest of the labelled ones). Held-out digits are found by their pixels."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    sys.path.insert(0, os.path.join(root, "bindings", "python"))
     import numpy as np
-    import aae
+    aae = binding()
     full = aae.Dataset.load_idx(f"{mnist}/train-images-idx3-ubyte", f"{mnist}/train-labels-idx1-ubyte")
     n = len(full)
     pixels = lambda ds: np.rint(ds.rows(range(len(ds)))[0] * 255).astype(np.uint8)
@@ -290,6 +310,8 @@ def main():
     p.add_argument("--paper", type=int, default=0, help="1: the paper's semi-supervised recipe (see the top)")
     p.add_argument("--split", choices=["torch", "libaae"], default="torch",
                    help="semi: held-out and labelled digits drawn by torch.randperm, or those libaae's example draws for --seed")
+    p.add_argument("--init", choices=["torch", "libaae"], default="torch",
+                   help="--paper 1 semi: initial weights drawn by PyTorch for --seed, or libaae's preset model's for --seed")
     p.add_argument("--out", required=True)
     a = p.parse_args()
     PAPER["on"] = bool(a.paper)
@@ -318,8 +340,12 @@ def main():
     if lab is None or not a.labels:
         lab = torch.arange(len(x))
 
+    if a.init == "libaae" and not (a.paper and semi and not a.batchnorm):
+        p.error("--init libaae is for the paper's semi-supervised recipe (--paper 1, no --batchnorm)")
     if a.paper:
         m, opts = paper_recipe(a.recipe, k, bool(a.batchnorm))
+        if a.init == "libaae":
+            libaae_init(m, a.seed)
     else:
         m = Model(k, bool(a.batchnorm))
         opts = {"enc": adam(m.enc.parameters(), 1e-3, 0.9), "dec": adam(m.dec.parameters(), 1e-3, 0.9),
