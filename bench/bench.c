@@ -13,12 +13,16 @@
  *
  *   bench [--arch aae|ae|vaecls|semi|cluster] [--windows N] [--threads T] [--blas-threads B]
  *         [--train-only 1] [--encode-only 1] [--rss MNIST_DIR] [--epoch MNIST_DIR]
+ *         [--profile train|encode --steps N]
  *
  * --threads T: BLAS threads for encoding, AAE_TRAIN_THREADS for training.
  * --blas-threads B: BLAS threads B instead (training keeps T threads).
  * --epoch MNIST_DIR: one real MNIST epoch of --arch semi or cluster through
  * aae_trainer, as examples/semi_supervised_aae.c and cluster_aae.c train
  * (all 60000 digits with 100 labels; 55000 with 5000 held out), timed.
+ * --profile train|encode --steps N: only N training steps of --arch (batch
+ * 64; the recipes: 100 plus 100 labelled) or N batch-1 encodes, nothing
+ * timed or printed: the program to run under `perf record`.
  */
 #include <math.h>
 #include <stdio.h>
@@ -445,6 +449,41 @@ static void paper_epoch(const char *arch, const char *dir, int threads)
     aae_dataset_free(full);
 }
 
+/* The steady state alone, for a profiler: n training steps (rotating over
+ * EPOCH_BATCHES batches of synthetic rows) or n batch-1 encodes. */
+static void profile_run(const char *arch, const char *what, long n)
+{
+    aae_model *m = build(arch);
+    double in, zw, sup;
+    aae_model_get(m, AAE_OPTION_INPUT_WIDTH, &in);
+    aae_model_get(m, AAE_OPTION_Z_WIDTH, &zw);
+    aae_model_get(m, AAE_OPTION_Y_SUPERVISED, &sup);
+    int semi = (int)sup == AAE_SUPERVISE_PHASE;
+    size_t width = (size_t)in, batch = is_paper(arch) ? PAPER_BATCH : 64, rows = (EPOCH_BATCHES + 1) * batch;
+    float *x = malloc(rows * width * sizeof *x);
+    int32_t *y = malloc(rows * sizeof *y);
+    fill(x, y, rows, width);
+    if (!strcmp(what, "encode")) {
+        size_t sc = aae_model_scratch(m, 1);
+        float *scratch = malloc(sc * sizeof *scratch), *z = malloc((size_t)zw * sizeof *z);
+        for (long i = 0; i < n; i++) TRY(aae_model_encode(m, x, 1, z, NULL, scratch, sc));
+        free(scratch);
+        free(z);
+    } else {
+        /* The labelled batch: the rows after the last unlabelled one. */
+        const float *xl = x + EPOCH_BATCHES * batch * width;
+        const int32_t *yl = y + EPOCH_BATCHES * batch;
+        for (long i = 0; i < n; i++) {
+            size_t o = (size_t)(i % EPOCH_BATCHES) * batch;
+            TRY(aae_model_train_step(m, x + o * width, y + o, batch, semi ? xl : NULL, semi ? yl : NULL,
+                                     semi ? batch : 0, (uint64_t)i, NULL));
+        }
+    }
+    aae_model_free(m);
+    free(x);
+    free(y);
+}
+
 /* A whole-MNIST AAE training process: its peak RSS is the figure. */
 static void rss_run(const char *dir)
 {
@@ -471,7 +510,8 @@ static void rss_run(const char *dir)
 
 int main(int argc, char **argv)
 {
-    const char *arch = NULL, *rss = NULL, *epoch = NULL;
+    const char *arch = NULL, *rss = NULL, *epoch = NULL, *profile = NULL;
+    long steps = 100;
     int windows = 5, threads = 1, blas_threads = 0, train_only = 0, encode_only = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--arch")) arch = argv[i + 1];
@@ -482,10 +522,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--epoch")) epoch = argv[i + 1];
         else if (!strcmp(argv[i], "--train-only")) train_only = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--encode-only")) encode_only = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--profile")) profile = argv[i + 1];
+        else if (!strcmp(argv[i], "--steps")) steps = atol(argv[i + 1]);
         else {
             fprintf(stderr, "usage: bench [--arch aae|ae|vaecls|semi|cluster] [--windows N] [--threads T] "
                             "[--blas-threads B] [--train-only 1] [--encode-only 1] [--rss MNIST_DIR] "
-                            "[--epoch MNIST_DIR]\n");
+                            "[--epoch MNIST_DIR] [--profile train|encode --steps N]\n");
             return 2;
         }
     }
@@ -496,6 +538,14 @@ int main(int argc, char **argv)
     if (st != AAE_OK && blas_threads != 1) die("aae_set_num_threads", st);
     if (rss) {
         rss_run(rss);
+        return 0;
+    }
+    if (profile) {
+        if (!arch || (strcmp(profile, "train") && strcmp(profile, "encode"))) {
+            fprintf(stderr, "bench: --profile train|encode needs --arch\n");
+            return 2;
+        }
+        profile_run(arch, profile, steps);
         return 0;
     }
     if (epoch) {

@@ -42,6 +42,43 @@ START_TEST(rng_uniform_and_normal_moments)
 }
 END_TEST
 
+/* The pair fill: N(0, 1) moments, its cosine and sine halves uncorrelated,
+ * and a row's values independent of how it is cut into even chunks (the
+ * noise layer fills in chunks); an odd count ends with one aaei_rng_normal. */
+START_TEST(rng_normals_in_pairs)
+{
+    enum { N = 200001 };
+    static float z[N], part[N];
+    aaei_rng r = aaei_rng_keyed(7, AAEI_STREAM_INPUT_NOISE, 3, 1);
+    aaei_rng_normals(&r, z, N);
+    double s = 0, s2 = 0, s4 = 0, pair = 0;
+    for (int i = 0; i < N; i++) {
+        ck_assert(isfinite(z[i]));
+        s += z[i];
+        s2 += (double)z[i] * z[i];
+        s4 += (double)z[i] * z[i] * z[i] * z[i];
+    }
+    for (int i = 0; i + 1 < N; i += 2) pair += (double)z[i] * z[i + 1];
+    ck_assert_double_eq_tol(s / N, 0.0, 0.01);
+    ck_assert_double_eq_tol(s2 / N, 1.0, 0.02);
+    ck_assert_double_eq_tol(s4 / N, 3.0, 0.1);
+    ck_assert_double_eq_tol(pair / (N / 2), 0.0, 0.02);
+
+    aaei_rng a = aaei_rng_keyed(7, AAEI_STREAM_INPUT_NOISE, 3, 1);
+    for (int i = 0; i < N; i += 256) aaei_rng_normals(&a, part + i, N - i < 256 ? (size_t)(N - i) : 256);
+    ck_assert_mem_eq(part, z, sizeof z);
+
+    aaei_rng b = aaei_rng_keyed(7, AAEI_STREAM_INPUT_NOISE, 3, 1), c = b;
+    float two[2];
+    aaei_rng_normals(&b, two, 2);
+    aaei_rng_normals(&b, part, 1);
+    ck_assert_mem_eq(two, z, sizeof two);
+    aaei_rng_u64(&c);
+    aaei_rng_u64(&c);
+    ck_assert_float_eq(part[0], aaei_rng_normal(&c));
+}
+END_TEST
+
 START_TEST(rng_below_categorical_permutation)
 {
     aaei_rng r = aaei_rng_keyed(3, AAEI_STREAM_SHUFFLE, 0, 0);
@@ -178,6 +215,7 @@ Suite *suite_core(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, rng_is_keyed);
     tcase_add_test(tc, rng_uniform_and_normal_moments);
+    tcase_add_test(tc, rng_normals_in_pairs);
     tcase_add_test(tc, rng_below_categorical_permutation);
     tcase_add_test(tc, size_arithmetic_overflow);
     tcase_add_test(tc, tanh_is_within_2_ulp);

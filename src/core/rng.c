@@ -49,6 +49,19 @@ float aaei_rng_normal(aaei_rng *r)
     return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
 }
 
+void aaei_rng_normals(aaei_rng *r, float *out, size_t n)
+{
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        double u1 = ((double)(aaei_rng_u64(r) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+        double u2 = (double)(aaei_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
+        double radius = sqrt(-2.0 * log(u1)), angle = 6.283185307179586 * u2;
+        out[i] = (float)(radius * cos(angle));
+        out[i + 1] = (float)(radius * sin(angle));
+    }
+    if (i < n) out[i] = aaei_rng_normal(r);
+}
+
 uint64_t aaei_rng_below(aaei_rng *r, uint64_t n)
 {
     /* Rejection sampling on the largest multiple of n: unbiased. */

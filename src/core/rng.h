@@ -34,6 +34,9 @@ float aaei_rng_uniform(aaei_rng *r);
 float aaei_rng_range(aaei_rng *r, float lo, float hi);
 /* Standard normal (Box-Muller, one value per call). */
 float aaei_rng_normal(aaei_rng *r);
+/* n standard normals, two per Box-Muller draw (its cosine and sine: half the
+ * draws and logarithms of n calls to aaei_rng_normal, other values). */
+void aaei_rng_normals(aaei_rng *r, float *out, size_t n);
 /* Uniform integer in [0, n), unbiased; n >= 1. */
 uint64_t aaei_rng_below(aaei_rng *r, uint64_t n);
 /* Index drawn with probabilities p[0..k) (need not sum to 1; k >= 1). */

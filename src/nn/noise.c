@@ -11,6 +11,13 @@ void aaei_noise_forward(const aaei_layer *L, const float *x, float *y, const aae
     for (size_t r = 0; r < pass->rows; r++) {
         aaei_rng g = aaei_rng_keyed(pass->seed, AAEI_STREAM_INPUT_NOISE + (pass->layer_index << 8), pass->step,
                                     aaei_row_key(&pass->keys, r));
-        for (size_t j = 0; j < n; j++) y[r * n + j] = x[r * n + j] + L->setting.std * aaei_rng_normal(&g);
+        /* In chunks of an even size, so the draws are those of one call for
+         * the whole row; y may be x. */
+        float e[256];
+        for (size_t j0 = 0; j0 < n; j0 += 256) {
+            size_t c = n - j0 < 256 ? n - j0 : 256;
+            aaei_rng_normals(&g, e, c);
+            for (size_t j = 0; j < c; j++) y[r * n + j0 + j] = x[r * n + j0 + j] + L->setting.std * e[j];
+        }
     }
 }

@@ -50,6 +50,16 @@ class Rng:
         u2 = (self.u64() >> 11) / 9007199254740992.0
         return np.float32(np.sqrt(-2.0 * np.log(u1)) * np.cos(6.283185307179586 * u2))
 
+    def normals(self, n):
+        """aaei_rng_normals: two per draw, its cosine then its sine."""
+        out = []
+        while len(out) + 2 <= n:
+            u1 = ((self.u64() >> 11) + 1.0) / 9007199254740992.0
+            u2 = (self.u64() >> 11) / 9007199254740992.0
+            radius, angle = np.sqrt(-2.0 * np.log(u1)), 6.283185307179586 * u2
+            out += [np.float32(radius * np.cos(angle)), np.float32(radius * np.sin(angle))]
+        return out + [self.normal()] if len(out) < n else out
+
     def below(self, n):
         limit = M64 - M64 % n
         while True:
@@ -58,11 +68,11 @@ class Rng:
                 return x % n
 
 
-def normals(seed, stream, step, rows, width, row_base=0):
+def normals(seed, stream, step, rows, width, row_base=0, pairs=False):
     out = np.empty((rows, width), np.float32)
     for r in range(rows):
         g = Rng(seed, stream, step, row_base + r)
-        out[r] = [g.normal() for _ in range(width)]
+        out[r] = g.normals(width) if pairs else [g.normal() for _ in range(width)]
     return out
 
 
@@ -109,7 +119,7 @@ class TorchTwin:
                     "y_discriminator": sgd(self.nets["y_discriminator"].parameters(), 0.1, 0.1)}
 
     def noisy(self, x, step, encoding):
-        n = normals(self.corruption_seed, STREAM_INPUT_NOISE, step, x.shape[0], x.shape[1], encoding << 40)
+        n = normals(self.corruption_seed, STREAM_INPUT_NOISE, step, x.shape[0], x.shape[1], encoding << 40, pairs=True)
         return x + torch.from_numpy(np.float32(NOISE) * n)
 
     def encode(self, x, step, encoding):
