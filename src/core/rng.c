@@ -41,21 +41,29 @@ float aaei_rng_range(aaei_rng *r, float lo, float hi)
     return lo + (hi - lo) * aaei_rng_uniform(r);
 }
 
-float aaei_rng_normal(aaei_rng *r)
+/* One Box-Muller draw: a radius and an angle from two uniforms. */
+static void box_muller(aaei_rng *r, double *radius, double *angle)
 {
     /* u1 in (0, 1] so log never sees 0. */
     double u1 = ((double)(aaei_rng_u64(r) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
     double u2 = (double)(aaei_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
-    return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+    *radius = sqrt(-2.0 * log(u1));
+    *angle = 6.283185307179586 * u2;
+}
+
+float aaei_rng_normal(aaei_rng *r)
+{
+    double radius, angle;
+    box_muller(r, &radius, &angle);
+    return (float)(radius * cos(angle));
 }
 
 void aaei_rng_normals(aaei_rng *r, float *out, size_t n)
 {
     size_t i = 0;
     for (; i + 2 <= n; i += 2) {
-        double u1 = ((double)(aaei_rng_u64(r) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
-        double u2 = (double)(aaei_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
-        double radius = sqrt(-2.0 * log(u1)), angle = 6.283185307179586 * u2;
+        double radius, angle;
+        box_muller(r, &radius, &angle);
         out[i] = (float)(radius * cos(angle));
         out[i + 1] = (float)(radius * sin(angle));
     }

@@ -13,9 +13,10 @@ void aaei_noise_forward(const aaei_layer *L, const float *x, float *y, const aae
                                     aaei_row_key(&pass->keys, r));
         /* In chunks of an even size, so the draws are those of one call for
          * the whole row; y may be x. */
-        float e[256];
-        for (size_t j0 = 0; j0 < n; j0 += 256) {
-            size_t c = n - j0 < 256 ? n - j0 : 256;
+        enum { CHUNK = 256 };
+        float e[CHUNK];
+        for (size_t j0 = 0; j0 < n; j0 += CHUNK) {
+            size_t c = n - j0 < CHUNK ? n - j0 : CHUNK;
             aaei_rng_normals(&g, e, c);
             for (size_t j = 0; j < c; j++) y[r * n + j0 + j] = x[r * n + j0 + j] + L->setting.std * e[j];
         }

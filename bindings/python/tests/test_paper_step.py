@@ -45,18 +45,20 @@ class Rng:
         self.state = (self.state + GOLDEN) & M64
         return mix(self.state)
 
-    def normal(self):
+    def box_muller(self):
         u1 = ((self.u64() >> 11) + 1.0) / 9007199254740992.0
         u2 = (self.u64() >> 11) / 9007199254740992.0
-        return np.float32(np.sqrt(-2.0 * np.log(u1)) * np.cos(6.283185307179586 * u2))
+        return np.sqrt(-2.0 * np.log(u1)), 6.283185307179586 * u2
+
+    def normal(self):
+        radius, angle = self.box_muller()
+        return np.float32(radius * np.cos(angle))
 
     def normals(self, n):
         """aaei_rng_normals: two per draw, its cosine then its sine."""
         out = []
         while len(out) + 2 <= n:
-            u1 = ((self.u64() >> 11) + 1.0) / 9007199254740992.0
-            u2 = (self.u64() >> 11) / 9007199254740992.0
-            radius, angle = np.sqrt(-2.0 * np.log(u1)), 6.283185307179586 * u2
+            radius, angle = self.box_muller()
             out += [np.float32(radius * np.cos(angle)), np.float32(radius * np.sin(angle))]
         return out + [self.normal()] if len(out) < n else out
 
