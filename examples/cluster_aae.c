@@ -5,8 +5,9 @@
  * draws for that cluster with style z = 0, then test digits assigned to it.
  * Trains on 55,000 training digits; the other 5,000 are the validation set
  * of the paper's error: each cluster takes the label of the validation
- * digit it is most sure of (highest q(y|x)). Also reports the error with
- * each cluster labelled by its majority digit, each epoch. */
+ * digit it is most sure of (highest q(y|x)), log.csv's test_paper_error.
+ * Also reports the error with each cluster labelled by its majority digit
+ * (1 - test_cluster_accuracy), each epoch. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,18 +111,16 @@ static int write_clusters(const ex_args *a, const aae_model *model, const aae_da
     return rc;
 }
 
-/* After every epoch, the paper's error too (s->user: the validation set),
- * and the validation set's majority accuracy goes to log.csv (s->valid). */
-static int after_epoch(const ex_session *s, int epoch, const double *m)
+/* After every epoch, the paper's error into log.csv's test_paper_error
+ * (s->user: the validation set that labels the clusters). */
+static int paper_metric(const ex_session *s, double *error)
 {
-    double k = 0, paper = NAN;
-    (void)m;
+    double k = 0;
     aae_model_get(s->model, AAE_OPTION_CLASSES, &k);
-    if (paper_error(s->model, s->user, s->eval, (size_t)k, &paper)) {
+    if (paper_error(s->model, s->user, s->eval, (size_t)k, error)) {
         fprintf(stderr, "cluster_aae: the paper's error could not be computed: %s\n", aae_last_error());
         return 1;
     }
-    fprintf(stderr, "epoch %d: test error the paper's way %.2f%%\n", epoch, 100.0 * paper);
     return 0;
 }
 
@@ -157,7 +156,8 @@ int main(int argc, char **argv)
     if (!rc) {
         s.train = train;
         s.valid = s.user = valid;
-        s.after_epoch = after_epoch;
+        s.extra_column = "test_paper_error";
+        s.extra_metric = paper_metric;
         rc = ex_train(&s);
     }
     if (!rc && write_clusters(&a, s.model, s.eval, k)) {

@@ -137,8 +137,9 @@ static const char LOG_HEADER[] =
 static void assert_log(const char *ex, int epochs, const char *const *filled)
 {
     char *csv = ru_slurp(path_of("%s/log.csv", ex), NULL);
-    ck_assert_msg(!strncmp(csv, LOG_HEADER, sizeof LOG_HEADER - 1), "%s log header: %.200s", ex, csv);
-    char *row = csv + sizeof LOG_HEADER - 1;
+    /* a program's own columns may follow the standard ones */
+    ck_assert_msg(!strncmp(csv, LOG_HEADER, sizeof LOG_HEADER - 2), "%s log header: %.200s", ex, csv);
+    char *row = strchr(csv, '\n') + 1;
     int rows = 0;
     for (char *p = row; *p; p++) rows += *p == '\n';
     ck_assert_int_eq(rows, epochs);
@@ -200,16 +201,18 @@ START_TEST(ae_writes_scatter_plane_and_log)
 }
 END_TEST
 
-/* Field `column` (0-based) of data row `row` (1-based) of ex's log.csv. */
+/* Field `column` (0-based) of data row `row` (1-based) of ex's log.csv (NaN: empty). */
 static double log_field(const char *dir, int row, int column)
 {
     const char *p = ru_slurp(path_of("%s/log.csv", dir), NULL);
     for (int r = 0; r < row; r++) p = strchr(p, '\n') + 1;
     for (int c = 0; c < column; c++) p = strchr(p, ',') + 1;
-    return strtod(p, NULL);
+    char *end;
+    double v = strtod(p, &end);
+    return end == p ? NAN : v; /* an empty cell */
 }
 
-enum { COL_TEST_MSE = 8 };
+enum { COL_TEST_MSE = 8, COL_PAPER_ERROR = 20 /* cluster_aae's, after the standard columns */ };
 
 /* --lr-step 1 --lr-gamma 0: the first epoch trains, then the learning rates
  * are 0, so the ae (no batch norm) is frozen: the same test MSE after
@@ -330,6 +333,14 @@ START_TEST(cluster_aae_writes_a_row_per_cluster)
     ck_assert(paper >= 0 && paper <= 100 && majority >= 0 && majority <= 100);
     /* Majority labelling is never worse than any other labelling. */
     ck_assert_msg(majority <= paper + 1e-9, "majority %g > paper %g", majority, paper);
+    /* log.csv carries the paper's error of every epoch in one more column;
+     * after one epoch it is the summary's. */
+    const char *csv = ru_slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
+    ck_assert_msg(!strncmp(csv, LOG_HEADER, sizeof LOG_HEADER - 2) &&
+                      !strncmp(csv + sizeof LOG_HEADER - 2, ",test_paper_error\n", 18),
+                  "header: %.300s", csv);
+    double logged = log_field("cluster_aae", 1, COL_PAPER_ERROR);
+    ck_assert_msg(fabs(100.0 * logged - paper) < 0.006, "log.csv %g, summary %g %%", logged, paper);
 }
 END_TEST
 
@@ -524,6 +535,10 @@ START_TEST(a_stopped_run_resumes_from_its_checkpoint)
     assert_log("cluster_aae", 2, filled);
     const char *csv = ru_slurp(path_of("%s/log.csv", "cluster_aae"), NULL);
     ck_assert_ptr_nonnull(strstr(csv, "\n2,")); /* the second row is epoch 2 */
+    for (int row = 1; row <= 2; row++) { /* the paper's error, before and after resuming */
+        double e = log_field("cluster_aae", row, COL_PAPER_ERROR);
+        ck_assert_msg(e >= 0 && e <= 1, "row %d: test_paper_error %g", row, e);
+    }
     aae_model *m = NULL;
     uint64_t steps;
     TU_ASSERT_OK(aae_model_load(&m, path_of("%s", "cluster_aae/cluster_aae.model")));

@@ -558,7 +558,7 @@ static int on_batch(void *user, uint64_t epoch, uint64_t batch, uint64_t batches
     return r->s->after_batch ? r->s->after_batch(r->s, r->step) : 0;
 }
 
-static void write_csv_row(run *r, int epoch, double rate, double seconds)
+static void write_csv_row(run *r, int epoch, double rate, double seconds, double extra)
 {
     if (!r->csv) return;
     fprintf(r->csv, "%d", epoch);
@@ -576,6 +576,10 @@ static void write_csv_row(run *r, int epoch, double rate, double seconds)
     for (int k = 0; k < AAE_METRIC_COUNT; k++) {
         double v = r->valid[(size_t)(epoch - 1) * AAE_METRIC_COUNT + (size_t)k];
         if (isfinite(v)) fprintf(r->csv, ",%.6g", v);
+        else fputc(',', r->csv);
+    }
+    if (r->s->extra_column) {
+        if (isfinite(extra)) fprintf(r->csv, ",%.6g", extra);
         else fputc(',', r->csv);
     }
     fputc('\n', r->csv);
@@ -679,6 +683,8 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *l
         if (st != AAE_OK) return ex_report(s->a, "evaluating the validation set", st);
         to_unit_pixels(s, v);
     }
+    double extra = NAN;
+    if (s->extra_column && s->extra_metric(s, &extra)) return 1;
     if (r->tty) fprintf(stderr, "\r\033[K");
     fprintf(stderr, "epoch %d/%d:", epoch, s->a->epochs);
     print_losses(r, l);
@@ -693,8 +699,9 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *l
             if (isfinite(v[k])) fprintf(stderr, " valid_%s %.4g", metric_names[k] + 5, v[k]);
     }
     if (s->range > 0 && m && isfinite(m[AAE_METRIC_MSE])) fprintf(stderr, " (mse, l1 on pixels in [0, 1])");
+    if (s->extra_column && isfinite(extra)) fprintf(stderr, " | %s %.4g", s->extra_column, extra);
     fprintf(stderr, " | %.0f samples/s, %.1f s\n", rate, seconds);
-    write_csv_row(r, epoch, rate, seconds);
+    write_csv_row(r, epoch, rate, seconds, extra);
     if (write_curves(r, epoch) != 0) {
         fprintf(stderr, "%s: writing loss_curves.png failed\n", s->a->prog);
         return 1;
@@ -755,8 +762,9 @@ static void read_earlier_epochs(run *r)
         r->s->metrics[m] = r->metrics[(size_t)(r->first - 1) * AAE_METRIC_COUNT + (size_t)m];
 }
 
-static FILE *open_csv(const ex_args *a, int append)
+static FILE *open_csv(const ex_session *s, int append)
 {
+    const ex_args *a = s->a;
     char path[EX_PATH_MAX];
     ex_path(path, a, "log.csv");
     if (append && access(path, F_OK) == 0) return fopen(path, "a");
@@ -767,6 +775,7 @@ static FILE *open_csv(const ex_args *a, int append)
     for (int k = 0; k < AAE_METRIC_COUNT; k++) fprintf(f, ",%s", metric_names[k]);
     fprintf(f, ",samples_per_s,seconds");
     for (int k = 0; k < AAE_METRIC_COUNT; k++) fprintf(f, ",valid_%s", metric_names[k] + 5); /* after "test_" */
+    if (s->extra_column) fprintf(f, ",%s", s->extra_column);
     fputc('\n', f);
     return f;
 }
@@ -799,7 +808,7 @@ int ex_train(ex_session *s)
     }
     for (size_t i = 0; i < (size_t)a->epochs * AAE_METRIC_COUNT; i++) r.metrics[i] = r.valid[i] = NAN;
     read_earlier_epochs(&r);
-    r.csv = open_csv(a, r.first > 0);
+    r.csv = open_csv(s, r.first > 0);
     if (!r.csv) {
         fprintf(stderr, "%s: cannot start the log in %s: %s\n", a->prog, a->out, strerror(errno));
         goto fail;

@@ -153,6 +153,12 @@ struct ex_session {
      * the evaluation metrics or NULL). `user` is the program's own. */
     int (*after_batch)(const ex_session *s, uint64_t step);
     int (*after_epoch)(const ex_session *s, int epoch, const double *metrics);
+    /* One more log.csv column, after the standard ones (NULL: none): after
+     * every epoch, before its row is written, extra_metric fills the value
+     * (NaN: an empty cell; non-zero return stops with an error). The epoch
+     * line shows it too. */
+    const char *extra_column;
+    int (*extra_metric)(const ex_session *s, double *value);
     void *user;
     /* Results. */
     double seconds;                   /* wall time of the training */
