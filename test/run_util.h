@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,9 +25,38 @@ static inline const char *ru_examples_dir(void)
     return d;
 }
 
+/* The environment for a program whose numbers a test compares bit for bit
+ * with its own: this one, with OPENBLAS_CORETYPE set to the kernel this
+ * process runs. A dynamic-arch OpenBLAS picks its kernel per process from
+ * what the CPU reports, and the two may disagree: under valgrind, which
+ * hides AVX-512, the suite runs Haswell while the program it starts (not
+ * under valgrind) would run SkylakeX or Cooperlake, whose sgemm sums in
+ * another order. Built before fork: the child then calls execve only. */
+extern char **environ;
+static inline char *const *ru_child_environment(void)
+{
+    static char coretype[96];
+    static char *env[512];
+    size_t n = 0;
+    const char *blas = aae_blas_info();
+    if (!strncmp(blas, "openblas ", 9)) {
+        snprintf(coretype, sizeof coretype, "OPENBLAS_CORETYPE=%s", blas + 9);
+        env[n++] = coretype;
+    }
+    for (char **e = environ; *e; e++) {
+        if (strncmp(*e, "OPENBLAS_CORETYPE=", 18) == 0) continue;
+        ck_assert_msg(n + 1 < sizeof env / sizeof env[0], "more than %zu environment variables",
+                      sizeof env / sizeof env[0] - 1);
+        env[n++] = *e;
+    }
+    env[n] = NULL;
+    return env;
+}
+
 /* Starts ru_examples_dir()/prog with args (NULL-terminated, at most
  * RU_MAX_ARGS), its stdout into <dir>/<tag>.out and its stderr into
- * <dir>/<tag>.err, or onto err_fd when that is >= 0. */
+ * <dir>/<tag>.err, or onto err_fd when that is >= 0; on this process's
+ * BLAS kernel (ru_child_environment). */
 static inline pid_t ru_spawn(const char *dir, const char *tag, int err_fd, const char *prog,
                              const char *const *args)
 {
@@ -41,6 +71,7 @@ static inline pid_t ru_spawn(const char *dir, const char *tag, int err_fd, const
         argv[n] = args[n - 1];
     }
     argv[n] = NULL;
+    char *const *env = ru_child_environment();
     fflush(NULL);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
@@ -48,7 +79,7 @@ static inline pid_t ru_spawn(const char *dir, const char *tag, int err_fd, const
         int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int err = err_fd >= 0 ? err_fd : open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
-        execv(exe, (char *const *)argv);
+        execve(exe, (char *const *)argv, env);
         _exit(127);
     }
     return pid;
