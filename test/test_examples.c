@@ -278,6 +278,60 @@ START_TEST(batchnorm_and_adversarial_weight_options_shape_a_new_model)
 }
 END_TEST
 
+/* --set NAME=VALUE and --phase-lr PHASE=LR shape a new model after the
+ * program's own settings: the saved model has them, and the recipe the
+ * program prints says so. Unknown names and bad values are refused before
+ * anything trains; a phase without an optimizer of its own, by the
+ * library. */
+START_TEST(set_and_phase_lr_options_shape_a_new_model)
+{
+    const char *args[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "sets"), "--epochs", "1",
+                          "--batch", "32", "--clusters", "4", "--set", "head_batchnorm=0", "--set", "z_width=3",
+                          "--phase-lr", "generator=0.02", "--phase-lr", "z_discriminator=0.03", NULL};
+    ck_assert_int_eq(run("sets", "cluster_aae", args), 0);
+    int enc, dec, other;
+    double w;
+    count_batchnorms("sets", &enc, &dec, &other, &w);
+    ck_assert_int_eq(enc, 2);
+    aae_model *m = NULL;
+    double z = 0;
+    TU_ASSERT_OK(aae_model_load(&m, path_of("%s/cluster_aae.model", "sets")));
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_Z_WIDTH, &z));
+    aae_model_free(m);
+    ck_assert(z == 3);
+    const char *recipe = ru_slurp(path_of("%s/recipe.txt", "sets"), NULL);
+    ck_assert_msg(strstr(recipe, "head batch norm: 0\n") && strstr(recipe, "z width: 3\n") &&
+                      strstr(recipe, "phase generator: SGD lr 0.02 momentum 0.1") &&
+                      strstr(recipe, "phase z discriminator: SGD lr 0.03 momentum 0.1") &&
+                      strstr(recipe, "phase y discriminator: SGD lr 0.1 momentum 0.1"),
+                  "recipe.txt: %s", recipe);
+
+    static const struct {
+        const char *option, *value, *says;
+        int rc;
+    } bad[] = {
+        {"--set", "frobnicate=1", "--set: unknown option 'frobnicate'; the options are:", 2},
+        {"--set", "input_dropout=2", "--set input_dropout=2 is out of range [0, 0.99]", 2},
+        {"--set", "z_width", "--set z_width needs a value", 2},
+        {"--phase-lr", "decoder=0.1", "--phase-lr: unknown phase 'decoder'; the phases are: reconstruction", 2},
+        {"--phase-lr", "generator=-1", "--phase-lr generator: needs a finite value >= 0", 2},
+        {"--phase-lr", "generator=x", "--phase-lr generator: needs a finite value >= 0", 2},
+        /* the ae preset's reconstruction phase steps with the parts' optimizers */
+        {"--phase-lr", "reconstruction=0.1", "has no optimizer of its own", 1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *a[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "bad_sets"), "--epochs", "1",
+                           bad[i].option, bad[i].value, NULL};
+        int rc = run("bad_sets", bad[i].rc == 1 ? "ae" : "cluster_aae", a);
+        const char *err = ru_slurp(path_of("%s.err", "bad_sets"), NULL);
+        ck_assert_msg(rc == bad[i].rc && strstr(err, bad[i].says), "%s %s: exit %d, %s", bad[i].option,
+                      bad[i].value, rc, err);
+        ck_assert_msg(access(path_of("%s/log.csv", "bad_sets"), F_OK) != 0, "%s %s trained", bad[i].option,
+                      bad[i].value);
+    }
+}
+END_TEST
+
 START_TEST(aae_writes_samples_reconstructions_and_mixture_scatter)
 {
     const char *extra[] = {"--sample-every", "5", NULL};
@@ -856,6 +910,7 @@ Suite *suite_examples(void)
     tcase_add_test(tc, semi_supervised_aae_reports_error);
     tcase_add_test(tc, lr_step_decays_the_learning_rate);
     tcase_add_test(tc, batchnorm_and_adversarial_weight_options_shape_a_new_model);
+    tcase_add_test(tc, set_and_phase_lr_options_shape_a_new_model);
     tcase_add_test(tc, encode_writes_csv_and_npy);
     tcase_add_test(tc, a_resumed_model_must_fit_the_program);
     tcase_add_test(tc, encode_names_the_file_and_the_reason);

@@ -92,7 +92,7 @@ static int set_value(cli *c, const opt *o, const char *v)
             fprintf(stderr, CLI_PROG ": at most %d --set options\n", CLI_MAX_SETTINGS);
             return -1;
         }
-        return cli_parse_setting(v, &c->settings[c->n_settings++]);
+        return ex_parse_setting(CLI_PROG, v, &c->settings[c->n_settings++]);
     default:
         *(const char **)o->ptr = v;
         return 0;

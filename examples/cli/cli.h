@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "common/ex.h"
+#include "common/names.h"
 
 #define CLI_PROG "aae-cli"
 
@@ -40,20 +41,6 @@ typedef struct cli {
 int cli_parse(int argc, char **argv, cli *c);
 /* The commands and what they do. */
 void cli_usage(FILE *f);
-
-/* names.c: preset and option names by the library's enum lookup
- * (aae_enum_value). 0, or -1 after listing the valid names on stderr. */
-int cli_preset_from_name(const char *name, aae_preset *preset);
-/* "z_width" for AAE_OPTION_Z_WIDTH into buf (n bytes); NULL if unknown. */
-const char *cli_option_name(aae_option option, char *buf, size_t n);
-/* The name of an enumerated option's value ("sigmoid" for output 1) into
- * buf; NULL for other options and values. */
-const char *cli_value_name(aae_option option, double value, char *buf, size_t n);
-size_t cli_option_count(void);
-aae_option cli_option_at(size_t i);
-/* "name=value" checked against aae_option_bounds. 0, or -1 after saying
- * why not. */
-int cli_parse_setting(const char *arg, ex_setting *out);
 
 /* io.c: opens a regular file for reading without blocking on a FIFO;
  * *size its bytes. NULL after saying why not. */

@@ -56,13 +56,13 @@ int cli_info(cli *c)
     uint64_t steps = 0;
     aae_model_steps(m, &steps);
     printf("%s: %llu training steps\noptions:\n", c->model, (unsigned long long)steps);
-    for (size_t i = 0; i < cli_option_count(); i++) {
+    for (size_t i = 0; i < ex_option_count(); i++) {
         double v = 0;
         char name[64], value[64];
-        aae_option o = cli_option_at(i);
+        aae_option o = ex_option_at(i);
         if (aae_model_get(m, o, &v) != AAE_OK) continue;
-        const char *vn = cli_value_name(o, v, value, sizeof value);
-        printf("  %-19s %.9g%s%s%s\n", cli_option_name(o, name, sizeof name), v, vn ? " (" : "", vn ? vn : "",
+        const char *vn = ex_value_name(o, v, value, sizeof value);
+        printf("  %-19s %.9g%s%s%s\n", ex_option_name(o, name, sizeof name), v, vn ? " (" : "", vn ? vn : "",
                vn ? ")" : "");
     }
     aae_status st = aae_builder_from_model(&b, m);

@@ -17,14 +17,14 @@ static int report(const char *what, aae_status st)
 static int configure(const cli *c, aae_builder **b, int *width_given)
 {
     aae_preset preset;
-    if (cli_preset_from_name(c->preset, &preset)) return -1;
+    if (ex_preset_from_name(CLI_PROG, c->preset, &preset)) return -1;
     aae_status st = aae_builder_create(b, preset);
     if (st == AAE_OK) st = aae_builder_set(*b, AAE_OPTION_SEED, (double)c->a.seed);
     if (st != AAE_OK) return report("creating the builder", st);
     for (size_t i = 0; i < c->n_settings; i++) {
         char name[64];
         st = aae_builder_set(*b, c->settings[i].option, c->settings[i].value);
-        if (st != AAE_OK) return report(cli_option_name(c->settings[i].option, name, sizeof name), st);
+        if (st != AAE_OK) return report(ex_option_name(c->settings[i].option, name, sizeof name), st);
         *width_given |= c->settings[i].option == AAE_OPTION_INPUT_WIDTH;
     }
     for (int p = 0; p < 2 && (c->a.hidden || c->a.batchnorm); p++) {

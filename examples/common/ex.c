@@ -1,4 +1,5 @@
 #include "ex.h"
+#include "names.h"
 
 #include <errno.h>
 #include <math.h>
@@ -31,6 +32,8 @@ static void print_value(FILE *f, const ex_opt *o)
     case 'z': fprintf(f, "%zu", *(const size_t *)o->ptr); break;
     case 'f': fprintf(f, "%g", *(const double *)o->ptr); break;
     case 'u': fprintf(f, "%llu", *(const unsigned long long *)o->ptr); break;
+    case 'S':
+    case 'P': fprintf(f, "none"); break;
     default: fprintf(f, "%s", *(const char *const *)o->ptr ? *(const char *const *)o->ptr : "none");
     }
 }
@@ -84,6 +87,20 @@ static int set_value(const ex_args *a, const ex_opt *o, const char *v)
         }
         break;
     }
+    case 'S':
+    case 'P': {
+        ex_args *w = o->ptr;
+        size_t *n = o->type == 'S' ? &w->n_sets : &w->n_phase_lrs;
+        if (*n == EX_MAX_SETTINGS) {
+            fprintf(stderr, "%s: at most %d --%s options\n", a->prog, EX_MAX_SETTINGS, o->name);
+            return -1;
+        }
+        ex_phase_lr *p = &w->phase_lrs[*n];
+        int rc = o->type == 'S' ? ex_parse_setting(a->prog, v, &w->sets[*n])
+                                : ex_parse_phase_value(a->prog, o->name, v, &p->phase, &p->lr);
+        *n += rc == 0;
+        return rc;
+    }
     default:
         *(const char **)o->ptr = v;
         return 0;
@@ -120,6 +137,8 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"w-adv", 'f', &a->w_adv, "adversarial weight of a new model (-1: the preset's)"},
         {"batchnorm", 'i', &a->batchnorm, "1: batch norm in a new model's encoder and decoder hidden layers"},
         {"hidden", 'z', &a->hidden, "units of each hidden layer of a new model's encoder and decoder (0: the preset's)"},
+        {"set", 'S', a, "NAME=VALUE: a builder option of a new model by name, after the above (repeatable): input_dropout=0"},
+        {"phase-lr", 'P', a, "PHASE=LR: the learning rate of a new model's phase optimizer (repeatable): generator=0.01"},
         {NULL, 0, NULL, NULL},
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
@@ -389,7 +408,7 @@ aae_status ex_reshape_layers(aae_builder *b, aae_part part, int batchnorm, size_
 }
 
 /* The builder of a new model: `preset` with --seed, the n settings,
- * --w-adv and --batchnorm. */
+ * --w-adv, --reimpl, --batchnorm, --hidden, then --set and --phase-lr. */
 static aae_status configure(const ex_args *a, aae_preset preset, const ex_setting *settings, size_t n,
                             aae_builder **out)
 {
@@ -403,6 +422,9 @@ static aae_status configure(const ex_args *a, aae_preset preset, const ex_settin
     if (st == AAE_OK && a->reimpl) st = ex_reimplementation_recipe(b);
     for (int p = 0; p < 2 && st == AAE_OK && (a->batchnorm || a->hidden); p++)
         st = ex_reshape_layers(b, p ? AAE_PART_DECODER : AAE_PART_ENCODER, a->batchnorm, a->hidden);
+    for (size_t i = 0; st == AAE_OK && i < a->n_sets; i++) st = aae_builder_set(b, a->sets[i].option, a->sets[i].value);
+    for (size_t i = 0; st == AAE_OK && i < a->n_phase_lrs; i++)
+        st = aae_builder_set_phase_optimizer_param(b, a->phase_lrs[i].phase, AAE_OPT_LR, a->phase_lrs[i].lr);
     if (st != AAE_OK) aae_builder_free(b);
     else *out = b;
     return st;
@@ -415,8 +437,9 @@ static int resume(const ex_args *a, const char *path, const aae_builder *b, aae_
     if (st != AAE_OK) return ex_report(a, "resuming the saved model", st);
     if (ex_check_resumed(a, path, *model, b)) return 1;
     fprintf(stderr, "%s: resuming %s\n", a->prog, path);
-    if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm || a->hidden)
-        fprintf(stderr, "%s: --w-adv, --batchnorm and --hidden shape a new model; the saved one keeps its own\n",
+    if (a->w_adv != EX_PRESET_W_ADV || a->batchnorm || a->hidden || a->n_sets || a->n_phase_lrs)
+        fprintf(stderr, "%s: --w-adv, --batchnorm, --hidden, --set and --phase-lr shape a new model; the saved one "
+                        "keeps its own\n",
                 a->prog);
     return 0;
 }

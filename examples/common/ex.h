@@ -22,6 +22,20 @@ typedef struct ex_opt {
     const char *help; /* shown by --help, with the default */
 } ex_opt;
 
+/* One option a program sets on top of its preset. */
+typedef struct ex_setting {
+    aae_option option;
+    double value;
+} ex_setting;
+
+/* One phase's own learning rate (--phase-lr). */
+typedef struct ex_phase_lr {
+    aae_phase phase;
+    double lr;
+} ex_phase_lr;
+
+enum { EX_MAX_SETTINGS = 16 };
+
 #define EX_PRESET_W_ADV (-1.0) /* --w-adv's default: keep the preset's weight */
 
 typedef struct ex_args {
@@ -40,6 +54,12 @@ typedef struct ex_args {
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;
     int reimpl;        /* 1: a new model gets ex_reimplementation_recipe */
+    ex_setting sets[EX_MAX_SETTINGS]; /* --set NAME=VALUE: builder options of
+                                         a new model, after all the above */
+    size_t n_sets;
+    ex_phase_lr phase_lrs[EX_MAX_SETTINGS]; /* --phase-lr PHASE=LR: a new
+                                               model's phase optimizers */
+    size_t n_phase_lrs;
     const char *out;   /* output directory (created with its parents) */
     const char *data;  /* directory with the four MNIST IDX files */
     const char *image_shape; /* --image-shape "HxW" or NULL: the IDX files' */
@@ -171,12 +191,6 @@ struct ex_session {
      * computes them (aae-cli's data has no such scale). */
     double range;
 };
-
-/* One option a program sets on top of its preset. */
-typedef struct ex_setting {
-    aae_option option;
-    double value;
-} ex_setting;
 
 /* Builds `preset` with --seed, the input width ex_pixels(a) and the n
  * settings into s->model (with --resume 1 and a saved <out>/<prog>.model,

@@ -5,10 +5,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "common/names.h"
 
 /* A member's C name without `prefix`, in lower case ("z_width"), into buf. */
 static const char *short_name(const char *cname, const char *prefix, char *buf, size_t n)
@@ -55,45 +56,45 @@ static int kind_of(aae_option option)
     return -1;
 }
 
-const char *cli_value_name(aae_option option, double value, char *buf, size_t n)
+const char *ex_value_name(aae_option option, double value, char *buf, size_t n)
 {
     int k = kind_of(option);
     if (k < 0 || value != (double)(int)value) return NULL;
     return short_name(aae_enum_name(kinds[k].type, (int)value), kinds[k].prefix, buf, n);
 }
 
-int cli_preset_from_name(const char *name, aae_preset *preset)
+int ex_preset_from_name(const char *prog, const char *name, aae_preset *preset)
 {
     int v = 0;
     if (aae_enum_value("aae_preset", name, &v) == AAE_OK) {
         *preset = (aae_preset)v;
         return 0;
     }
-    fprintf(stderr, CLI_PROG ": unknown preset '%s'", name);
+    fprintf(stderr, "%s: unknown preset '%s'", prog, name);
     list("aae_preset", "AAE_PRESET_", "presets");
     return -1;
 }
 
-const char *cli_option_name(aae_option option, char *buf, size_t n)
+const char *ex_option_name(aae_option option, char *buf, size_t n)
 {
     return short_name(aae_enum_name("aae_option", (int)option), "AAE_OPTION_", buf, n);
 }
 
-size_t cli_option_count(void)
+size_t ex_option_count(void)
 {
     size_t n = 0;
     while (aae_enum_member("aae_option", n, NULL, NULL) == AAE_OK) n++;
     return n;
 }
 
-aae_option cli_option_at(size_t i)
+aae_option ex_option_at(size_t i)
 {
     int v = 0;
     aae_enum_member("aae_option", i, NULL, &v);
     return (aae_option)v;
 }
 
-int cli_parse_setting(const char *arg, ex_setting *out)
+int ex_parse_setting(const char *prog, const char *arg, ex_setting *out)
 {
     const char *eq = strchr(arg, '=');
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -101,14 +102,14 @@ int cli_parse_setting(const char *arg, ex_setting *out)
     int v = 0;
     snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
     if (len >= sizeof name || aae_enum_value("aae_option", name, &v) != AAE_OK) {
-        fprintf(stderr, CLI_PROG ": --set: unknown option '%.*s'", (int)len, arg);
+        fprintf(stderr, "%s: --set: unknown option '%.*s'", prog, (int)len, arg);
         list("aae_option", "AAE_OPTION_", "options");
         return -1;
     }
     aae_option option = (aae_option)v;
-    const char *oname = cli_option_name(option, buf, sizeof buf);
+    const char *oname = ex_option_name(option, buf, sizeof buf);
     if (!eq) {
-        fprintf(stderr, CLI_PROG ": --set %s needs a value: --set %s=VALUE\n", oname, oname);
+        fprintf(stderr, "%s: --set %s needs a value: --set %s=VALUE\n", prog, oname, oname);
         return -1;
     }
     char *end;
@@ -119,19 +120,43 @@ int cli_parse_setting(const char *arg, ex_setting *out)
         value = named, end = "", errno = 0; /* a value by name: output=sigmoid */
     }
     if (!eq[1] || *end || errno || !isfinite(value)) {
-        fprintf(stderr, CLI_PROG ": --set %s: '%s' is not a finite number%s", oname, eq + 1, k >= 0 ? " nor a name" : "\n");
+        fprintf(stderr, "%s: --set %s: '%s' is not a finite number%s", prog, oname, eq + 1, k >= 0 ? " nor a name" : "\n");
         if (k >= 0) list(kinds[k].type, kinds[k].prefix, "names");
         return -1;
     }
     if (aae_option_bounds(option, &lo, &hi) != AAE_OK) {
-        fprintf(stderr, CLI_PROG ": --set %s: %s\n", oname, aae_last_error());
+        fprintf(stderr, "%s: --set %s: %s\n", prog, oname, aae_last_error());
         return -1;
     }
     if (value < lo || value > hi) {
-        fprintf(stderr, CLI_PROG ": --set %s=%g is out of range [%g, %g]\n", oname, value, lo, hi);
+        fprintf(stderr, "%s: --set %s=%g is out of range [%g, %g]\n", prog, oname, value, lo, hi);
         return -1;
     }
     out->option = option;
     out->value = value;
+    return 0;
+}
+
+int ex_parse_phase_value(const char *prog, const char *option, const char *arg, aae_phase *phase, double *value)
+{
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    char name[64];
+    int v = 0;
+    snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
+    if (len >= sizeof name || aae_enum_value("aae_phase", name, &v) != AAE_OK) {
+        fprintf(stderr, "%s: --%s: unknown phase '%.*s'", prog, option, (int)len, arg);
+        list("aae_phase", "AAE_PHASE_", "phases");
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    double x = eq ? strtod(eq + 1, &end) : NAN;
+    if (!eq || !eq[1] || *end || errno || !isfinite(x) || x < 0) {
+        fprintf(stderr, "%s: --%s %s: needs a finite value >= 0: --%s %s=VALUE\n", prog, option, name, option, name);
+        return -1;
+    }
+    *phase = (aae_phase)v;
+    *value = x;
     return 0;
 }
