@@ -95,7 +95,7 @@ SHLIB := $(OUTDIR)/libaae.so.$(VERSION)
 
 .PHONY: all help deps check check-kernels test-build valgrind valgrind-run install uninstall clean examples demo \
         mnist docs abi-check abi-baseline consumers python-test python-package-test rust-test bindings-test bench bench-kernels \
-        match-pytorch fuzz fuzz-run soak
+        match-pytorch fuzz fuzz-run soak build-needs
 
 # What targets need, by the names of scripts/deps.sh's table (which also
 # says which are optional test tools). `$(DEPS) NEED...` finds them or
@@ -109,6 +109,12 @@ BUILD_NEEDS := cc pkg-config $(BLAS_PC) libpng
 TEST_NEEDS  := $(BUILD_NEEDS) c++ check valgrind abidiff mpi numpy pytest cmake venv setuptools wheel
 
 all: $(SHLIB) $(OUTDIR)/libaae.a $(OUTDIR)/aae.pc
+
+# Every build finds (as root with apt-get: installs) what it compiles and
+# links against first, so that a plain `make` on a machine without OpenBLAS
+# names the package instead of failing at link time on cblas_ symbols.
+build-needs:
+	@$(DEPS) $(BUILD_NEEDS)
 
 help:
 	@echo "make             build lib/libaae.so.$(VERSION) and lib/libaae.a (BLAS=reference: in lib/reference/)"
@@ -136,7 +142,7 @@ help:
 deps:
 	@$(DEPS) $(TEST_NEEDS)
 
-$(OBJDIR)/src/%.o: src/%.c
+$(OBJDIR)/src/%.o: src/%.c | build-needs
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 

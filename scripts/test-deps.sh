@@ -55,6 +55,24 @@ grep -q '^deps: not found: check$' "$tmp/out" && grep -q 'apt-get install check\
     { echo "test-deps: no Debian and Fedora names for check" >&2; exit 1; }
 [ ! -e "$tmp/tree/lib/obj" ] || { echo "test-deps: it built before stopping" >&2; exit 1; }
 
+# A pkg-config that lacks OpenBLAS: a plain `make` (not only make check)
+# stops before compiling and names the package.
+cat > "$tmp/bin/pkg-config-noblas" <<'SH'
+#!/bin/sh
+for a in "$@"; do [ "$a" = openblas ] && exit 1; done
+exec pkg-config "$@"
+SH
+chmod 755 "$tmp/bin/pkg-config-noblas"
+echo "test-deps: a plain make as $user, OpenBLAS's pkg-config module hidden"
+if as_user make -C "$tmp/tree" --no-print-directory -j2 PKG_CONFIG=pkg-config-noblas > "$tmp/out" 2>&1; then
+    cat "$tmp/out"; echo "test-deps: make built without OpenBLAS" >&2; exit 1
+fi
+sed 's/^/  | /' "$tmp/out"
+grep -q '^deps: not found: openblas$' "$tmp/out" && grep -q 'apt-get install libopenblas-dev\b' "$tmp/out" ||
+    { echo "test-deps: plain make did not name libopenblas-dev" >&2; exit 1; }
+[ ! -e "$tmp/tree/lib/obj/openblas-plain/src" ] || { echo "test-deps: make compiled before stopping" >&2; exit 1; }
+rm -rf "$tmp/tree/lib"
+
 echo "test-deps: make -j2 check as $user, without dpkg-query on PATH"
 if ! as_user make -C "$tmp/tree" --no-print-directory -j2 check WERROR=1 > "$tmp/out" 2>&1; then
     tail -n 40 "$tmp/out"; echo "test-deps: make check failed as $user" >&2; exit 1
