@@ -89,15 +89,15 @@ static int set_value(const ex_args *a, const ex_opt *o, const char *v)
     }
     case 'S':
     case 'P': {
-        ex_args *w = o->ptr;
+        ex_args *w = o->ptr; /* the same ex_args as a, writable: the lists grow */
         size_t *n = o->type == 'S' ? &w->n_sets : &w->n_phase_lrs;
         if (*n == EX_MAX_SETTINGS) {
             fprintf(stderr, "%s: at most %d --%s options\n", a->prog, EX_MAX_SETTINGS, o->name);
             return -1;
         }
-        ex_phase_lr *p = &w->phase_lrs[*n];
         int rc = o->type == 'S' ? ex_parse_setting(a->prog, v, &w->sets[*n])
-                                : ex_parse_phase_value(a->prog, o->name, v, &p->phase, &p->lr);
+                                : ex_parse_phase_value(a->prog, o->name, v, &w->phase_lrs[*n].phase,
+                                                       &w->phase_lrs[*n].lr);
         *n += rc == 0;
         return rc;
     }

@@ -94,15 +94,24 @@ aae_option ex_option_at(size_t i)
     return (aae_option)v;
 }
 
+/* The member of enum `type` named by arg up to its '=' (all of arg without
+ * one): 0 with *value, its name as typed in name (64 bytes) and *eq (the
+ * '=' or NULL); -1 if there is no such member. */
+static int member_before_eq(const char *type, const char *arg, char *name, int *value, const char **eq)
+{
+    *eq = strchr(arg, '=');
+    size_t len = *eq ? (size_t)(*eq - arg) : strlen(arg);
+    snprintf(name, 64, "%.*s", (int)(len < 64 ? len : 63), arg);
+    return len < 64 && aae_enum_value(type, name, value) == AAE_OK ? 0 : -1;
+}
+
 int ex_parse_setting(const char *prog, const char *arg, ex_setting *out)
 {
-    const char *eq = strchr(arg, '=');
-    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const char *eq;
     char name[64], buf[64];
     int v = 0;
-    snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
-    if (len >= sizeof name || aae_enum_value("aae_option", name, &v) != AAE_OK) {
-        fprintf(stderr, "%s: --set: unknown option '%.*s'", prog, (int)len, arg);
+    if (member_before_eq("aae_option", arg, name, &v, &eq)) {
+        fprintf(stderr, "%s: --set: unknown option '%.*s'", prog, (int)(eq ? eq - arg : (long)strlen(arg)), arg);
         list("aae_option", "AAE_OPTION_", "options");
         return -1;
     }
@@ -139,13 +148,11 @@ int ex_parse_setting(const char *prog, const char *arg, ex_setting *out)
 
 int ex_parse_phase_value(const char *prog, const char *option, const char *arg, aae_phase *phase, double *value)
 {
-    const char *eq = strchr(arg, '=');
-    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const char *eq;
     char name[64];
     int v = 0;
-    snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
-    if (len >= sizeof name || aae_enum_value("aae_phase", name, &v) != AAE_OK) {
-        fprintf(stderr, "%s: --%s: unknown phase '%.*s'", prog, option, (int)len, arg);
+    if (member_before_eq("aae_phase", arg, name, &v, &eq)) {
+        fprintf(stderr, "%s: --%s: unknown phase '%.*s'", prog, option, (int)(eq ? eq - arg : (long)strlen(arg)), arg);
         list("aae_phase", "AAE_PHASE_", "phases");
         return -1;
     }
