@@ -156,6 +156,7 @@ int main(int argc, char **argv)
     if (!rc) {
         s.train = train;
         s.valid = s.user = valid;
+        s.choose_by = AAE_METRIC_CLUSTER_ACCURACY;
         s.extra_column = "test_paper_error";
         s.extra_metric = paper_metric;
         rc = ex_train(&s);

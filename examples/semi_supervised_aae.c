@@ -52,6 +52,7 @@ int main(int argc, char **argv)
     if (!rc) {
         s.train = s.labelled = labels ? train : pool;
         s.valid = valid;
+        s.choose_by = AAE_METRIC_CLASS_ERROR;
         rc = ex_train(&s);
     }
     if (!rc) {

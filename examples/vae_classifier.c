@@ -79,6 +79,7 @@ int main(int argc, char **argv)
         if (st != AAE_OK) rc = ex_report(&a, "aae_dataset_split", st);
         s.train = rest;
         s.valid = valid;
+        s.choose_by = AAE_METRIC_CLASS_ERROR;
     }
     rc = rc || ex_train(&s);
     if (!rc) {

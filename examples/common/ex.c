@@ -139,6 +139,8 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
         {"hidden", 'z', &a->hidden, "units of each hidden layer of a new model's encoder and decoder (0: the preset's)"},
         {"set", 'S', a, "NAME=VALUE: a builder option of a new model by name, after the above (repeatable): input_dropout=0"},
         {"phase-lr", 'P', a, "PHASE=LR: the learning rate of a new model's phase optimizer (repeatable): generator=0.01"},
+        {"restarts", 'z', &a->restarts, "N > 1: a new model is the one of N model seeds with the lowest validation error after --restart-epochs"},
+        {"restart-epochs", 'i', &a->restart_epochs, "the epochs each of --restarts trains before the choice"},
         {NULL, 0, NULL, NULL},
     };
     const ex_opt only_threads[] = {all[0], {NULL, 0, NULL, NULL}};
@@ -171,6 +173,10 @@ int ex_parse(int argc, char **argv, ex_args *a, const char *about, const ex_opt 
     }
     if (gamma_given && !a->lr_step) {
         fprintf(stderr, "%s: --lr-gamma needs --lr-step (the epochs between two decays)\n", a->prog);
+        return 2;
+    }
+    if (a->restarts > 1 && (a->restart_epochs < 1 || a->restart_epochs > a->epochs)) {
+        fprintf(stderr, "%s: --restarts needs --restart-epochs between 1 and --epochs\n", a->prog);
         return 2;
     }
     if ((trains && a->epochs < 1) || a->threads < 1 || a->batch < 2) {
@@ -444,21 +450,39 @@ static int resume(const ex_args *a, const char *path, const aae_builder *b, aae_
     return 0;
 }
 
-int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)
+int ex_open_model(const ex_session *s, const ex_args *a, uint64_t seed, aae_model **m)
 {
-    const ex_args *a = s->a;
     aae_builder *b = NULL;
     int rc = 1;
     char path[EX_PATH_MAX], name[256];
     ex_model_name(name, a);
     ex_path(path, a, name);
-    EX_TRY(a, configure(a, preset, settings, n, &b));
+    EX_TRY(a, configure(a, s->preset, s->settings, s->n_settings, &b));
+    EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)seed));
     if (a->resume && access(path, F_OK) == 0) {
-        if (resume(a, path, b, &s->model)) goto fail;
+        if (resume(a, path, b, m)) goto fail;
     } else {
-        EX_TRY(a, aae_builder_build(b, &s->model));
+        EX_TRY(a, aae_builder_build(b, m));
     }
-    if (ex_write_recipe(a, s->model)) goto fail;
+    rc = 0;
+fail:
+    aae_builder_free(b);
+    return rc;
+}
+
+int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)
+{
+    const ex_args *a = s->a;
+    aae_builder *b = NULL;
+    int rc = 1;
+    s->preset = preset;
+    s->settings = settings;
+    s->n_settings = n;
+    /* the model seed a new model gets: --seed, or --set seed=S */
+    EX_TRY(a, configure(a, preset, settings, n, &b));
+    double seed = 0;
+    EX_TRY(a, aae_builder_get(b, AAE_OPTION_SEED, &seed));
+    if (ex_open_model(s, a, (uint64_t)seed, &s->model) || ex_write_recipe(a, s->model)) goto fail;
     aae_scale scale = ex_scale_for(s->model);
     if (ex_load_mnist(a, scale, &s->mnist_train, &s->mnist_test)) goto fail;
     s->range = scale == AAE_SCALE_SYMMETRIC ? 2.0 : 1.0;
@@ -706,6 +730,7 @@ static int on_epoch(void *user, uint64_t epoch0, const float *l, const double *l
         if (st != AAE_OK) return ex_report(s->a, "evaluating the validation set", st);
         to_unit_pixels(s, v);
     }
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) s->valid_metrics[k] = v[k];
     double extra = NAN;
     if (s->extra_column && s->extra_metric(s, &extra)) return 1;
     if (r->tty) fprintf(stderr, "\r\033[K");
@@ -781,8 +806,10 @@ static void read_earlier_epochs(run *r)
     fclose(f);
     if (seen != r->first) return;
     r->drawn_from = 0;
-    for (int m = 0; m < AAE_METRIC_COUNT; m++)
+    for (int m = 0; m < AAE_METRIC_COUNT; m++) {
         r->s->metrics[m] = r->metrics[(size_t)(r->first - 1) * AAE_METRIC_COUNT + (size_t)m];
+        r->s->valid_metrics[m] = r->valid[(size_t)(r->first - 1) * AAE_METRIC_COUNT + (size_t)m];
+    }
 }
 
 static FILE *open_csv(const ex_session *s, int append)
@@ -809,7 +836,10 @@ int ex_train(ex_session *s)
     run r = {.s = s, .tty = isatty(2)};
     aae_trainer *t = NULL;
     int rc = 1;
-    for (int k = 0; k < AAE_METRIC_COUNT; k++) s->metrics[k] = NAN;
+    uint64_t steps = 0;
+    for (int k = 0; k < AAE_METRIC_COUNT; k++) s->metrics[k] = s->valid_metrics[k] = NAN;
+    s->interrupted = 0;
+    if (a->restarts > 1 && aae_model_steps(s->model, &steps) == AAE_OK && steps == 0 && ex_choose_start(s)) return 1;
     find_used_slots(&r);
     r.losses = calloc((size_t)a->epochs * AAE_SLOT_COUNT, sizeof *r.losses);
     r.metrics = calloc((size_t)a->epochs * AAE_METRIC_COUNT, sizeof *r.metrics);
@@ -860,6 +890,7 @@ int ex_train(ex_session *s)
     if (st == AAE_ERR_CANCELLED && interrupted) {
         /* Every finished epoch was saved by on_epoch; keep the partial one. */
         fprintf(stderr, "\n%s: interrupted; keeping what was learnt\n", a->prog);
+        s->interrupted = 1;
         char path[EX_PATH_MAX], name[256];
         ex_model_name(name, a);
         EX_TRY(a, aae_model_save(s->model, ex_path(path, a, name)));

@@ -54,6 +54,9 @@ typedef struct ex_args {
     size_t limit;      /* use only the first ROWS of each MNIST set (0: all) */
     size_t batch;
     int reimpl;        /* 1: a new model gets ex_reimplementation_recipe */
+    size_t restarts;   /* > 1: a new model is the best of this many starts
+                          (ex_train; model seeds seed, seed + 1, ...) */
+    int restart_epochs; /* the epochs each start trains before the choice */
     ex_setting sets[EX_MAX_SETTINGS]; /* --set NAME=VALUE: builder options of
                                          a new model, after all the above */
     size_t n_sets;
@@ -162,12 +165,19 @@ struct ex_session {
     /* Set by ex_open and owned by the session. */
     aae_model *model;
     aae_dataset *mnist_train, *mnist_test;
+    /* What ex_open built a new model from (restarts build more alike). */
+    aae_preset preset;
+    const ex_setting *settings;
+    size_t n_settings;
     /* What ex_train reads: ex_open points train and eval at MNIST; a
      * program may point them elsewhere (labelled may be NULL). */
     const aae_dataset *train, *labelled, *eval;
     /* A validation set (NULL: none), evaluated after every epoch into
      * log.csv's valid_* columns: the numbers to choose settings by. */
     const aae_dataset *valid;
+    /* The validation metric --restarts chooses by (the lowest; the cluster
+     * accuracy as 1 - accuracy). Zero-initialized: AAE_METRIC_MSE. */
+    aae_metric choose_by;
     /* Optional hooks, non-zero return stops with an error: after every
      * batch (global step, counted from 1) and after every epoch (1-based,
      * the evaluation metrics or NULL). `user` is the program's own. */
@@ -183,7 +193,9 @@ struct ex_session {
     /* Results. */
     double seconds;                   /* wall time of the training */
     double metrics[AAE_METRIC_COUNT]; /* last epoch's evaluation (NaN: none) */
+    double valid_metrics[AAE_METRIC_COUNT]; /* and its validation (NaN: none) */
     int epochs_done;
+    int interrupted;                  /* ex_train stopped at Ctrl-C */
     /* The pixels' range (max - min: 1 on [0, 1], 2 on [-1, 1]) when ex_open
      * loaded IDX images: test and validation MSE and L1 (log.csv, the epoch
      * lines, metrics) are then on pixels in [0, 1], whatever the model's
@@ -206,7 +218,21 @@ void ex_close(ex_session *s);
  * loaded model has done), writing <out>/log.csv and <out>/loss_curves.png
  * and saving <out>/<prog>.model after every epoch, so a stopped run
  * continues with --resume 1. Ctrl-C stops after the current batch and keeps
- * what was learnt. 0, or 1 after reporting the failure. */
+ * what was learnt. A new model with --restarts N > 1 is first replaced by
+ * ex_choose_start's. 0, or 1 after reporting the failure. */
 int ex_train(ex_session *s);
+
+/* The model ex_open gives for a (a new one, or with --resume 1 the one saved
+ * in a->out) from s's preset and settings, with the model seed `seed`.
+ * 0, or 1 after reporting the failure. */
+int ex_open_model(const ex_session *s, const ex_args *a, uint64_t seed, aae_model **m);
+
+/* --restarts N: N starts that differ only in the model seed (weights, noise,
+ * priors; the same data, split and shuffles) train --restart-epochs epochs
+ * each in <out>/restart-<i> (resumable like any run), and the one with the
+ * lowest validation error (s->choose_by) replaces s->model, its log.csv and checkpoint copied to <out>;
+ * <out>/restarts.csv lists every start's score. Needs s->valid. 0, or 1
+ * after reporting the failure (an interrupted choice too). */
+int ex_choose_start(ex_session *s);
 
 #endif
