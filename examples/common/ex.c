@@ -837,6 +837,7 @@ int ex_train(ex_session *s)
     aae_trainer *t = NULL;
     int rc = 1;
     uint64_t steps = 0;
+    double started = now(); /* the choice of a start counts in s->seconds */
     for (int k = 0; k < AAE_METRIC_COUNT; k++) s->metrics[k] = s->valid_metrics[k] = NAN;
     s->interrupted = 0;
     if (a->restarts > 1 && aae_model_steps(s->model, &steps) == AAE_OK && steps == 0 && ex_choose_start(s)) return 1;
@@ -885,7 +886,7 @@ int ex_train(ex_session *s)
     if (r.first < a->epochs) st = aae_trainer_fit(t, s->model, s->train, s->labelled);
     else if (r.drawn_from == 0 && write_curves(&r, r.first) != 0) /* nothing left: redraw the log */
         fprintf(stderr, "%s: writing loss_curves.png failed\n", a->prog);
-    s->seconds = now() - r.t0;
+    s->seconds = now() - started;
     sigaction(SIGINT, &old, NULL);
     if (st == AAE_ERR_CANCELLED && interrupted) {
         /* Every finished epoch was saved by on_epoch; keep the partial one. */
