@@ -450,7 +450,7 @@ static int resume(const ex_args *a, const char *path, const aae_builder *b, aae_
     return 0;
 }
 
-int ex_open_model(const ex_session *s, const ex_args *a, uint64_t seed, aae_model **m)
+int ex_open_model(const ex_session *s, const ex_args *a, const uint64_t *seed, aae_model **m)
 {
     aae_builder *b = NULL;
     int rc = 1;
@@ -458,7 +458,7 @@ int ex_open_model(const ex_session *s, const ex_args *a, uint64_t seed, aae_mode
     ex_model_name(name, a);
     ex_path(path, a, name);
     EX_TRY(a, configure(a, s->preset, s->settings, s->n_settings, &b));
-    EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)seed));
+    if (seed) EX_TRY(a, aae_builder_set(b, AAE_OPTION_SEED, (double)*seed));
     if (a->resume && access(path, F_OK) == 0) {
         if (resume(a, path, b, m)) goto fail;
     } else {
@@ -473,25 +473,16 @@ fail:
 int ex_open(ex_session *s, aae_preset preset, const ex_setting *settings, size_t n)
 {
     const ex_args *a = s->a;
-    aae_builder *b = NULL;
-    int rc = 1;
     s->preset = preset;
     s->settings = settings;
     s->n_settings = n;
-    /* the model seed a new model gets: --seed, or --set seed=S */
-    EX_TRY(a, configure(a, preset, settings, n, &b));
-    double seed = 0;
-    EX_TRY(a, aae_builder_get(b, AAE_OPTION_SEED, &seed));
-    if (ex_open_model(s, a, (uint64_t)seed, &s->model) || ex_write_recipe(a, s->model)) goto fail;
+    if (ex_open_model(s, a, NULL, &s->model) || ex_write_recipe(a, s->model)) return 1;
     aae_scale scale = ex_scale_for(s->model);
-    if (ex_load_mnist(a, scale, &s->mnist_train, &s->mnist_test)) goto fail;
+    if (ex_load_mnist(a, scale, &s->mnist_train, &s->mnist_test)) return 1;
     s->range = scale == AAE_SCALE_SYMMETRIC ? 2.0 : 1.0;
     s->train = s->mnist_train;
     s->eval = s->mnist_test;
-    rc = 0;
-fail:
-    aae_builder_free(b);
-    return rc;
+    return 0;
 }
 
 void ex_close(ex_session *s)

@@ -223,9 +223,9 @@ void ex_close(ex_session *s);
 int ex_train(ex_session *s);
 
 /* The model ex_open gives for a (a new one, or with --resume 1 the one saved
- * in a->out) from s's preset and settings, with the model seed `seed`.
- * 0, or 1 after reporting the failure. */
-int ex_open_model(const ex_session *s, const ex_args *a, uint64_t seed, aae_model **m);
+ * in a->out) from s's preset and settings, with the model seed *seed (NULL:
+ * the one --seed or --set seed=S gives). 0, or 1 after reporting the failure. */
+int ex_open_model(const ex_session *s, const ex_args *a, const uint64_t *seed, aae_model **m);
 
 /* --restarts N: N starts that differ only in the model seed (weights, noise,
  * priors; the same data, split and shuffles) train --restart-epochs epochs

@@ -54,7 +54,7 @@ static int train_start(ex_session *s, size_t i, uint64_t seed, aae_model **m, do
     ex_session t = *s;
     t.a = &c;
     t.model = NULL;
-    if (ex_open_model(s, &c, seed, &t.model) || ex_train(&t)) {
+    if (ex_open_model(s, &c, &seed, &t.model) || ex_train(&t)) {
         aae_model_free(t.model);
         return 1;
     }
