@@ -350,9 +350,9 @@ REPRODUCE := reproduce-cluster16 reproduce-cluster30 reproduce-semi100 reproduce
 reproduce-all: $(REPRODUCE)
 # (Static pattern rules: make skips implicit rules for phony targets.)
 # The clustering runs start from the best of four model seeds on the
-# validation split after 10 epochs: the validation error at 10 orders whole
-# runs as their final errors, the one at 3 does not (docs/results.md,
-# "Choosing the start").
+# validation split after 10 epochs: with 16 clusters the validation error
+# at 10 ranks whole runs roughly as their final errors, the one at 3 does
+# not (docs/results.md, "Choosing the start").
 REPRO_CLUSTER_START ?= --restarts 4 --restart-epochs 10
 # The table's clustering figures are 1000-unit runs: the 3000-unit preset
 # costs six times as much per epoch and did not improve in 26 epochs
