@@ -228,10 +228,16 @@ def train_epoch(m, opts, x, y, lab, batch, semi=True):
 
 
 def clusters(m, x):
+    """Each row's cluster and log q(y|x) as aae_model_class_log_probs computes
+    it: a confident row's softmax (and log_softmax's top entry) is exactly 1
+    (0) in float32, so rows would tie; log1p of the other classes' sum does not."""
     m.eval()
     with torch.no_grad():
-        p = F.softmax(m.encode(x)[1], 1)
-    return p.argmax(1), p
+        z = m.encode(x)[1].double()
+        top, c = z.max(1, keepdim=True)
+        others = (z - top).exp().scatter(1, c, 0.0).sum(1, keepdim=True)
+        lp = (z - top) - torch.log1p(others)
+    return c.squeeze(1), lp
 
 
 def majority_error(c, y, k):
@@ -245,8 +251,8 @@ def majority_error(c, y, k):
 
 def paper_error(m, xv, yv, xt, yt):
     """Each cluster takes the label of the validation digit it is surest of."""
-    _, pv = clusters(m, xv)
-    label = yv[pv.argmax(0)]
+    _, lpv = clusters(m, xv)
+    label = yv[lpv.argmax(0)]
     c, _ = clusters(m, xt)
     return (label[c] != yt).float().mean().item()
 

@@ -17,20 +17,24 @@
 
 enum { PER_ROW = 12, POOL = 2000, VALID = 5000 };
 
-/* Classes and probabilities of every row of ds (caller frees). */
+/* Classes and log-probabilities log q(y|x) of every row of ds (caller
+ * frees). Log-probabilities, since a confident row's probability is
+ * exactly 1 in float: ranked by probability, the rows a cluster is surest
+ * of tie, and the first in file order would name the cluster. */
 static int classify_all(const aae_model *m, const aae_dataset *ds, size_t k, size_t *rows, int32_t **cls,
-                        float **probs, int32_t **labels)
+                        float **log_probs, int32_t **labels)
 {
     size_t n = 0, width = 0;
     aae_dataset_shape(ds, &n, &width, NULL);
     float *x = malloc(n * width * sizeof *x);
     *cls = malloc(n * sizeof **cls);
-    *probs = malloc(n * k * sizeof **probs);
+    *log_probs = malloc(n * k * sizeof **log_probs);
     *labels = malloc(n * sizeof **labels);
-    int rc = !x || !*cls || !*probs || !*labels;
+    int rc = !x || !*cls || !*log_probs || !*labels;
     if (!rc) {
         ex_first_rows(ds, n, x, *labels);
-        rc = aae_model_classify(m, x, n, *cls, *probs, NULL, 0) != AAE_OK;
+        rc = aae_model_classify(m, x, n, *cls, NULL, NULL, 0) != AAE_OK ||
+             aae_model_class_log_probs(m, x, n, *log_probs, NULL, 0) != AAE_OK;
     }
     free(x);
     *rows = n;
@@ -38,7 +42,7 @@ static int classify_all(const aae_model *m, const aae_dataset *ds, size_t k, siz
 }
 
 /* The paper's test error: cluster c is labelled by the validation row with
- * the highest q(y = c | x). */
+ * the highest q(y = c | x) (compared as log q: see classify_all). */
 static int paper_error(const aae_model *m, const aae_dataset *valid, const aae_dataset *test, size_t k,
                        double *error)
 {

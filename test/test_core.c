@@ -148,6 +148,22 @@ START_TEST(tanh_is_within_2_ulp)
 }
 END_TEST
 
+/* Where softmax rounds two rows' top probability to 1, log-softmax still
+ * says which row is surer, and agrees with log(softmax) where that is exact. */
+START_TEST(log_softmax_orders_saturated_rows)
+{
+    const float logits[3 * 3] = {0.0f, -30.0f, -40.0f, 0.0f, -35.0f, -40.0f, 1.0f, 0.5f, -2.0f};
+    float p[9], lp[9];
+    aaei_softmax_rows(logits, 3, 3, 3, p);
+    aaei_log_softmax_rows(logits, 3, 3, 3, lp);
+    ck_assert(p[0] == 1.0f && p[3] == 1.0f); /* tied in probability */
+    ck_assert(lp[0] < lp[3] && lp[3] < 0.0f); /* not in log-probability */
+    ck_assert_float_eq_tol(lp[0], -(expf(-30.0f) + expf(-40.0f)), 1e-19f);
+    ck_assert_float_eq_tol(lp[1], -30.0f, 1e-5f);
+    for (int i = 6; i < 9; i++) ck_assert_float_eq_tol(lp[i], logf(p[i]), 2e-6f);
+}
+END_TEST
+
 START_TEST(size_arithmetic_overflow)
 {
     size_t out;
@@ -219,6 +235,7 @@ Suite *suite_core(void)
     tcase_add_test(tc, rng_below_categorical_permutation);
     tcase_add_test(tc, size_arithmetic_overflow);
     tcase_add_test(tc, tanh_is_within_2_ulp);
+    tcase_add_test(tc, log_softmax_orders_saturated_rows);
     tcase_add_test(tc, crc32_matches_the_bitwise_definition);
     tcase_add_test(tc, allocation_seam_fails_nth);
     tcase_add_test(tc, network_build_survives_every_allocation_failure);

@@ -45,6 +45,7 @@ HOSTILE(reconstruct_label_range, aae_model_reconstruct(SUP, X, WRONG, 2, OUT, NU
 HOSTILE(generate_zero, aae_model_generate(M, 0, 1, NULL, OUT, NULL, 0))
 HOSTILE(generate_label_range, aae_model_generate(SUP, 2, 1, WRONG, OUT, NULL, 0))
 HOSTILE(classify_no_head, aae_model_classify(M, X, ROWS, CLS, NULL, NULL, 0))
+HOSTILE(log_probs_no_head, aae_model_class_log_probs(M, X, ROWS, OUT, NULL, 0))
 HOSTILE(prior_negative_label, aae_model_sample_prior(M, 2, 1, NEG, Z))
 HOSTILE(train_null_model, aae_model_train_step(NULL, X, NULL, ROWS, NULL, NULL, 0, 0, NULL))
 HOSTILE(train_nan_row, aae_model_train_step(M, BAD, NULL, 2, NULL, NULL, 0, 0, NULL))
@@ -107,6 +108,7 @@ static const struct hostile {
     C(generate_zero, AAE_ERR_INVALID_ARGUMENT, "aae_model_generate"),
     C(generate_label_range, AAE_ERR_INVALID_ARGUMENT, "row 1"),
     C(classify_no_head, AAE_ERR_INVALID_ARGUMENT, "y head"),
+    C(log_probs_no_head, AAE_ERR_INVALID_ARGUMENT, "y head"),
     C(prior_negative_label, AAE_ERR_INVALID_ARGUMENT, "row 1"),
     C(train_null_model, AAE_ERR_INVALID_ARGUMENT, "aae_model_train_step"),
     C(train_nan_row, AAE_ERR_INVALID_ARGUMENT, "row 1"),

@@ -535,6 +535,42 @@ START_TEST(inference_refuses_non_finite_inputs)
 }
 END_TEST
 
+/* log q(y|x) is the log of classify's probabilities (where those are
+ * exact), its argmax is classify's class; refused calls write nothing. */
+START_TEST(class_log_probs_agree_with_classify)
+{
+    aae_model *m = small_model(AAE_PRESET_CLUSTERING_AAE), *ae = small_model(AAE_PRESET_AE);
+    train(m, 20, 0);
+    double kd;
+    TU_ASSERT_OK(aae_model_get(m, AAE_OPTION_CLASSES, &kd));
+    size_t k = (size_t)kd;
+    static float p[N * 64], lp[N * 64], x[4 * MF_WIDTH];
+    int32_t cls[N];
+    TU_ASSERT_OK(aae_model_classify(m, X, N, cls, p, NULL, 0));
+    TU_ASSERT_OK(aae_model_class_log_probs(m, X, N, lp, NULL, 0));
+    for (size_t r = 0; r < N; r++) {
+        size_t top = 0;
+        for (size_t c = 0; c < k; c++) {
+            ck_assert(lp[r * k + c] <= 0.0f);
+            ck_assert_float_eq_tol(expf(lp[r * k + c]), p[r * k + c], 1e-6f);
+            top = lp[r * k + c] > lp[r * k + top] ? c : top;
+        }
+        ck_assert_int_eq((int)top, cls[r]);
+    }
+    for (size_t i = 0; i < N * 64; i++) lp[i] = 7.0f;
+    ck_assert_int_eq(aae_model_class_log_probs(ae, X, N, lp, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(aae_last_error(), "aae_model_class_log_probs: the model has no y head"));
+    memcpy(x, X, sizeof x);
+    x[2 * MF_WIDTH] = NAN;
+    ck_assert_int_eq(aae_model_class_log_probs(m, x, 4, lp, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_class_log_probs(m, X, 4, NULL, NULL, 0), AAE_ERR_INVALID_ARGUMENT);
+    ck_assert_int_eq(aae_model_class_log_probs(m, X, 4, lp, lp + 8, 3), AAE_ERR_INVALID_ARGUMENT);
+    for (size_t i = 0; i < 8; i++) ck_assert(lp[i] == 7.0f);
+    aae_model_free(ae);
+    aae_model_free(m);
+}
+END_TEST
+
 /* The losses and metrics buffers hold exactly their frozen capacities
  * (AAE_SLOT_COUNT, AAE_METRIC_COUNT): every element is written, and not one
  * past them (callers built against the 0.1 header size them so). */
@@ -579,6 +615,7 @@ Suite *suite_model(void)
     tcase_add_test(tc, divergence_is_reported);
     tcase_add_test(tc, train_step_allocates_nothing_after_warmup);
     tcase_add_test(tc, inference_is_reentrant);
+    tcase_add_test(tc, class_log_probs_agree_with_classify);
     tcase_add_test(tc, inference_with_scratch_allocates_nothing);
     tcase_add_test(tc, buffers_are_written_to_their_frozen_capacity);
     suite_add_tcase(s, tc);

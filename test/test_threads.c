@@ -17,7 +17,7 @@ static void setup(void) { mf_blobs(X, Y, ROWS, 7); }
 /* Everything inference gives for X, from one thread. */
 typedef struct outputs {
     float z[ROWS * 2], y[ROWS * MF_CLASSES], rec[ROWS * MF_WIDTH], dec[ROWS * MF_WIDTH],
-        gen[ROWS * MF_WIDTH], probs[ROWS * MF_CLASSES];
+        gen[ROWS * MF_WIDTH], probs[ROWS * MF_CLASSES], log_probs[ROWS * MF_CLASSES];
     int32_t cls[ROWS];
 } outputs;
 
@@ -43,6 +43,7 @@ static void *infer(void *arg)
         j->failed |= aae_model_reconstruct(j->m, X, Y, ROWS, o->rec, s, ns) != AAE_OK;
         j->failed |= aae_model_generate(j->m, ROWS, 5, NULL, o->gen, s, ns) != AAE_OK;
         j->failed |= aae_model_classify(j->m, X, ROWS, o->cls, o->probs, s, ns) != AAE_OK;
+        j->failed |= aae_model_class_log_probs(j->m, X, ROWS, o->log_probs, s, ns) != AAE_OK;
     }
     return NULL;
 }

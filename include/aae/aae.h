@@ -745,6 +745,17 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
                                       float *probs, float *scratch,
                                       size_t scratch_count);
 
+/** log q(y|x) of each row into log_probs (rows x classes; needs a y head),
+ * computed from the y logits, not as the log of aae_model_classify's probs:
+ * a confident row's largest probability rounds to exactly 1 in float once
+ * its logit leads by about 17, so probabilities tie where log-probabilities
+ * still order the rows (which row a class is surest of) up to a lead of
+ * about 100. */
+AAE_API aae_status aae_model_class_log_probs(const aae_model *model,
+                                             const float *x, size_t rows,
+                                             float *log_probs, float *scratch,
+                                             size_t scratch_count);
+
 /* ------------------------------------------------------------------ */
 /* Parameters as named tensors                                         */
 /* ------------------------------------------------------------------ */

@@ -167,9 +167,24 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
         }
         p = tmp;
     }
-    aaei_model_class_probs(model, x, rows, p, s);
+    aaei_model_class_probs(model, x, rows, p, s, 0);
     aaei_argmax_rows(p, rows, model->classes, classes);
     aaei_free(tmp);
+    put_scratch(s, scratch);
+    return AAE_OK;
+}
+
+AAE_API aae_status aae_model_class_log_probs(const aae_model *model, const float *x, size_t rows,
+                                             float *log_probs, float *scratch, size_t scratch_count)
+{
+    static const char fn[] = "aae_model_class_log_probs";
+    float *s = NULL;
+    AAEI_REQUIRE(model && x && log_probs, "%s: model, x or log_probs is NULL", fn);
+    AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
+    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
+    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
+    AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
+    aaei_model_class_probs(model, x, rows, log_probs, s, 1);
     put_scratch(s, scratch);
     return AAE_OK;
 }

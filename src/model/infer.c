@@ -71,11 +71,11 @@ void aaei_model_encode(const aae_model *m, const float *x, size_t rows, float *z
 }
 
 void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows, float *probs,
-                            float *scratch)
+                            float *scratch, int log_space)
 {
     scratch_map p = carve(m, rows, scratch);
     class_logits(m, x, rows, &p, 0);
-    aaei_softmax_rows(p.logits, m->classes, rows, m->classes, probs);
+    (log_space ? aaei_log_softmax_rows : aaei_softmax_rows)(p.logits, m->classes, rows, m->classes, probs);
 }
 
 void aaei_argmax_rows(const float *p, size_t rows, size_t k, int32_t *out)

@@ -215,9 +215,10 @@ void aaei_model_reconstruct(const aae_model *m, const float *x, const int32_t *l
                             size_t rows, float *out, float *scratch);
 /* Each row's index of its largest value (the first of equal ones). */
 void aaei_argmax_rows(const float *p, size_t rows, size_t k, int32_t *out);
-/* Class logits' softmax (rows x k) of x; needs a y head. */
+/* Class logits' softmax (rows x k) of x, or (log_space) its logarithm;
+ * needs a y head. */
 void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows,
-                            float *probs, float *scratch);
+                            float *probs, float *scratch, int log_space);
 /* n rows of z from the z prior (labels guide mixture components). */
 void aaei_model_sample_prior(const aae_model *m, size_t n, uint64_t seed,
                              const int32_t *labels, float *z);

@@ -72,6 +72,24 @@ void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float 
     }
 }
 
+void aaei_log_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out)
+{
+    for (size_t r = 0; r < rows; r++) {
+        const float *x = in + r * ld;
+        float *y = out + r * n;
+        size_t top = 0;
+        for (size_t i = 1; i < n; i++) top = x[i] > x[top] ? i : top;
+        /* log(sum exp(x - max)) = log1p(the others' sum): the largest entry's
+         * log-probability stays distinct from 0 for margins up to about 100,
+         * where its probability rounded to 1 at about 17. */
+        double others = 0.0;
+        for (size_t i = 0; i < n; i++)
+            if (i != top) others += exp((double)(x[i] - x[top]));
+        double lse = log1p(others);
+        for (size_t i = 0; i < n; i++) y[i] = (float)((double)(x[i] - x[top]) - lse);
+    }
+}
+
 void aaei_softmax_backward_rows(const float *y, const float *dy, size_t rows, size_t n, float *dx, size_t ldx,
                                 int accumulate)
 {

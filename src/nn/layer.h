@@ -106,6 +106,8 @@ void aaei_activation_backward(const aaei_layer *L, const float *x,
 
 /* Row-wise softmax of n columns read with stride ld, written densely. */
 void aaei_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out);
+/* Row-wise log-softmax, the same layout; exact where softmax saturates. */
+void aaei_log_softmax_rows(const float *in, size_t ld, size_t rows, size_t n, float *out);
 /* Its backward: dx (rows x n, stride ldx) = (or, accumulate: +=) the
  * gradient through y = softmax(x) of dy (both rows x n, dense). */
 void aaei_softmax_backward_rows(const float *y, const float *dy, size_t rows, size_t n, float *dx, size_t ldx,

@@ -34,7 +34,7 @@ static double chunk_elbo(const aae_model *m, const float *x, size_t rows, size_t
             z[r * m->z_width + j] = e[j] + expf(0.5f * e[m->off_logvar + j]) * aaei_rng_normal(&g);
     }
     total -= aaei_kl_gaussian_rows(E, E + m->off_logvar, m->enc_out, rows, m->z_width, 0.0f, NULL, NULL);
-    if (m->c_width) aaei_model_class_probs(m, x, rows, c, s);
+    if (m->c_width) aaei_model_class_probs(m, x, rows, c, s, 0);
     aaei_model_decode(m, z, m->c_width ? c : NULL, rows, xhat, s);
     total -= (double)aaei_loss_bce(xhat, x, rows * m->in_width, NULL) * (double)(rows * m->in_width);
     return total;
@@ -115,7 +115,7 @@ static aae_status pass_chunk(const aae_model *m, const aae_dataset *ds, eval_pas
         p->ae += fabs(d);
     }
     if (m->yhead) {
-        aaei_model_class_probs(m, p->x, n, p->probs, p->scratch);
+        aaei_model_class_probs(m, p->x, n, p->probs, p->scratch, 0);
         aaei_argmax_rows(p->probs, n, m->classes, p->pred + r0);
     }
     if (p->elbo) p->el += chunk_elbo(m, p->x, n, r0, p->E, p->z, p->c, p->xhat, p->scratch);

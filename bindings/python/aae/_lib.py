@@ -105,6 +105,7 @@ _PROTOTYPES = {
     "aae_model_generate": (_S, [_P, _Z, _U64, c_int32_p, c_float_p, c_float_p, _Z]),
     "aae_model_sample_prior": (_S, [_P, _Z, _U64, c_int32_p, c_float_p]),
     "aae_model_classify": (_S, [_P, c_float_p, _Z, c_int32_p, c_float_p, c_float_p, _Z]),
+    "aae_model_class_log_probs": (_S, [_P, c_float_p, _Z, c_float_p, c_float_p, _Z]),
     "aae_model_tensor_count": (_S, [_P, c_size_p]),
     "aae_model_tensor_info": (_S, [_P, _Z, ctypes.POINTER(ctypes.c_char_p), c_size_p, c_size_p]),
     "aae_model_tensor_get": (_S, [_P, _Z, c_float_p, _Z]),

@@ -456,6 +456,13 @@ class Model(_Handle):
         self._call(_c.aae_model_classify, _fp(x), x.shape[0], _ip(cls), _fp(probs), None, 0)
         return cls, probs
 
+    def class_log_probs(self, x):
+        """log q(y|x) from the logits: orders rows whose probability rounds to 1."""
+        x = _f32(x, self.input_width)
+        out = np.empty((x.shape[0], self.classes), np.float32)
+        self._call(_c.aae_model_class_log_probs, _fp(x), x.shape[0], _fp(out), None, 0)
+        return out
+
     def evaluate(self, dataset):
         """Metrics on a Dataset as a dict (NaN ones left out)."""
         m = (ctypes.c_double * len(Metric))()

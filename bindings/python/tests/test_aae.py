@@ -162,6 +162,9 @@ def test_semi_supervised_model_classifies():
     aae.Trainer(epochs=40, batch_size=32).fit(model, labelled, labelled=labelled)
     cls, probs = model.classify(x)
     assert probs.shape == (256, CLASSES)
+    log_probs = model.class_log_probs(x)
+    assert (log_probs.argmax(1) == cls).all()
+    assert np.allclose(np.exp(log_probs), probs, atol=1e-6)
     assert model.evaluate(train)["class_error"] < 0.2
     assert (cls == labels).mean() > 0.8
 

@@ -607,6 +607,14 @@ extern "C" {
         scratch: *mut f32,
         scratch_count: usize,
     ) -> aae_status;
+    pub fn aae_model_class_log_probs(
+        model: *const aae_model,
+        x: *const f32,
+        rows: usize,
+        log_probs: *mut f32,
+        scratch: *mut f32,
+        scratch_count: usize,
+    ) -> aae_status;
 
     // Parameters as named tensors
     pub fn aae_model_tensor_count(model: *const aae_model, count: *mut usize) -> aae_status;

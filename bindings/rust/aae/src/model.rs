@@ -25,10 +25,10 @@ struct Shape {
 /// A model (`aae_model`).
 ///
 /// Inference (`encode`, `decode`, `reconstruct`, `generate`,
-/// `sample_prior`, `classify`, `evaluate`) takes `&self` and may run on many
-/// threads at once, as the header documents; training and setting tensors
-/// take `&mut self`, which gives them the exclusive use they need. Each
-/// inference call lets the library allocate its own scratch.
+/// `sample_prior`, `classify`, `class_log_probs`, `evaluate`) takes `&self`
+/// and may run on many threads at once, as the header documents; training
+/// and setting tensors take `&mut self`, which gives them the exclusive use
+/// they need. Each inference call lets the library allocate its own scratch.
 pub struct Model {
     raw: NonNull<sys::aae_model>,
     shape: Shape,
@@ -336,6 +336,28 @@ impl Model {
             ))
         }?;
         Ok((classes, probs))
+    }
+
+    /// `log q(y|x)` of each row (`rows x classes`) from the logits; unlike
+    /// the log of `classify`'s probabilities it still orders rows whose
+    /// largest probability rounds to 1. Needs a y head.
+    pub fn class_log_probs(&self, x: &[f32], rows: usize) -> Result<Vec<f32>> {
+        const F: &str = "Model::class_log_probs";
+        check_len(F, "x", x.len(), rows, self.input_width())?;
+        let mut out = zeroed(F, rows, self.classes())?;
+        let _g = compute_guard();
+        // SAFETY: buffers sized above; NULL scratch is allowed.
+        unsafe {
+            ffi!(aae_model_class_log_probs(
+                self.raw.as_ptr(),
+                x.as_ptr(),
+                rows,
+                out.as_mut_ptr(),
+                ptr::null_mut(),
+                0
+            ))
+        }?;
+        Ok(out)
     }
 
     /// Evaluates the model on a dataset of its input width (inference mode).

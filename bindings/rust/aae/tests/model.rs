@@ -117,6 +117,10 @@ fn y_head_model_classifies_and_decodes_with_c() {
     let (classes, probs) = model.classify(&x, rows).unwrap();
     assert_eq!((classes.len(), probs.len()), (rows, rows * CLASSES));
     assert!(classes.iter().all(|&c| (0..CLASSES as i32).contains(&c)));
+    let log_probs = model.class_log_probs(&x, rows).unwrap();
+    for (lp, p) in log_probs.iter().zip(&probs) {
+        assert!((lp.exp() - p).abs() < 1e-6, "{lp} {p}");
+    }
     // The decoder reads [z, y]: c is required.
     let err = model.decode(&z, None, rows).unwrap_err();
     assert!(err.message.contains("aae_model_decode"), "{err}");
