@@ -696,9 +696,10 @@ AAE_API aae_status aae_model_train_step(aae_model *model, const float *x,
 
 /** Floats of scratch the inference functions need for `rows` rows; pass
  * at least this many, or NULL scratch to let the call allocate its own.
- * The inference functions (encode, decode, reconstruct, classify) refuse a
- * NaN or infinite input with AAE_ERR_INVALID_ARGUMENT naming its row and
- * column, and then write nothing. */
+ * The inference functions (encode, decode, reconstruct, classify,
+ * class_log_probs) refuse a NaN or infinite input with
+ * AAE_ERR_INVALID_ARGUMENT naming its row and column, and then write
+ * nothing. */
 AAE_API size_t aae_model_scratch(const aae_model *model, size_t rows);
 
 /** Encodes x (rows x input width) into z (rows x z width; the mean for a
@@ -750,7 +751,11 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x,
  * a confident row's largest probability rounds to exactly 1 in float once
  * its logit leads by about 17, so probabilities tie where log-probabilities
  * still order the rows (which row a class is surest of) up to a lead of
- * about 100. */
+ * about 100. Caller-owned buffers; scratch as aae_model_scratch says. An
+ * inference call: reads the model only, so any number of threads may call
+ * it at once. AAE_ERR_INVALID_ARGUMENT (nothing written) for a NULL model,
+ * x or log_probs, a model without a y head, a non-finite x or too small a
+ * scratch; AAE_ERR_NOMEM if a NULL scratch cannot be allocated. */
 AAE_API aae_status aae_model_class_log_probs(const aae_model *model,
                                              const float *x, size_t rows,
                                              float *log_probs, float *scratch,

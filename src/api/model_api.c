@@ -145,6 +145,14 @@ AAE_API aae_status aae_model_generate(const aae_model *model, size_t n, uint64_t
     return AAE_OK;
 }
 
+/* What classify and class_log_probs need of the model and x. */
+static aae_status check_class_input(const aae_model *m, const float *x, size_t rows, const char *fn)
+{
+    AAEI_REQUIRE(m->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
+    AAEI_TRY(aaei_model_check_rows(rows, m->in_width, fn));
+    return aaei_model_check_finite(x, rows, m->in_width, fn);
+}
+
 AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, size_t rows,
                                       int32_t *classes, float *probs, float *scratch,
                                       size_t scratch_count)
@@ -152,9 +160,7 @@ AAE_API aae_status aae_model_classify(const aae_model *model, const float *x, si
     static const char fn[] = "aae_model_classify";
     float *s = NULL;
     AAEI_REQUIRE(model && x && classes, "%s: model, x or classes is NULL", fn);
-    AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
-    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
+    AAEI_TRY(check_class_input(model, x, rows, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     /* Probabilities go to the caller's buffer or to the scratch's tail. */
     float *p = probs;
@@ -180,9 +186,7 @@ AAE_API aae_status aae_model_class_log_probs(const aae_model *model, const float
     static const char fn[] = "aae_model_class_log_probs";
     float *s = NULL;
     AAEI_REQUIRE(model && x && log_probs, "%s: model, x or log_probs is NULL", fn);
-    AAEI_REQUIRE(model->yhead != AAE_Y_NONE, "%s: the model has no y head", fn);
-    AAEI_TRY(aaei_model_check_rows(rows, model->in_width, fn));
-    AAEI_TRY(aaei_model_check_finite(x, rows, model->in_width, fn));
+    AAEI_TRY(check_class_input(model, x, rows, fn));
     AAEI_TRY(get_scratch(model, rows, scratch, scratch_count, &s, fn));
     aaei_model_class_probs(model, x, rows, log_probs, s, 1);
     put_scratch(s, scratch);

@@ -75,7 +75,10 @@ void aaei_model_class_probs(const aae_model *m, const float *x, size_t rows, flo
 {
     scratch_map p = carve(m, rows, scratch);
     class_logits(m, x, rows, &p, 0);
-    (log_space ? aaei_log_softmax_rows : aaei_softmax_rows)(p.logits, m->classes, rows, m->classes, probs);
+    if (log_space)
+        aaei_log_softmax_rows(p.logits, m->classes, rows, m->classes, probs);
+    else
+        aaei_softmax_rows(p.logits, m->classes, rows, m->classes, probs);
 }
 
 void aaei_argmax_rows(const float *p, size_t rows, size_t k, int32_t *out)
