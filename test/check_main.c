@@ -31,6 +31,7 @@ int main(void)
     srunner_add_suite(sr, suite_transaction());
     srunner_add_suite(sr, suite_enum_names());
     srunner_add_suite(sr, suite_allocator());
+    srunner_add_suite(sr, suite_zdisc_sees_y());
     printf("libaae %s, BLAS: %s\n", aae_version_string(), aae_blas_info());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

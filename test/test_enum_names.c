@@ -112,7 +112,7 @@ START_TEST(table_matches_the_compiled_header)
     int max;
     ck_assert_uint_eq(count("aae_option", &max), AAEI_OPTION_LAST);
     ck_assert_int_eq(max, AAEI_OPTION_LAST);
-    ck_assert_int_eq(max, AAE_OPTION_INIT_STD);
+    ck_assert_int_eq(max, AAE_OPTION_Z_DISC_SEES_Y);
     ck_assert_uint_eq(count("aae_metric", &max), AAE_METRIC_COUNT);
     ck_assert_int_eq(max, AAE_METRIC_COUNT - 1);
     ck_assert_uint_eq(count("aae_loss_slot", &max), AAE_SLOT_COUNT);

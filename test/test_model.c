@@ -416,7 +416,7 @@ static void copy_phase(const aae_builder *from, aae_builder *to, aae_phase ph)
 static void copy_builder(const aae_builder *from, aae_builder *to)
 {
     for (int ph = 0; ph < 5; ph++) copy_phase(from, to, (aae_phase)ph);
-    for (int k = 1; k <= AAE_OPTION_INIT_STD; k++) {
+    for (int k = 1; k <= AAE_OPTION_Z_DISC_SEES_Y; k++) {
         double v;
         TU_ASSERT_OK(aae_builder_get(from, (aae_option)k, &v));
         TU_ASSERT_OK(aae_builder_set(to, (aae_option)k, v));

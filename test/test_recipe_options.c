@@ -202,6 +202,7 @@ START_TEST(recipe_options_are_checked_and_saved)
     TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_INPUT_NOISE, 0.1));
     TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_HEAD_BATCHNORM, 1));
     TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_INIT_STD, 0.01));
+    TU_ASSERT_OK(aae_builder_set(b, AAE_OPTION_Z_DISC_SEES_Y, 1));
     aae_model *m, *back = NULL;
     TU_ASSERT_OK(aae_builder_build(b, &m));
     step(m, 0, NULL);
@@ -211,8 +212,8 @@ START_TEST(recipe_options_are_checked_and_saved)
     TU_ASSERT_OK(aae_model_save_memory(m, buf, n, &n));
     TU_ASSERT_OK(aae_model_load_memory(&back, buf, n));
     static const aae_option opts[] = {AAE_OPTION_INPUT_DROPOUT, AAE_OPTION_INPUT_NOISE, AAE_OPTION_HEAD_BATCHNORM,
-                                      AAE_OPTION_INIT_STD};
-    for (int i = 0; i < 4; i++) {
+                                      AAE_OPTION_INIT_STD, AAE_OPTION_Z_DISC_SEES_Y};
+    for (int i = 0; i < 5; i++) {
         double a, c;
         TU_ASSERT_OK(aae_model_get(m, opts[i], &a));
         TU_ASSERT_OK(aae_model_get(back, opts[i], &c));

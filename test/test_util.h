@@ -15,6 +15,7 @@
 Suite *suite_core(void);
 Suite *suite_api(void);
 Suite *suite_gradcheck(void);
+Suite *suite_zdisc_sees_y(void);
 Suite *suite_optim(void);
 Suite *suite_golden(void);
 Suite *suite_determinism(void);

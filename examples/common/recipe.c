@@ -73,7 +73,7 @@ static void describe(FILE *f, const aae_model *m, const aae_builder *b)
                 {AAE_OPTION_INPUT_NOISE, "input noise"},   {AAE_OPTION_INPUT_DROPOUT, "input dropout"},
                 {AAE_OPTION_HEAD_BATCHNORM, "head batch norm"}, {AAE_OPTION_DISC_NOISE, "discriminator noise"},
                 {AAE_OPTION_INIT_STD, "init std (0: PyTorch's)"}, {AAE_OPTION_W_REC, "reconstruction weight"},
-                {AAE_OPTION_SEED, "model seed"}};
+                {AAE_OPTION_Z_DISC_SEES_Y, "z discriminator sees y"}, {AAE_OPTION_SEED, "model seed"}};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         double v = 0;
         aae_model_get(m, opts[i].option, &v);

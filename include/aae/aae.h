@@ -485,10 +485,20 @@ typedef enum aae_option {
                                          classifier's) output layer, on z and
                                          the y logits, as the paper's
                                          clustering recipe: 0 */
-    AAE_OPTION_INIT_STD = 33        /**< 0: PyTorch's default initialization;
+    AAE_OPTION_INIT_STD = 33,       /**< 0: PyTorch's default initialization;
                                          > 0: every dense layer's weights
                                          N(0, std^2) and biases 0 (the paper:
                                          0.01) */
+    AAE_OPTION_Z_DISC_SEES_Y = 34   /**< 1: the z discriminator reads
+                                         [z | one-hot y]: the encoder's rows
+                                         pair z with the one-hot of argmax
+                                         q(y|x) (a constant: no gradient
+                                         reaches y through it), the prior's
+                                         rows pair z ~ p(z) with a uniform
+                                         one-hot, so p(z) must hold within
+                                         each value of y, not only on the
+                                         whole. Needs a y head and
+                                         Z_REGULARIZER = ADVERSARIAL: 0 */
 } aae_option;
 
 /** The networks of a model, for hidden layers and optimizers. */

@@ -66,6 +66,8 @@ struct aae_model {
     size_t enc_out;          /* zw (mu) + zw (logvar, Gaussian) + k (shared y) */
     size_t off_logvar, off_y;/* column offsets in the encoder output */
     size_t c_width;          /* width of c at the decoder: classes or 0 */
+    size_t zd_width;         /* the z discriminator's input: z, or [z | one-hot y] */
+    int zdisc_sees_y;        /* AAE_OPTION_Z_DISC_SEES_Y */
     int gaussian, yhead, dec_input, z_adversarial, y_adversarial, supervised, joint_gen, detach_y;
     aaei_prior zprior, yprior;
 
@@ -124,6 +126,14 @@ size_t aaei_model_min_step_rows(const aae_model *m);
 
 /* Training scratch for `rows` rows (grows only). */
 aae_status aaei_model_reserve(aae_model *m, size_t rows);
+
+/* The z discriminator's rows (zd_width each; model/zdisc_rows.c). Real:
+ * z ~ p(z) from substream z_sub, beside it (Z_DISC_SEES_Y) a uniform one-hot
+ * from substream y_sub; keyed by row as aaei_prior_sample. Fake: z, beside
+ * it the one-hot of argmax y. */
+void aaei_zdisc_real_rows(const aae_model *m, uint64_t seed, uint64_t step, uint64_t z_sub, uint64_t y_sub,
+                          uint64_t row0, const int32_t *labels, size_t rows, float *out);
+void aaei_zdisc_fake_rows(const aae_model *m, const float *z, const float *y, size_t rows, float *out);
 
 /* Builds m->tensors from the networks (called by aaei_model_create). */
 aae_status aaei_model_index_tensors(aae_model *m);

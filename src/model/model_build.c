@@ -81,6 +81,8 @@ static void derive_widths(aae_model *m)
     m->off_y = m->z_width * (m->gaussian ? 2 : 1);
     m->enc_out = m->off_y + (m->yhead == AAE_Y_SHARED ? m->classes : 0);
     m->c_width = m->dec_input == AAE_DECODE_Z ? 0 : m->classes;
+    m->zdisc_sees_y = aaei_opt_int(o, AAE_OPTION_Z_DISC_SEES_Y);
+    m->zd_width = m->z_width + (m->zdisc_sees_y ? m->classes : 0);
     m->has[AAE_PART_ENCODER] = m->has[AAE_PART_DECODER] = 1;
     m->has[AAE_PART_CLASSIFIER] = m->yhead == AAE_Y_SEPARATE;
     m->has[AAE_PART_Z_DISCRIMINATOR] = m->z_adversarial;
@@ -105,7 +107,7 @@ static void part_widths(const aae_model *m, aae_part part, size_t *in, size_t *o
     case AAE_PART_ENCODER: *in = m->in_width, *out = m->enc_out; return;
     case AAE_PART_DECODER: *in = m->z_width + m->c_width, *out = m->in_width; return;
     case AAE_PART_CLASSIFIER: *in = m->in_width, *out = m->classes; return;
-    case AAE_PART_Z_DISCRIMINATOR: *in = m->z_width, *out = 1; return;
+    case AAE_PART_Z_DISCRIMINATOR: *in = m->zd_width, *out = 1; return;
     case AAE_PART_Y_DISCRIMINATOR: *in = m->classes, *out = 1; return;
     }
     *in = *out = 0;
@@ -318,7 +320,7 @@ void aaei_model_destroy(aae_model *m)
 aae_status aaei_model_reserve(aae_model *m, size_t rows)
 {
     if (rows <= m->scratch_rows) return AAE_OK;
-    size_t wmax = m->z_width > m->classes ? m->z_width : m->classes;
+    size_t wmax = m->zd_width > m->classes ? m->zd_width : m->classes; /* a discriminator's input */
     /* Widths of each buffer per row, in the order they are carved. */
     const size_t widths[] = {m->z_width, m->z_width, m->classes, m->classes, m->z_width + m->c_width, m->enc_out,
                              m->classes, m->z_width, m->classes, m->in_width, 2 * wmax, 2, 2};

@@ -43,6 +43,7 @@ static const struct {
     [AAE_OPTION_INPUT_DROPOUT] = {0, 0.99, 0},
     [AAE_OPTION_HEAD_BATCHNORM] = {0, 1, 1},
     [AAE_OPTION_INIT_STD] = {0, 10, 0},
+    [AAE_OPTION_Z_DISC_SEES_Y] = {0, 1, 1},
 };
 
 int aaei_option_range(aae_option option, double *lo, double *hi, int *integer)
@@ -110,6 +111,9 @@ aae_status aaei_options_validate(const aaei_options *o)
     CONFLICT(v[AAE_OPTION_JOINT_GENERATOR] != 0 && zreg != AAE_ZREG_ADVERSARIAL &&
                  v[AAE_OPTION_Y_ADVERSARIAL] == 0,
              "AAE_OPTION_JOINT_GENERATOR needs an adversarial regularizer on z or y");
+    CONFLICT(v[AAE_OPTION_Z_DISC_SEES_Y] != 0 && (yhead == AAE_Y_NONE || zreg != AAE_ZREG_ADVERSARIAL),
+             "AAE_OPTION_Z_DISC_SEES_Y needs a y head (AAE_OPTION_Y_HEAD) and "
+             "AAE_OPTION_Z_REGULARIZER = ADVERSARIAL");
     for (int p = 0; p < AAEI_PARTS; p++) AAEI_TRY(aaei_optim_validate(&o->parts[p].optim));
     for (int ph = 0; ph < AAEI_PHASES; ph++) AAEI_TRY(aaei_phase_check(&o->phases[ph], ph));
     return AAE_OK;

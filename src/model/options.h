@@ -7,7 +7,7 @@
 #include "aae/aae.h"
 #include "nn/optim.h"
 
-#define AAEI_OPTION_LAST AAE_OPTION_INIT_STD
+#define AAEI_OPTION_LAST AAE_OPTION_Z_DISC_SEES_Y
 #define AAEI_PARTS 5
 #define AAEI_MAX_HIDDEN 16
 

@@ -18,6 +18,10 @@
  * numbers: the encodings' z samples (an `encoding`, below), the priors'
  * samples and the discriminators' input noise. */
 enum { SUB_ZPRIOR = 2, SUB_YPRIOR = 3, SUB_ZNOISE = 4, SUB_YNOISE = 5 };
+/* The uniform one-hot beside the z discriminator's prior rows
+ * (AAE_OPTION_Z_DISC_SEES_Y): the value of the experiment whose runs
+ * docs/results.md reports, so the option repeats them bit for bit. */
+enum { SUB_ZPRIOR_Y = 77 };
 
 /* Each encoding of x in a step draws its own randomness (z samples, and
  * the input noise and dropout masks), as a framework's modules do on every
@@ -251,15 +255,15 @@ static aae_status backward_encoders(const step_ctx *c)
     return AAE_OK;
 }
 
-/* The generator's adversarial loss w_adv * BCE(D(fake), 1): writes
- * d loss / d fake (rows x dim) and leaves D's gradients zeroed. */
-static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fake, size_t dim,
-                                 uint64_t substream, float *dfake, float *loss)
+/* The generator's adversarial loss w_adv * BCE(D(fake), 1) on the fakes
+ * in disc_in (rows x dim): writes d loss / d fake, the first `keep` columns
+ * of each row (rows x keep), and leaves D's gradients zeroed. */
+static aae_status generator_grad(const step_ctx *c, aae_net *D, size_t dim, size_t keep, uint64_t substream,
+                                 float *dfake, float *loss)
 {
     aae_model *m = c->m;
-    size_t rows = c->rows, n = rows * dim;
+    size_t rows = c->rows;
     float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
-    memcpy(m->disc_in, fake, n * sizeof *fake);
     for (size_t r = 0; noise > 0.0f && r < rows; r++) {
         aaei_rng g = noise_rng(c, substream, c->total + c->row0 + r);
         for (size_t j = 0; j < dim; j++) m->disc_in[r * dim + j] += noise * aaei_rng_normal(&g);
@@ -272,22 +276,38 @@ static aae_status generator_grad(const step_ctx *c, aae_net *D, const float *fak
     float w = (float)m->opt.v[AAE_OPTION_W_ADV] * c->share;
     for (size_t r = 0; r < rows; r++) m->disc_logit_grad[r] *= w;
     AAEI_TRY(aaei_net_backward(D, m->disc_logit_grad, c->reduce, &dx));
-    memcpy(dfake, dx, n * sizeof *dfake);
+    for (size_t r = 0; r < rows; r++) memcpy(dfake + r * keep, dx + r * dim, keep * sizeof *dfake);
     aaei_net_zero_grad(D);
     return AAE_OK;
 }
 
-/* One discriminator update: prior samples labelled 1, fakes labelled 0, in
- * one batch of 2 x rows; loss = w_disc * (BCE_real + BCE_fake). */
-static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, const aaei_prior *p,
-                            const float *fake, uint64_t prior_substream, uint64_t noise_substream,
+/* The generator's loss against the z discriminator: d loss / d z into dz
+ * (a one-hot y beside z is a constant: its gradient is dropped). */
+static aae_status z_generator_grad(const step_ctx *c, float *loss)
+{
+    aae_model *m = c->m;
+    aaei_zdisc_fake_rows(m, m->z, m->y, c->rows, m->disc_in);
+    return generator_grad(c, &m->nets[AAE_PART_Z_DISCRIMINATOR], m->zd_width, m->z_width, SUB_ZNOISE, m->dz,
+                          loss);
+}
+
+/* The same against the y discriminator, into dy. */
+static aae_status y_generator_grad(const step_ctx *c, float *loss)
+{
+    aae_model *m = c->m;
+    memcpy(m->disc_in, m->y, c->rows * m->classes * sizeof *m->y);
+    return generator_grad(c, &m->nets[AAE_PART_Y_DISCRIMINATOR], m->classes, m->classes, SUB_YNOISE, m->dy,
+                          loss);
+}
+
+/* One discriminator update on disc_in: rows prior samples labelled 1,
+ * then rows fakes labelled 0, each `dim` wide; loss = w_disc * (BCE_real +
+ * BCE_fake). */
+static aae_status disc_step(const step_ctx *c, aae_net *D, int slot, size_t dim, uint64_t noise_substream,
                             float *loss)
 {
     aae_model *m = c->m;
-    size_t rows = c->rows, dim = p->dim, n = rows * dim;
-    const int32_t *guide = p->label_guided ? c->labels : NULL;
-    aaei_prior_sample(p, c->seed, c->step, prior_substream, c->row0, guide, rows, m->disc_in);
-    memcpy(m->disc_in + n, fake, n * sizeof *fake);
+    size_t rows = c->rows;
     float noise = (float)m->opt.v[AAE_OPTION_DISC_NOISE];
     /* Global layout: B prior rows, then B fakes; this process has a slice
      * of each. */
@@ -382,16 +402,14 @@ static float joint_ce_term(const step_ctx *c, const float *ylog, size_t ld)
 static aae_status joint_generator_terms(const step_ctx *c, float *total)
 {
     aae_model *m = c->m;
-    aae_net *zdisc = &m->nets[AAE_PART_Z_DISCRIMINATOR];
-    aae_net *ydisc = &m->nets[AAE_PART_Y_DISCRIMINATOR];
     float gl, w = (float)m->opt.v[AAE_OPTION_W_ADV];
     if (m->z_adversarial) {
-        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SUB_ZNOISE, m->dz, &gl));
+        AAEI_TRY(z_generator_grad(c, &gl));
         c->losses[AAE_SLOT_GEN_Z] = gl;
         *total += w * gl;
     }
     if (m->y_adversarial) {
-        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SUB_YNOISE, m->dy, &gl));
+        AAEI_TRY(y_generator_grad(c, &gl));
         c->losses[AAE_SLOT_GEN_Y] = gl;
         *total += w * gl;
     }
@@ -477,25 +495,29 @@ static aae_status phase_regularization(const step_ctx *c)
         AAEI_TRY(forward_encoders(c, ENCODE_REGULARIZATION, &E, &ylog, &ld));
         sample_z(c, E, ENCODE_REGULARIZATION);
     }
-    if (m->z_adversarial)
-        AAEI_TRY(disc_step(c, zdisc, AAEI_OPT_ZDISC, &m->zprior, m->z, SUB_ZPRIOR,
-                           SUB_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
-    if (m->y_adversarial)
-        AAEI_TRY(disc_step(c, ydisc, AAEI_OPT_YDISC, &m->yprior, m->y, SUB_YPRIOR,
-                           SUB_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
+    size_t rows = c->rows;
+    if (m->z_adversarial) {
+        const int32_t *guide = m->zprior.label_guided ? c->labels : NULL;
+        aaei_zdisc_real_rows(m, c->seed, c->step, SUB_ZPRIOR, SUB_ZPRIOR_Y, c->row0, guide, rows, m->disc_in);
+        aaei_zdisc_fake_rows(m, m->z, m->y, rows, m->disc_in + rows * m->zd_width);
+        AAEI_TRY(disc_step(c, zdisc, AAEI_OPT_ZDISC, m->zd_width, SUB_ZNOISE, &c->losses[AAE_SLOT_DISC_Z]));
+    }
+    if (m->y_adversarial) {
+        aaei_prior_sample(&m->yprior, c->seed, c->step, SUB_YPRIOR, c->row0, NULL, rows, m->disc_in);
+        memcpy(m->disc_in + rows * m->classes, m->y, rows * m->classes * sizeof *m->y);
+        AAEI_TRY(disc_step(c, ydisc, AAEI_OPT_YDISC, m->classes, SUB_YNOISE, &c->losses[AAE_SLOT_DISC_Y]));
+    }
     if (m->joint_gen) return AAE_OK;
 
     zero_enc_grads(c, c->rows);
     float total = 0.0f, w = (float)m->opt.v[AAE_OPTION_W_ADV];
     if (m->z_adversarial) {
-        AAEI_TRY(generator_grad(c, zdisc, m->z, m->z_width, SUB_ZNOISE, m->dz,
-                                &c->losses[AAE_SLOT_GEN_Z]));
+        AAEI_TRY(z_generator_grad(c, &c->losses[AAE_SLOT_GEN_Z]));
         total += w * c->losses[AAE_SLOT_GEN_Z];
         z_grad_to_enc(c, E, m->dz);
     }
     if (m->y_adversarial) {
-        AAEI_TRY(generator_grad(c, ydisc, m->y, m->classes, SUB_YNOISE, m->dy,
-                                &c->losses[AAE_SLOT_GEN_Y]));
+        AAEI_TRY(y_generator_grad(c, &c->losses[AAE_SLOT_GEN_Y]));
         total += w * c->losses[AAE_SLOT_GEN_Y];
         y_grad_to_logits(c, m->dy);
     }

@@ -69,6 +69,7 @@ class Option(IntEnum):
     INPUT_DROPOUT = 31
     HEAD_BATCHNORM = 32
     INIT_STD = 33
+    Z_DISC_SEES_Y = 34
 
 
 class Part(IntEnum):

@@ -344,7 +344,8 @@ def test_builder_getters_read_back_what_was_set():
     assert kind == aae.OptimizerKind.ADAM
     assert set(params) == {"lr", "weight_decay", "beta1", "beta2", "eps"}
     for option, value in ((aae.Option.INPUT_NOISE, 0.3), (aae.Option.INPUT_DROPOUT, 0.2),
-                          (aae.Option.HEAD_BATCHNORM, 1), (aae.Option.INIT_STD, 0.01)):
+                          (aae.Option.HEAD_BATCHNORM, 1), (aae.Option.INIT_STD, 0.01),
+                          (aae.Option.Z_DISC_SEES_Y, 1)):
         assert b.set(option, value).get(option) == value
 
 

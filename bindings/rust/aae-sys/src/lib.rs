@@ -180,6 +180,7 @@ pub const AAE_OPTION_INPUT_NOISE: aae_option = 30;
 pub const AAE_OPTION_INPUT_DROPOUT: aae_option = 31;
 pub const AAE_OPTION_HEAD_BATCHNORM: aae_option = 32;
 pub const AAE_OPTION_INIT_STD: aae_option = 33;
+pub const AAE_OPTION_Z_DISC_SEES_Y: aae_option = 34;
 
 pub type aae_part = c_int;
 pub const AAE_PART_ENCODER: aae_part = 0;

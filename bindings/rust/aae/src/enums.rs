@@ -113,13 +113,18 @@ pub enum ModelOption {
     /// 0: PyTorch's default initialization; > 0: dense weights N(0, std^2)
     /// and biases 0 (the paper: 0.01).
     InitStd = sys::AAE_OPTION_INIT_STD,
+    /// 1: the z discriminator reads [z | one-hot y]: the encoder's rows the
+    /// one-hot of argmax q(y|x) (no gradient to y), the prior's rows a
+    /// uniform one-hot, so p(z) must hold within each value of y. Needs a y
+    /// head and an adversarial z (default 0).
+    ZDiscSeesY = sys::AAE_OPTION_Z_DISC_SEES_Y,
 }
 
 c_enum!(ModelOption = "aae_option":
     InputWidth, Output, RecLoss, RecSum, ZWidth, Posterior, YHead, Classes, DecoderInput,
     ZRegularizer, ZPrior, PriorSigma, PriorComponents, PriorRadius, PriorSpread, PriorLabelGuided,
     YAdversarial, YSupervised, DetachY, WRec, WKl, WAdv, WCe, WDisc, JointGenerator, DiscNoise,
-    BnMomentum, BnEps, Seed, InputNoise, InputDropout, HeadBatchnorm, InitStd
+    BnMomentum, BnEps, Seed, InputNoise, InputDropout, HeadBatchnorm, InitStd, ZDiscSeesY
 );
 
 impl ModelOption {

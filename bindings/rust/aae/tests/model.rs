@@ -328,6 +328,8 @@ fn phase_settings_survive_save_load_and_read_back_through_from_model() {
         .set(ModelOption::HeadBatchnorm, 1.0)
         .unwrap()
         .set(ModelOption::InitStd, 0.01)
+        .unwrap()
+        .set(ModelOption::ZDiscSeesY, 1.0)
         .unwrap();
     let mut model = b.build().unwrap();
     let (x, labels) = blobs(32, 3);
@@ -374,6 +376,7 @@ fn phase_settings_survive_save_load_and_read_back_through_from_model() {
         assert_eq!(c.get(ModelOption::InputDropout).unwrap(), 0.2);
         assert_eq!(c.get(ModelOption::HeadBatchnorm).unwrap(), 1.0);
         assert_eq!(c.get(ModelOption::InitStd).unwrap(), 0.01);
+        assert_eq!(c.get(ModelOption::ZDiscSeesY).unwrap(), 1.0);
         for part in Part::ALL {
             assert_eq!(c.layers(part).unwrap(), b.layers(part).unwrap());
         }
