@@ -180,36 +180,34 @@ static void copy_zdisc(const aae_model *plain, aae_model *sees)
  * after the discriminator) the z discriminator only. */
 static void compare_with_plain(int joint, int frozen)
 {
-    {
-        aae_model *plain = clustering_model(0, joint, frozen), *sees = clustering_model(1, joint, frozen);
-        copy_zdisc(plain, sees);
-        zero_one_hot_weights(sees);
-        for (uint64_t s = 0; s < (frozen ? 3u : 1u); s++) {
-            float la[AAE_SLOT_COUNT], lb[AAE_SLOT_COUNT];
-            TU_ASSERT_OK(aae_model_train_step(plain, X, Y, ROWS, NULL, NULL, 0, s, la));
-            TU_ASSERT_OK(aae_model_train_step(sees, X, Y, ROWS, NULL, NULL, 0, s, lb));
-            for (int i = 0; i < AAE_SLOT_COUNT; i++)
-                if (frozen || joint || i != AAE_SLOT_GEN_Z) ck_assert_float_eq_tol(la[i], lb[i], 1e-5f);
-        }
-        size_t n;
-        TU_ASSERT_OK(aae_model_tensor_count(plain, &n));
-        for (size_t i = 0; i < n; i++) {
-            const char *name;
-            size_t r, c, rs, cs;
-            TU_ASSERT_OK(aae_model_tensor_info(plain, i, &name, &r, &c));
-            if (!frozen && !joint && strncmp(name, "z_discriminator.", 16) != 0) continue;
-            float *a = tensor(plain, i, &r, &c), *b = tensor(sees, tensor_index(sees, name), &rs, &cs);
-            for (size_t p = 0; p < r; p++)
-                for (size_t q = 0; q < c; q++)
-                    ck_assert_msg(fabsf(a[p * c + q] - b[p * cs + q]) <= 1e-5f * (1.0f + fabsf(a[p * c + q])),
-                                  "joint %d: %s[%zu][%zu]: %g against %g", joint, name, p, q,
-                                  (double)a[p * c + q], (double)b[p * cs + q]);
-            free(a);
-            free(b);
-        }
-        aae_model_free(plain);
-        aae_model_free(sees);
+    aae_model *plain = clustering_model(0, joint, frozen), *sees = clustering_model(1, joint, frozen);
+    copy_zdisc(plain, sees);
+    zero_one_hot_weights(sees);
+    for (uint64_t s = 0; s < (frozen ? 3u : 1u); s++) {
+        float la[AAE_SLOT_COUNT], lb[AAE_SLOT_COUNT];
+        TU_ASSERT_OK(aae_model_train_step(plain, X, Y, ROWS, NULL, NULL, 0, s, la));
+        TU_ASSERT_OK(aae_model_train_step(sees, X, Y, ROWS, NULL, NULL, 0, s, lb));
+        for (int i = 0; i < AAE_SLOT_COUNT; i++)
+            if (frozen || joint || i != AAE_SLOT_GEN_Z) ck_assert_float_eq_tol(la[i], lb[i], 1e-5f);
     }
+    size_t n;
+    TU_ASSERT_OK(aae_model_tensor_count(plain, &n));
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        size_t r, c, rs, cs;
+        TU_ASSERT_OK(aae_model_tensor_info(plain, i, &name, &r, &c));
+        if (!frozen && !joint && strncmp(name, "z_discriminator.", 16) != 0) continue;
+        float *a = tensor(plain, i, &r, &c), *b = tensor(sees, tensor_index(sees, name), &rs, &cs);
+        for (size_t p = 0; p < r; p++)
+            for (size_t q = 0; q < c; q++)
+                ck_assert_msg(fabsf(a[p * c + q] - b[p * cs + q]) <= 1e-5f * (1.0f + fabsf(a[p * c + q])),
+                              "joint %d: %s[%zu][%zu]: %g against %g", joint, name, p, q,
+                              (double)a[p * c + q], (double)b[p * cs + q]);
+        free(a);
+        free(b);
+    }
+    aae_model_free(plain);
+    aae_model_free(sees);
 }
 
 START_TEST(zero_one_hot_weights_give_the_plain_step)
