@@ -27,10 +27,11 @@ def load(data, prefix):
 
 
 def encode(model, dataset):
-    """(style z, cluster, probabilities, digit) of every row."""
+    """(style z, cluster, probabilities, digit) of every row; the cluster is
+    the library's own assignment (aae_model_classify)."""
     x, digit = dataset.rows(np.arange(len(dataset)))
-    z, prob = model.encode(x, probabilities=True)
-    return z, prob.argmax(1), prob, digit
+    cluster, prob = model.classify(x)
+    return model.encode(x), cluster, prob, digit
 
 
 def fisher_accuracy(z, is_second, z_test, is_second_test):
