@@ -108,10 +108,23 @@ static const char *path_of(const char *fmt, const char *name)
 }
 
 /* Runs a program of AAE_EXAMPLES_DIR, its output into <DIR_>/<tag>.out and
- * .err; its exit status. */
+ * .err; its exit status. A new cluster_aae model gets 128-unit encoder and
+ * decoder layers (--hidden 128) unless the test sets --hidden: the preset's
+ * 3000 units made these few hundred rows cost most of the suite's time,
+ * and nothing tested here depends on the width. */
 static int run(const char *tag, const char *prog, const char *const *args)
 {
-    return ru_run(DIR_, tag, prog, args);
+    const char *with[32];
+    size_t n = 0;
+    int narrow = !strcmp(prog, "cluster_aae");
+    for (; args[n]; n++) {
+        ck_assert_uint_lt(n, 32 - 3);
+        with[n] = args[n];
+        if (!strcmp(args[n], "--hidden") || !strcmp(args[n], "--resume") || !strcmp(args[n], "--help")) narrow = 0;
+    }
+    if (narrow) with[n++] = "--hidden", with[n++] = "128";
+    with[n] = NULL;
+    return ru_run(DIR_, tag, prog, with);
 }
 
 /* A PNG signature and an IHDR of width x height (0: any size). */
@@ -434,25 +447,32 @@ static const char *file_line(const char *path, int row)
     return line;
 }
 
+/* Whether files a and b hold the same bytes, all of them. */
 static int same_file(const char *a, const char *b)
 {
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    ck_assert_msg(fa && fb, "cannot open %s or %s", a, b);
+    static char ba[1 << 16], bb[1 << 16];
     size_t na, nb;
-    char *copy = malloc(1 << 21);
-    memcpy(copy, ru_slurp(a, &na), (size_t)1 << 21);
-    const char *pb = ru_slurp(b, &nb);
-    int same = na == nb && memcmp(copy, pb, na) == 0;
-    free(copy);
+    int same = 1;
+    do {
+        na = fread(ba, 1, sizeof ba, fa);
+        nb = fread(bb, 1, sizeof bb, fb);
+        same = na == nb && memcmp(ba, bb, na) == 0;
+    } while (same && na == sizeof ba);
+    fclose(fa);
+    fclose(fb);
     return same;
 }
 
 /* --restarts 3 --restart-epochs 1: three model seeds train an epoch each in
  * restart-<i>; the lowest validation error (1 - cluster accuracy) goes on
  * in <out>, and is then the very run that seed gives on its own. (With
- * --seed 4 the second start wins on this data, at least on the kernels
- * tried: a choice of the first start alone would fail here.) */
+ * --seed 1 the second start wins on this data, on all nine OpenBLAS
+ * kernels tried: a choice of the first start alone would fail here.) */
 START_TEST(restarts_continue_the_start_with_the_lowest_validation_error)
 {
-    const char *extra[] = {"--clusters", "4", "--restarts", "3", "--restart-epochs", "1", "--seed", "4", NULL};
+    const char *extra[] = {"--clusters", "4", "--restarts", "3", "--restart-epochs", "1", "--seed", "1", NULL};
     train("cluster_aae", "2", extra);
     const char *csv = path_of("%s/restarts.csv", "cluster_aae");
     ck_assert_str_eq(file_line(csv, 0), "start,model_seed,epochs,valid_error,chosen");
@@ -464,7 +484,7 @@ START_TEST(restarts_continue_the_start_with_the_lowest_validation_error)
         int epochs;
         ck_assert_int_eq(sscanf(file_line(csv, i + 1), "%d,%llu,%d,%lf,%d", &start, &seed, &epochs, &err[i], &flag), 5);
         ck_assert_int_eq(start, i);
-        ck_assert_uint_eq(seed, 4 + (unsigned)i); /* --seed 4, then 5, 6 */
+        ck_assert_uint_eq(seed, 1 + (unsigned)i); /* --seed 1, then 2, 3 */
         ck_assert_int_eq(epochs, 1);
         char dir[32];
         snprintf(dir, sizeof dir, "cluster_aae/restart-%d", i);
@@ -485,13 +505,13 @@ START_TEST(restarts_continue_the_start_with_the_lowest_validation_error)
     ck_assert_ptr_nonnull(strstr(ru_slurp(path_of("%s/recipe.txt", "cluster_aae"), NULL), "model seed: "));
     /* The same bits as that model seed trained straight for two epochs. */
     char seed[32];
-    snprintf(seed, sizeof seed, "seed=%d", 4 + chosen);
+    snprintf(seed, sizeof seed, "seed=%d", 1 + chosen);
     const char *direct[] = {"--data", path_of("%s", "data"), "--out", path_of("%s", "direct"), "--epochs", "2",
-                            "--batch", "32", "--seed", "4", "--clusters", "4", "--set", seed, NULL};
+                            "--batch", "32", "--seed", "1", "--clusters", "4", "--set", seed, NULL};
     ck_assert_int_eq(run("direct", "cluster_aae", direct), 0);
     ck_assert(same_file(path_of("%s/cluster_aae.model", "cluster_aae"), path_of("%s/cluster_aae.model", "direct")));
     /* Resumed, the choice stands: no start trains again. */
-    const char *resume[] = {"--clusters", "4", "--restarts", "3", "--restart-epochs", "1", "--seed", "4", "--resume", "1", NULL};
+    const char *resume[] = {"--clusters", "4", "--restarts", "3", "--restart-epochs", "1", "--seed", "1", "--resume", "1", NULL};
     train("cluster_aae", "3", resume);
     const char *err_text = ru_slurp(path_of("%s.err", "cluster_aae"), NULL);
     ck_assert_ptr_null(strstr(err_text, "start 1 of 3"));
