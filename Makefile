@@ -355,9 +355,10 @@ reproduce-all: $(REPRODUCE)
 # not (docs/results.md, "Choosing the start").
 REPRO_CLUSTER_START ?= --restarts 4 --restart-epochs 10
 # The table's clustering figures are 1000-unit runs: the 3000-unit preset
-# costs 3.3 times as much per epoch and was no better in 70 epochs (16
-# clusters, one seed; docs/results.md). REPRO_CLUSTER_WIDTH=0 runs the
-# preset's width.
+# costs 3.3 times as much per epoch. At 16 clusters one seed alone was no
+# better in 70 epochs, but the one best-of-four run at that width so far
+# is far ahead (docs/results.md, "16 clusters at the paper's width"); more
+# runs decide the default. REPRO_CLUSTER_WIDTH=0 runs the preset's width.
 REPRO_CLUSTER_WIDTH ?= 1000
 reproduce-cluster16 reproduce-cluster30: reproduce-cluster%: examples mnist
 	$(EXDIR)/cluster_aae --clusters $* --hidden $(REPRO_CLUSTER_WIDTH) $(REPRO) $(REPRO_CLUSTER_START) --out $(REPRO_OUT)/cluster$*
