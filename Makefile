@@ -356,9 +356,10 @@ reproduce-all: $(REPRODUCE)
 REPRO_CLUSTER_START ?= --restarts 4 --restart-epochs 10
 # The table's clustering figures are 1000-unit runs: the 3000-unit preset
 # costs 3.3 times as much per epoch. At 16 clusters one seed alone was no
-# better in 70 epochs, but the one best-of-four run at that width so far
-# is far ahead (docs/results.md, "16 clusters at the paper's width"); more
-# runs decide the default. REPRO_CLUSTER_WIDTH=0 runs the preset's width.
+# better in 70 epochs; of two best-of-four runs at that width the first is
+# far ahead, the second is not (docs/results.md, "16 clusters at the
+# paper's width"); more runs decide the default. REPRO_CLUSTER_WIDTH=0
+# runs the preset's width.
 REPRO_CLUSTER_WIDTH ?= 1000
 reproduce-cluster16 reproduce-cluster30: reproduce-cluster%: examples mnist
 	$(EXDIR)/cluster_aae --clusters $* --hidden $(REPRO_CLUSTER_WIDTH) $(REPRO) $(REPRO_CLUSTER_START) --out $(REPRO_OUT)/cluster$*
